@@ -1,1 +1,32 @@
+//! breachwatch: police data breaches from the news, as a queryable record of incidents.
+//!
+//! Modules in pipeline order:
+//!
+//! * [`config`] — `feeds.toml`, validated once.
+//! * [`poll`] — one pass (or, with `run`, a schedule) over the sources.
+//! * [`fetch`] — HTTP: limits, conditional GET, body cap. The only module that knows reqwest.
+//! * [`parse`] — feeds (feed-rs), HTML pages (scraper) and JSONL lines into `RawItem`s.
+//! * [`canon`] — canonical URLs and stable article keys.
+//! * [`extract`] — pure: is it a police breach; forces, data types, counts, cause, developments.
+//! * [`dedup`] — pure: near-duplicates and the merging of reports into incidents.
+//! * [`pipeline`] — ties parse → extract → dedup → store for one item, atomically.
+//! * [`store`] — sled. The only module that knows sled.
+//! * [`query`] — filters and views over the store.
+//! * [`cli`], [`render`] — the command line.
 
+pub mod canon;
+pub mod cli;
+pub mod config;
+pub mod dedup;
+#[path = "extract_stub.rs"]
+pub mod extract;
+pub mod fetch;
+pub mod ingest;
+pub mod model;
+pub mod parse;
+pub mod pipeline;
+pub mod poll;
+pub mod query;
+pub mod render;
+pub mod store;
+pub mod telemetry;

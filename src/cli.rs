@@ -1,0 +1,244 @@
+//! The command line of `shared/contract.md`. anyhow lives here and in `main.rs` only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::extract::{Cause, DataType};
+use crate::ingest::{self, Format};
+use crate::query::{self, Filter, IncidentView};
+use crate::store::Store;
+
+/// Watches the news for police data breaches and keeps a queryable record of incidents.
+#[derive(Debug, Parser)]
+#[command(name = "breachwatch", version, about)]
+pub struct Cli {
+    /// Database directory (default: the config's `db_path`, else ./breachwatch.db).
+    #[arg(long, global = true)]
+    pub db: Option<PathBuf>,
+    /// Configuration file.
+    #[arg(long, global = true, default_value = "feeds.toml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats of the listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run local files (JSONL, RSS/Atom/JSON Feed, HTML pages) through the pipeline.
+    Ingest {
+        #[arg(long, value_enum, default_value = "auto")]
+        format: Format,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// One pass over every enabled source, then exit.
+    Poll,
+    /// Incidents, newest first.
+    Incidents {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutFormat,
+    },
+    /// One incident with every source, oldest first, and its timeline.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutFormat,
+    },
+    /// Re-run extraction and deduplication over every stored article.
+    Reprocess,
+}
+
+/// Filters shared by `incidents` and the API.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
+    /// Force id, e.g. `metropolitan`.
+    #[arg(long)]
+    pub force: Option<String>,
+    /// Data type id, e.g. `home_address`.
+    #[arg(long)]
+    pub data_type: Option<String>,
+    /// Cause id, e.g. `ransomware`.
+    #[arg(long)]
+    pub cause: Option<String>,
+    /// First reported on or after (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// First reported on or before (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Text in a source's title.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// At most this many.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// Parses a `YYYY-MM-DD` date argument.
+pub fn parse_day(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .with_context(|| format!("{s:?} is not a date like 2023-08-31"))
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> Result<Filter> {
+        Ok(Filter {
+            force: self.force.clone(),
+            data_type: self
+                .data_type
+                .as_deref()
+                .map(|t| DataType::from_id(t).with_context(|| format!("unknown data type {t:?}")))
+                .transpose()?,
+            cause: self
+                .cause
+                .as_deref()
+                .map(|c| Cause::from_id(c).with_context(|| format!("unknown cause {c:?}")))
+                .transpose()?,
+            since: self.since.as_deref().map(parse_day).transpose()?,
+            until: self.until.as_deref().map(parse_day).transpose()?,
+            text: self.search.clone(),
+            limit: self.limit,
+        })
+    }
+}
+
+fn load_config(path: &Path, explicit: bool) -> Result<Config> {
+    if !path.exists() && !explicit {
+        return Ok(Config::empty());
+    }
+    Ok(Config::load(path)?)
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    let explicit = std::env::args_os()
+        .any(|a| a == "--config" || a.to_string_lossy().starts_with("--config="));
+    let config = load_config(&cli.config, explicit)?;
+    let db = cli
+        .db
+        .clone()
+        .unwrap_or_else(|| config.settings.db_path.clone());
+    let open = || Store::open(&db).map_err(anyhow::Error::from);
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Ingest { format, paths } => {
+            let store = open()?;
+            let total_bytes: u64 = paths
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len())
+                .sum();
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total_bytes),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} ingesting [{bar:30}] {bytes}/{total_bytes} {msg}",
+                )
+                .expect("template")
+                .progress_chars("=> "),
+            );
+            let mut sum = ingest::Summary::default();
+            let mut problems = Vec::new();
+            let started = std::time::Instant::now();
+            for p in &paths {
+                let before = problems.len();
+                let s = ingest::ingest_path(&store, p, format, &mut problems, &mut |n| bar.inc(n))?;
+                for pr in &problems[before..] {
+                    bar.suspend(|| eprintln!("warning: {pr} (skipped)"));
+                }
+                sum.read += s.read;
+                sum.new += s.new;
+                sum.relevant += s.relevant;
+                sum.unchanged += s.unchanged;
+                sum.bad += s.bad;
+            }
+            bar.finish_and_clear();
+            store.flush()?;
+            writeln!(
+                out,
+                "ingested {} article(s) in {:.1}s: {} new ({} about police breaches), {} already stored, {} bad input(s) skipped; {} incident(s) stored",
+                sum.read,
+                started.elapsed().as_secs_f64(),
+                sum.new,
+                sum.relevant,
+                sum.unchanged,
+                sum.bad,
+                store.incident_count()
+            )?;
+        }
+        Command::Poll => {
+            let store = open()?;
+            if config.sources.iter().all(|s| !s.enabled) {
+                bail!("no enabled sources in {}", cli.config.display());
+            }
+            let fetcher = crate::fetch::Fetcher::new(&config.settings)?;
+            let rt = tokio::runtime::Runtime::new()?;
+            let reports = rt.block_on(crate::poll::poll_once(&config, &store, &fetcher));
+            store.flush()?;
+            for r in &reports {
+                writeln!(out, "{r}")?;
+            }
+            let failed = reports
+                .iter()
+                .filter(|r| matches!(r.outcome, crate::poll::SourceOutcome::Error(_)))
+                .count();
+            if failed == reports.len() && failed > 0 {
+                bail!("every source failed");
+            }
+        }
+        Command::Incidents { filter, format } => {
+            let store = open()?;
+            let list = query::incidents(&store, &filter.to_filter()?)?;
+            let views: Vec<IncidentView> = list.iter().map(IncidentView::from).collect();
+            print_incidents(&mut out, &views, format)?;
+        }
+        Command::Show { id, format } => {
+            let store = open()?;
+            let inc = store
+                .incident(&id)?
+                .with_context(|| format!("no incident {id:?}"))?;
+            match format {
+                OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&inc)?)?,
+                _ => crate::render::incident_text(&mut out, &inc)?,
+            }
+        }
+        Command::Reprocess => {
+            let store = open()?;
+            let started = std::time::Instant::now();
+            let (articles, incidents) = crate::pipeline::reprocess(&store)?;
+            store.flush()?;
+            writeln!(
+                out,
+                "reprocessed {articles} article(s) in {:.1}s; {incidents} incident(s) stored",
+                started.elapsed().as_secs_f64()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn print_incidents(out: &mut impl Write, views: &[IncidentView], format: OutFormat) -> Result<()> {
+    match format {
+        OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(views)?)?,
+        OutFormat::Csv => crate::render::incidents_csv(out, views)?,
+        OutFormat::Table => crate::render::incidents_table(out, views)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,434 @@
+//! `feeds.toml`: deserialised into [`RawConfig`] (serde, unknown keys rejected), then validated
+//! once into [`Config`]. Nothing downstream re-checks: URLs are parsed, selectors compiled, ids
+//! unique, durations built.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has an unknown or mistyped key.
+    #[error("invalid config {path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    /// A value parsed but is not acceptable.
+    #[error("invalid config: {key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+fn invalid(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    }
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub settings: RawSettings,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<RawSource>,
+}
+
+/// `[settings]`: defaults for every source plus service-wide options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    pub db_path: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub user_agent: Option<String>,
+    pub interval_secs: Option<u64>,
+    pub jitter_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
+    pub connect_timeout_secs: Option<u64>,
+    pub max_body_bytes: Option<u64>,
+    pub max_redirects: Option<usize>,
+    pub max_concurrent_fetches: Option<usize>,
+    pub per_host_concurrency: Option<usize>,
+    pub full_refresh_hours: Option<u64>,
+    pub max_backoff_secs: Option<u64>,
+    pub fetch_full_text: Option<bool>,
+    pub min_text_chars: Option<usize>,
+    pub shutdown_grace_secs: Option<u64>,
+}
+
+/// One `[[source]]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub id: String,
+    pub kind: String,
+    pub url: String,
+    pub name: Option<String>,
+    pub enabled: Option<bool>,
+    pub interval_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
+    pub max_body_bytes: Option<u64>,
+    /// feed: fetch each item's page when its text is short (default from settings).
+    pub fetch_full_text: Option<bool>,
+    /// feed or html: CSS selector for the article body on a linked page.
+    pub content_selector: Option<String>,
+    /// html: CSS selector for the links to press releases on the index page.
+    pub item_selector: Option<String>,
+    /// html: CSS selector for the title on a press-release page (default `h1`).
+    pub title_selector: Option<String>,
+    /// html: CSS selector for the date (a `datetime` attribute or text).
+    pub date_selector: Option<String>,
+    /// html: how many links from the index to follow (default 20).
+    pub max_items: Option<usize>,
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub settings: Settings,
+    pub sources: Vec<Source>,
+}
+
+/// Validated settings with defaults applied.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub db_path: PathBuf,
+    pub listen: String,
+    pub user_agent: String,
+    pub interval: Duration,
+    pub jitter: Duration,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_bytes: u64,
+    pub max_redirects: usize,
+    pub max_concurrent_fetches: usize,
+    pub per_host_concurrency: usize,
+    pub full_refresh: Duration,
+    pub max_backoff: Duration,
+    pub fetch_full_text: bool,
+    pub min_text_chars: usize,
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            db_path: PathBuf::from("breachwatch.db"),
+            listen: "127.0.0.1:8080".into(),
+            user_agent: concat!(
+                "breachwatch/",
+                env!("CARGO_PKG_VERSION"),
+                " (+https://github.com/breachwatch/breachwatch)"
+            )
+            .into(),
+            interval: Duration::from_secs(1800),
+            jitter: Duration::from_secs(120),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body_bytes: 5 * 1024 * 1024,
+            max_redirects: 5,
+            max_concurrent_fetches: 8,
+            per_host_concurrency: 2,
+            full_refresh: Duration::from_secs(12 * 3600),
+            max_backoff: Duration::from_secs(24 * 3600),
+            fetch_full_text: true,
+            min_text_chars: 600,
+            shutdown_grace: Duration::from_secs(8),
+        }
+    }
+}
+
+/// What a source is and how to read it.
+#[derive(Debug, Clone)]
+pub enum SourceKind {
+    /// RSS 0.9x/1.0/2.0, Atom or JSON Feed.
+    Feed {
+        fetch_full_text: bool,
+        content_selector: Option<String>,
+    },
+    /// A press-release index page whose links lead to article pages.
+    Html(HtmlRules),
+}
+
+/// CSS selectors for an `html` source, checked to compile at load.
+#[derive(Debug, Clone)]
+pub struct HtmlRules {
+    pub item_selector: String,
+    pub title_selector: String,
+    pub date_selector: Option<String>,
+    pub content_selector: Option<String>,
+    pub max_items: usize,
+}
+
+/// A validated source.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub name: String,
+    pub url: Url,
+    pub enabled: bool,
+    pub kind: SourceKind,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub max_body_bytes: u64,
+}
+
+impl Config {
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::from_toml(&text).map_err(|e| match e {
+            ConfigError::Syntax { message, .. } => ConfigError::Syntax {
+                path: path.to_owned(),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Parses and validates TOML text.
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: PathBuf::from("<text>"),
+            message: e.to_string().trim().replace('\n', " "),
+        })?;
+        Config::validate(raw)
+    }
+
+    /// Turns the raw file into a checked configuration.
+    pub fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
+        let settings = validate_settings(raw.settings)?;
+        let mut seen = HashSet::new();
+        let mut sources = Vec::with_capacity(raw.sources.len());
+        for (i, s) in raw.sources.into_iter().enumerate() {
+            let at = |field: &str| format!("source[{i}].{field}");
+            if s.id.is_empty()
+                || !s
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            {
+                return Err(invalid(
+                    at("id"),
+                    format!(
+                        "{:?} must be non-empty ASCII letters, digits, '-', '_' or '.'",
+                        s.id
+                    ),
+                ));
+            }
+            if !seen.insert(s.id.clone()) {
+                return Err(invalid(at("id"), format!("duplicate source id {:?}", s.id)));
+            }
+            let url = Url::parse(&s.url)
+                .map_err(|e| invalid(at("url"), format!("{:?} is not a URL: {e}", s.url)))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(invalid(
+                    at("url"),
+                    format!("{:?} must be http or https", s.url),
+                ));
+            }
+            for (field, sel) in [
+                ("content_selector", &s.content_selector),
+                ("item_selector", &s.item_selector),
+                ("title_selector", &s.title_selector),
+                ("date_selector", &s.date_selector),
+            ] {
+                if let Some(sel) = sel {
+                    crate::parse::html::compile_selector(sel)
+                        .map_err(|e| invalid(at(field), e.to_string()))?;
+                }
+            }
+            let kind = match s.kind.as_str() {
+                "feed" | "rss" | "atom" | "json" => {
+                    for (field, v) in [
+                        ("item_selector", &s.item_selector),
+                        ("title_selector", &s.title_selector),
+                        ("date_selector", &s.date_selector),
+                    ] {
+                        if v.is_some() {
+                            return Err(invalid(at(field), "only allowed for kind = \"html\""));
+                        }
+                    }
+                    SourceKind::Feed {
+                        fetch_full_text: s.fetch_full_text.unwrap_or(settings.fetch_full_text),
+                        content_selector: s.content_selector.clone(),
+                    }
+                }
+                "html" => {
+                    let item_selector = s.item_selector.clone().ok_or_else(|| {
+                        invalid(at("item_selector"), "required for kind = \"html\"")
+                    })?;
+                    SourceKind::Html(HtmlRules {
+                        item_selector,
+                        title_selector: s.title_selector.clone().unwrap_or_else(|| "h1".into()),
+                        date_selector: s.date_selector.clone(),
+                        content_selector: s.content_selector.clone(),
+                        max_items: s.max_items.unwrap_or(20).max(1),
+                    })
+                }
+                other => {
+                    return Err(invalid(
+                        at("kind"),
+                        format!("unknown kind {other:?} (expected \"feed\" or \"html\")"),
+                    ))
+                }
+            };
+            let interval = s
+                .interval_secs
+                .map(Duration::from_secs)
+                .unwrap_or(settings.interval);
+            if interval < Duration::from_secs(60) {
+                return Err(invalid(at("interval_secs"), "must be at least 60"));
+            }
+            let timeout = s
+                .timeout_secs
+                .map(Duration::from_secs)
+                .unwrap_or(settings.timeout);
+            if timeout.is_zero() {
+                return Err(invalid(at("timeout_secs"), "must be positive"));
+            }
+            let max_body_bytes = s.max_body_bytes.unwrap_or(settings.max_body_bytes);
+            if max_body_bytes < 1024 {
+                return Err(invalid(at("max_body_bytes"), "must be at least 1024"));
+            }
+            sources.push(Source {
+                name: s.name.clone().unwrap_or_else(|| s.id.clone()),
+                id: s.id,
+                url,
+                enabled: s.enabled.unwrap_or(true),
+                kind,
+                interval,
+                timeout,
+                max_body_bytes,
+            });
+        }
+        Ok(Config { settings, sources })
+    }
+
+    /// The configuration used when no file exists: defaults and no sources.
+    pub fn empty() -> Config {
+        Config {
+            settings: Settings::default(),
+            sources: Vec::new(),
+        }
+    }
+}
+
+fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
+    let d = Settings::default();
+    let positive = |key: &str, v: Option<u64>, dflt: Duration| -> Result<Duration, ConfigError> {
+        match v {
+            Some(0) => Err(invalid(format!("settings.{key}"), "must be positive")),
+            Some(n) => Ok(Duration::from_secs(n)),
+            None => Ok(dflt),
+        }
+    };
+    let nonzero = |key: &str, v: Option<usize>, dflt: usize| -> Result<usize, ConfigError> {
+        match v {
+            Some(0) => Err(invalid(format!("settings.{key}"), "must be positive")),
+            Some(n) => Ok(n),
+            None => Ok(dflt),
+        }
+    };
+    if let Some(l) = &r.listen {
+        l.parse::<std::net::SocketAddr>().map_err(|e| {
+            invalid(
+                "settings.listen",
+                format!("{l:?} is not an address like 127.0.0.1:8080: {e}"),
+            )
+        })?;
+    }
+    Ok(Settings {
+        db_path: r.db_path.unwrap_or(d.db_path),
+        listen: r.listen.unwrap_or(d.listen),
+        user_agent: r.user_agent.unwrap_or(d.user_agent),
+        interval: positive("interval_secs", r.interval_secs, d.interval)?,
+        jitter: r.jitter_secs.map(Duration::from_secs).unwrap_or(d.jitter),
+        timeout: positive("timeout_secs", r.timeout_secs, d.timeout)?,
+        connect_timeout: positive(
+            "connect_timeout_secs",
+            r.connect_timeout_secs,
+            d.connect_timeout,
+        )?,
+        max_body_bytes: r.max_body_bytes.unwrap_or(d.max_body_bytes),
+        max_redirects: r.max_redirects.unwrap_or(d.max_redirects),
+        max_concurrent_fetches: nonzero(
+            "max_concurrent_fetches",
+            r.max_concurrent_fetches,
+            d.max_concurrent_fetches,
+        )?,
+        per_host_concurrency: nonzero(
+            "per_host_concurrency",
+            r.per_host_concurrency,
+            d.per_host_concurrency,
+        )?,
+        full_refresh: positive(
+            "full_refresh_hours",
+            r.full_refresh_hours.map(|h| h * 3600),
+            d.full_refresh,
+        )?,
+        max_backoff: positive("max_backoff_secs", r.max_backoff_secs, d.max_backoff)?,
+        fetch_full_text: r.fetch_full_text.unwrap_or(d.fetch_full_text),
+        min_text_chars: r.min_text_chars.unwrap_or(d.min_text_chars),
+        shutdown_grace: positive(
+            "shutdown_grace_secs",
+            r.shutdown_grace_secs,
+            d.shutdown_grace,
+        )?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_contract_config_loads_with_defaults() {
+        let c = Config::from_toml(
+            "[[source]]\nid = \"bbc-uk\"\nkind = \"feed\"\nurl = \"https://example.org/news.rss\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.sources.len(), 1);
+        assert_eq!(c.sources[0].interval, Duration::from_secs(1800));
+        assert!(c.sources[0].enabled);
+        assert_eq!(c.settings.db_path, PathBuf::from("breachwatch.db"));
+    }
+
+    #[test]
+    fn errors_name_the_offending_key() {
+        let cases = [
+            ("[[source]]\nid='a'\nkind='feed'\nurl='https://x.org/'\nurll='y'\n", "urll"),
+            ("[[source]]\nid='a'\nkind='rss2'\nurl='https://x.org/'\n", "source[0].kind"),
+            ("[[source]]\nid='a'\nkind='feed'\nurl='not a url'\n", "source[0].url"),
+            ("[[source]]\nid='a'\nkind='html'\nurl='https://x.org/'\n", "source[0].item_selector"),
+            (
+                "[[source]]\nid='a'\nkind='html'\nurl='https://x.org/'\nitem_selector='a[['\n",
+                "source[0].item_selector",
+            ),
+            (
+                "[[source]]\nid='a'\nkind='feed'\nurl='https://x.org/'\n[[source]]\nid='a'\nkind='feed'\nurl='https://y.org/'\n",
+                "source[1].id",
+            ),
+            ("[settings]\nmax_concurrent_fetches = 0\n", "settings.max_concurrent_fetches"),
+            ("[settings]\nlisten = 'nowhere'\n", "settings.listen"),
+            ("[settingz]\n", "settingz"),
+        ];
+        for (text, key) in cases {
+            let err = Config::from_toml(text).unwrap_err().to_string();
+            assert!(err.contains(key), "{err:?} should name {key:?}");
+        }
+    }
+}

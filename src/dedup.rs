@@ -1,0 +1,693 @@
+//! Pure: near-duplicate detection and the merging of reports into incidents. No I/O.
+//!
+//! * Near duplicates: word 3-shingles of the normalised text, a 64-value MinHash signature and
+//!   32 LSH bands of two rows, so a lookup touches only articles sharing a band, never the
+//!   whole store. Syndicated copies score ~0.8 Jaccard; spun (synonym-garbled) copies ~0.3.
+//! * Matching: a report joins an incident only when the forces agree (never different
+//!   forces), the causes are compatible, the artefacts agree (a stolen laptop is not a lost
+//!   notebook) and the timing fits (a report long after the last one must bring a
+//!   development: a fine, a reprimand, an arrest...). A near-duplicate of a member joins.
+//! * Clustering runs over reports in a canonical order (publication time, article key,
+//!   report index), so any ingest order gives the same incidents; an incident's id derives
+//!   from its earliest member.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, Duration, FixedOffset};
+use sha2::{Digest, Sha256};
+
+use crate::extract::{Cause, CountFact, DataType, DevelopmentKind, Qualifier, Report, Span, Unit};
+use crate::model::{
+    Affected, Article, Development, Evidence, Figure, Incident, IncidentProfile, Member, SourceRef,
+};
+
+/// Signature length and banding.
+pub const MINHASH_LEN: usize = 64;
+pub const BAND_ROWS: usize = 2;
+pub const BANDS: usize = MINHASH_LEN / BAND_ROWS;
+/// Estimated Jaccard at or above which two articles are copies of one story.
+pub const NEAR_DUP_THRESHOLD: f64 = 0.28;
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// MinHash signature of a text's word 3-shingles (lowercased alphanumeric words).
+pub fn minhash(text: &str) -> Vec<u32> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    let mut sig = vec![u32::MAX; MINHASH_LEN];
+    if words.len() < 3 {
+        return sig;
+    }
+    let mut seen = HashSet::new();
+    for w in words.windows(3) {
+        let h = fnv1a(w.join(" ").as_bytes());
+        if !seen.insert(h) {
+            continue;
+        }
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let v = (mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
+            if v < *slot {
+                *slot = v;
+            }
+        }
+    }
+    sig
+}
+
+/// The band hashes of a signature (one per band).
+pub fn bands(sig: &[u32]) -> Vec<u64> {
+    sig.chunks(BAND_ROWS)
+        .map(|rows| {
+            let mut h = 0xcbf2_9ce4_8422_2325u64;
+            for r in rows {
+                h = mix(h ^ *r as u64);
+            }
+            h
+        })
+        .collect()
+}
+
+/// Estimated Jaccard similarity of two signatures.
+pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
+    if a.len() != b.len() || a.is_empty() || a.iter().all(|v| *v == u32::MAX) {
+        return 0.0;
+    }
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
+}
+
+/// One report with what matching needs of its article.
+#[derive(Debug, Clone)]
+pub struct ReportInput<'a> {
+    pub article: &'a Article,
+    pub document: &'a str,
+    pub report: &'a Report,
+    pub index: usize,
+    pub near_duplicate_of: Option<&'a str>,
+}
+
+impl ReportInput<'_> {
+    fn when(&self) -> DateTime<FixedOffset> {
+        self.article.when()
+    }
+    fn order_key(&self) -> (i64, &str, usize) {
+        (
+            self.when().timestamp(),
+            self.article.key.as_str(),
+            self.index,
+        )
+    }
+    fn sentence(&self, span: Option<&Span>) -> String {
+        let Some(s) = span else { return String::new() };
+        let d = self.document;
+        let (mut a, mut b) = (s.start.min(d.len()), s.end.min(d.len()));
+        while !d.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !d.is_char_boundary(b) {
+            b += 1;
+        }
+        let t = d[a..b].trim();
+        if t.len() > 400 {
+            let mut cut = 400;
+            while !t.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            format!("{}…", &t[..cut])
+        } else {
+            t.to_string()
+        }
+    }
+}
+
+/// Artefacts named near a loss or theft; disjoint artefacts mean different incidents.
+const ARTEFACTS: &[(&str, &[&str])] = &[
+    ("laptop", &["laptop", "computer"]),
+    (
+        "notebook",
+        &["notebook", "pocketbook", "pocket book", "notepad", "diary"],
+    ),
+    ("phone", &["phone", "handset", "mobile device"]),
+    (
+        "usb",
+        &[
+            "usb",
+            "memory stick",
+            "pen drive",
+            "flash drive",
+            "thumb drive",
+        ],
+    ),
+    (
+        "disc",
+        &["disc", "disk", "dvd", "cd-rom", " cds", "blu-ray"],
+    ),
+    ("tape", &["tape", "cassette", "video recording"]),
+    (
+        "bag",
+        &["bag", "briefcase", "rucksack", "backpack", "holdall"],
+    ),
+    (
+        "paper",
+        &[
+            "paperwork",
+            "papers",
+            "document",
+            "file",
+            "folder",
+            "dossier",
+            "letters",
+        ],
+    ),
+    (
+        "camera",
+        &["body-worn camera", "body camera", "bodycam", "camera"],
+    ),
+];
+
+fn artefacts(r: &ReportInput) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    if r.report.cause.value != Cause::LossOrTheft {
+        return out;
+    }
+    let text = r.sentence(r.report.cause.span.as_ref()).to_lowercase();
+    for (name, words) in ARTEFACTS {
+        if words.iter().any(|w| text.contains(w)) {
+            out.insert(*name);
+        }
+    }
+    out
+}
+
+fn causes_compatible(a: Cause, b: Cause) -> bool {
+    use Cause::*;
+    a == b
+        || a == Unknown
+        || b == Unknown
+        || matches!(
+            (a, b),
+            (Ransomware, CyberAttack) | (CyberAttack, Ransomware)
+        )
+        || matches!((a, b), (DataLoss, LossOrTheft) | (LossOrTheft, DataLoss))
+}
+
+/// Whether a report brings a development (fine, reprimand, arrest, lawsuit...), the mark of a
+/// follow-up that may come long after the incident.
+pub fn is_follow_up_report(r: &Report) -> bool {
+    is_follow_up(r)
+}
+
+fn is_follow_up(r: &Report) -> bool {
+    r.developments
+        .iter()
+        .any(|d| d.kind != DevelopmentKind::Apology)
+}
+
+/// What a forming cluster knows for matching.
+struct Profile<'a> {
+    forces: BTreeSet<&'a str>,
+    causes: BTreeSet<Cause>,
+    types: BTreeSet<DataType>,
+    artefacts: BTreeSet<&'static str>,
+    articles: BTreeSet<&'a str>,
+    /// Articles the members are near-duplicates of.
+    copies_of: BTreeSet<&'a str>,
+    last: DateTime<FixedOffset>,
+    first: DateTime<FixedOffset>,
+    count: Option<u64>,
+    count_unit: Unit,
+    follow_up: bool,
+}
+
+/// A report later than this after an incident's last report starts a new incident unless it
+/// brings a development (fine, reprimand, arrest, lawsuit...).
+pub const FRESH_DAYS: i64 = 120;
+
+fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
+    !a.is_empty() && (a.is_subset(b) || b.is_subset(a))
+}
+
+/// How well `r` fits the cluster; `None` when it must not join.
+fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
+    if !forces_agree(&p.forces, forces) {
+        return None;
+    }
+    let copy = r.near_duplicate_of.is_some_and(|d| p.articles.contains(d))
+        || p.articles.contains(r.article.key.as_str())
+        || p.copies_of.contains(r.article.key.as_str());
+    if copy {
+        return Some(100);
+    }
+    let cause = r.report.cause.value;
+    let known: Vec<Cause> = p
+        .causes
+        .iter()
+        .copied()
+        .filter(|c| *c != Cause::Unknown)
+        .collect();
+    if !known.iter().all(|c| causes_compatible(*c, cause)) {
+        return None;
+    }
+    let arts = artefacts(r);
+    if !arts.is_empty() && !p.artefacts.is_empty() && arts.is_disjoint(&p.artefacts) {
+        return None;
+    }
+    let when = r.when();
+    if when - p.first > Duration::days(365 * 6) {
+        return None;
+    }
+    let gap = when - p.last;
+    let follow_up = is_follow_up(r.report);
+    if gap > Duration::days(FRESH_DAYS) && !follow_up {
+        return None;
+    }
+    let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
+    let overlap = types.intersection(&p.types).count() as i32;
+    if overlap == 0 && types.len() >= 2 && p.types.len() >= 2 {
+        return None;
+    }
+    if !follow_up && !p.follow_up {
+        if let (Some(a), Some(b)) = (r.report.counts.first(), p.count) {
+            let (lo, hi) = (a.count.min(b) as f64, a.count.max(b) as f64);
+            if a.unit == p.count_unit && lo > 0.0 && hi / lo > 3.0 {
+                return None;
+            }
+        }
+    }
+    if cause == Cause::Unknown || known.is_empty() {
+        // With nothing but the force to go on, demand shared data types.
+        if overlap == 0 && !types.is_empty() && !p.types.is_empty() {
+            return None;
+        }
+    }
+    let same_cause = known.contains(&cause) as i32;
+    let exact_forces = (p.forces == *forces) as i32;
+    Some(10 * same_cause + 3 * overlap + 5 * exact_forces - (gap.num_days().abs() / 90) as i32)
+}
+
+/// A loose pre-filter over a stored incident's profile: could `r` join it? Everything that
+/// [`cluster`] may merge passes; the real decision is made by re-clustering.
+pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
+    let a: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
+    let b: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
+    if !forces_agree(&a, &b) {
+        return false;
+    }
+    if p.articles
+        .iter()
+        .any(|k| Some(k.as_str()) == r.near_duplicate_of || *k == r.article.key)
+    {
+        return true;
+    }
+    if !causes_compatible(p.cause, r.report.cause.value) {
+        return false;
+    }
+    let t = r.when().timestamp();
+    let fresh = FRESH_DAYS * 86_400;
+    is_follow_up(r.report) || (t <= p.last + fresh && t >= p.first - fresh * 40)
+}
+
+/// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in
+/// canonical order; the result does not depend on the order of `inputs`.
+pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by(|a, b| inputs[*a].order_key().cmp(&inputs[*b].order_key()));
+    let mut groups: Vec<(Profile, Vec<usize>)> = Vec::new();
+    for i in order {
+        let r = &inputs[i];
+        let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
+        if forces.is_empty() {
+            continue;
+        }
+        let best = groups
+            .iter()
+            .enumerate()
+            .filter_map(|(g, (p, _))| fit(p, r, &forces).map(|s| (s, g)))
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let types = r.report.data_types.iter().map(|f| f.value);
+        match best {
+            Some((_, g)) => {
+                let (p, members) = &mut groups[g];
+                p.forces.extend(forces.iter().copied());
+                p.causes.insert(r.report.cause.value);
+                p.types.extend(types);
+                p.artefacts.extend(artefacts(r));
+                p.articles.insert(r.article.key.as_str());
+                p.copies_of.extend(r.near_duplicate_of);
+                p.last = p.last.max(r.when());
+                if p.count.is_none() {
+                    if let Some(c) = r.report.counts.first() {
+                        p.count = Some(c.count);
+                        p.count_unit = c.unit;
+                    }
+                }
+                p.follow_up |= is_follow_up(r.report);
+                members.push(i);
+            }
+            None => groups.push((
+                Profile {
+                    forces,
+                    causes: [r.report.cause.value].into(),
+                    types: types.collect(),
+                    artefacts: artefacts(r),
+                    articles: [r.article.key.as_str()].into(),
+                    copies_of: r.near_duplicate_of.into_iter().collect(),
+                    last: r.when(),
+                    first: r.when(),
+                    count: r.report.counts.first().map(|c| c.count),
+                    count_unit: r
+                        .report
+                        .counts
+                        .first()
+                        .map(|c| c.unit)
+                        .unwrap_or(Unit::People),
+                    follow_up: is_follow_up(r.report),
+                },
+                vec![i],
+            )),
+        }
+    }
+    groups.into_iter().map(|(_, m)| m).collect()
+}
+
+fn slug_time(t: &DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m").to_string()
+}
+
+/// The stable id of an incident whose earliest member is `first`.
+pub fn incident_id(first: &ReportInput) -> String {
+    let mut forces = first.report.forces.clone();
+    forces.sort();
+    let mut h = Sha256::new();
+    h.update(first.article.key.as_bytes());
+    h.update([0]);
+    h.update(forces.join(",").as_bytes());
+    let hash = hex::encode(&h.finalize()[..3]);
+    format!(
+        "{}-{}-{}",
+        forces.first().map(String::as_str).unwrap_or("unknown"),
+        slug_time(&first.when()),
+        hash
+    )
+}
+
+fn is_round(n: u64) -> bool {
+    n >= 100 && (n % 500 == 0 || (n >= 10_000 && n % 1000 == 0))
+}
+
+fn figure_weight(c: &CountFact, r: &ReportInput) -> i32 {
+    let mut w = 0;
+    if c.qualifier == Qualifier::Exact {
+        w += 3;
+    }
+    if !is_round(c.count) {
+        w += 3;
+    }
+    let outlet = format!("{} {}", r.article.source, r.article.url).to_lowercase();
+    if outlet.contains("ico") || outlet.contains("commissioner") || is_follow_up(r.report) {
+        w += 2;
+    }
+    if outlet.contains(".police.") || outlet.contains("police.uk") {
+        w += 2;
+    }
+    w
+}
+
+/// Builds the incident of one group (indexes into `inputs`, in canonical order).
+pub fn build_incident(
+    inputs: &[ReportInput],
+    group: &[usize],
+    force_name: impl Fn(&str) -> Option<String>,
+) -> Incident {
+    let members: Vec<&ReportInput> = group.iter().map(|i| &inputs[*i]).collect();
+    let first = members[0];
+    let mut forces: BTreeSet<String> = BTreeSet::new();
+    for m in &members {
+        forces.extend(m.report.forces.iter().cloned());
+    }
+    let forces: Vec<String> = forces.into_iter().collect();
+
+    // Sources, one per article, oldest first.
+    let mut sources: Vec<SourceRef> = Vec::new();
+    for m in &members {
+        if sources.iter().any(|s| s.article_key == m.article.key) {
+            continue;
+        }
+        sources.push(SourceRef {
+            url: m.article.url.clone(),
+            canonical_url: m.article.canonical_url.clone(),
+            title: m.article.title.clone(),
+            published: m.article.published,
+            outlet: m.article.source.clone(),
+            article_key: m.article.key.clone(),
+        });
+    }
+
+    // Data types: votes across articles; an explicit negation wins a tie.
+    let mut exposed: BTreeMap<DataType, usize> = BTreeMap::new();
+    let mut negated: BTreeMap<DataType, usize> = BTreeMap::new();
+    let mut evidence = Vec::new();
+    for m in &members {
+        for f in &m.report.data_types {
+            *exposed.entry(f.value).or_default() += 1;
+            evidence.push(Evidence {
+                field: "data_type".into(),
+                value: f.value.id().into(),
+                url: m.article.url.clone(),
+                sentence: m.sentence(f.span.as_ref()),
+            });
+        }
+        for f in &m.report.not_exposed {
+            *negated.entry(f.value).or_default() += 1;
+            evidence.push(Evidence {
+                field: "not_exposed".into(),
+                value: f.value.id().into(),
+                url: m.article.url.clone(),
+                sentence: m.sentence(f.span.as_ref()),
+            });
+        }
+        if m.report.cause.value != Cause::Unknown {
+            evidence.push(Evidence {
+                field: "cause".into(),
+                value: m.report.cause.value.id().into(),
+                url: m.article.url.clone(),
+                sentence: m.sentence(m.report.cause.span.as_ref()),
+            });
+        }
+        for s in m.report.force_evidence.iter().take(1) {
+            evidence.push(Evidence {
+                field: "force".into(),
+                value: m.report.forces.join(", "),
+                url: m.article.url.clone(),
+                sentence: m.sentence(Some(s)),
+            });
+        }
+    }
+    let mut conflicts = Vec::new();
+    let mut data_types = Vec::new();
+    let mut not_exposed = Vec::new();
+    for t in exposed
+        .keys()
+        .chain(negated.keys())
+        .copied()
+        .collect::<BTreeSet<_>>()
+    {
+        let (e, n) = (
+            exposed.get(&t).copied().unwrap_or(0),
+            negated.get(&t).copied().unwrap_or(0),
+        );
+        if e > 0 && n > 0 {
+            conflicts.push(format!(
+                "{}: {e} report(s) say exposed, {n} say not exposed",
+                t.id()
+            ));
+        }
+        if n >= e {
+            not_exposed.push(t);
+        } else {
+            data_types.push(t);
+        }
+    }
+
+    // Cause: the most specific of the most-supported.
+    let mut cause_votes: BTreeMap<Cause, usize> = BTreeMap::new();
+    for m in &members {
+        if m.report.cause.value != Cause::Unknown {
+            *cause_votes.entry(m.report.cause.value).or_default() += 1;
+        }
+    }
+    let mut cause = cause_votes
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(a.0.specificity().cmp(&b.0.specificity())))
+        .map(|(c, _)| *c)
+        .unwrap_or(Cause::Unknown);
+    if cause == Cause::CyberAttack && cause_votes.contains_key(&Cause::Ransomware) {
+        cause = Cause::Ransomware;
+    }
+    if cause_votes.len() > 1 {
+        conflicts.push(format!(
+            "cause: sources say {}",
+            cause_votes
+                .iter()
+                .map(|(c, n)| format!("{} ({n})", c.id()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let third_party = if members.iter().any(|m| m.report.third_party == Some(true)) {
+        Some(true)
+    } else if members.iter().any(|m| m.report.third_party == Some(false)) {
+        Some(false)
+    } else {
+        None
+    };
+    let supplier = members.iter().find_map(|m| m.report.supplier.clone());
+
+    // Figures: every claim kept; the best-supported first.
+    let mut figures: Vec<(Figure, usize)> = Vec::new();
+    for m in &members {
+        for c in &m.report.counts {
+            figures.push((
+                Figure {
+                    count: c.count,
+                    qualifier: c.qualifier,
+                    unit: c.unit,
+                    url: m.article.url.clone(),
+                    published: m.article.published,
+                    sentence: m.sentence(Some(&c.span)),
+                    weight: figure_weight(c, m),
+                },
+                0,
+            ));
+        }
+    }
+    let counts: Vec<u64> = figures.iter().map(|(f, _)| f.count).collect();
+    for (f, support) in figures.iter_mut() {
+        *support = counts
+            .iter()
+            .filter(|c| (**c as f64 - f.count as f64).abs() <= 0.05 * f.count as f64)
+            .count();
+    }
+    figures.sort_by(|(a, sa), (b, sb)| {
+        (b.weight + 2 * *sb as i32)
+            .cmp(&(a.weight + 2 * *sa as i32))
+            .then(b.published.cmp(&a.published))
+            .then(b.count.cmp(&a.count))
+    });
+    let figures: Vec<Figure> = figures.into_iter().map(|(f, _)| f).collect();
+    let affected = figures.first().map(|f| Affected {
+        count: f.count,
+        qualifier: f.qualifier,
+        unit: f.unit,
+    });
+    let distinct: BTreeSet<u64> = figures
+        .iter()
+        .filter(|f| f.unit == figures[0].unit)
+        .map(|f| f.count)
+        .collect();
+    if let (Some(lo), Some(hi)) = (distinct.first(), distinct.last()) {
+        if *hi as f64 > *lo as f64 * 1.05 {
+            conflicts.push(format!("affected: sources give figures from {lo} to {hi}"));
+        }
+    }
+
+    // Timeline of developments, oldest first, one per kind and article.
+    let mut timeline: Vec<Development> = Vec::new();
+    for m in &members {
+        for d in &m.report.developments {
+            if timeline
+                .iter()
+                .any(|t| t.kind == d.kind && t.url == m.article.url)
+            {
+                continue;
+            }
+            timeline.push(Development {
+                date: m.article.published,
+                kind: d.kind,
+                amount_minor: d.amount_minor,
+                currency: d.currency.clone(),
+                url: m.article.url.clone(),
+                sentence: m.sentence(Some(&d.span)),
+            });
+        }
+    }
+    timeline.sort_by(|a, b| a.date.cmp(&b.date));
+
+    Incident {
+        id: incident_id(first),
+        title: first.article.title.clone(),
+        force_names: forces
+            .iter()
+            .map(|f| force_name(f).unwrap_or_else(|| f.clone()))
+            .collect(),
+        forces,
+        data_types,
+        not_exposed,
+        affected,
+        cause,
+        third_party,
+        supplier,
+        first_reported: first.when(),
+        last_reported: members
+            .iter()
+            .map(|m| m.when())
+            .max()
+            .unwrap_or(first.when()),
+        sources,
+        figures,
+        evidence,
+        timeline,
+        conflicts,
+        members: members
+            .iter()
+            .map(|m| Member {
+                article_key: m.article.key.clone(),
+                report: m.index,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minhash_separates_copies_from_other_stories() {
+        let a = "Police in the county apologised after a spreadsheet containing the names of officers was published online in error in response to a freedom of information request on Tuesday afternoon";
+        let syndicated = a.replace("Tuesday", "Wednesday");
+        let spun = "Police in the county apologised after a spreadsheet containing the names of officers was revealed on-line in error in response to a freedom of data request on Tuesday afternoon";
+        let other = "A man has been charged with burglary after a break-in at a shop in the town centre on Saturday night, officers said, and appealed for witnesses to come forward";
+        let (sa, sb, sc, sd) = (
+            minhash(a),
+            minhash(&syndicated),
+            minhash(spun),
+            minhash(other),
+        );
+        assert!(similarity(&sa, &sb) > 0.7);
+        assert!(
+            similarity(&sa, &sc) >= NEAR_DUP_THRESHOLD,
+            "{}",
+            similarity(&sa, &sc)
+        );
+        assert!(similarity(&sa, &sd) < 0.1);
+        assert_eq!(bands(&sa).len(), BANDS);
+        assert_eq!(minhash(a), sa, "deterministic");
+    }
+}

@@ -1,0 +1,223 @@
+//! `ingest`: local files through the same pipeline as polling.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::parse::{feed, html, jsonl, RawItem};
+use crate::pipeline::{self, Outcome};
+use crate::store::{Store, StoreError};
+
+/// How a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// By extension, else by content.
+    Auto,
+    /// One JSON article a line.
+    Jsonl,
+    /// An RSS, Atom or JSON feed.
+    Rss,
+    /// One HTML article page.
+    Html,
+}
+
+/// Totals of an ingest run.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub read: usize,
+    pub new: usize,
+    pub relevant: usize,
+    pub unchanged: usize,
+    pub bad: usize,
+}
+
+/// A problem with one input that did not stop the run.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub path: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+fn detect(path: &Path, head: &[u8]) -> Format {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "jsonl" | "ndjson" => return Format::Jsonl,
+        "xml" | "rss" | "atom" | "rdf" => return Format::Rss,
+        "html" | "htm" | "xhtml" => return Format::Html,
+        _ => {}
+    }
+    let s = String::from_utf8_lossy(head)
+        .trim_start()
+        .to_ascii_lowercase();
+    if s.starts_with("<?xml")
+        || s.starts_with("<rss")
+        || s.starts_with("<feed")
+        || s.starts_with("<rdf")
+    {
+        Format::Rss
+    } else if s.starts_with('<') {
+        Format::Html
+    } else if s.starts_with("{\"version\"") && s.contains("jsonfeed") {
+        Format::Rss
+    } else {
+        Format::Jsonl
+    }
+}
+
+/// Ingests one file; per-item problems are pushed to `problems`, the rest goes on.
+/// `progress` is called after each item.
+pub fn ingest_path(
+    store: &Store,
+    path: &Path,
+    format: Format,
+    problems: &mut Vec<Problem>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, IngestError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| IngestError::Open(shown.clone(), e))?;
+    let mut reader = BufReader::new(file);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| IngestError::Open(shown.clone(), e))?
+        .to_vec();
+    let format = if format == Format::Auto {
+        detect(path, &head)
+    } else {
+        format
+    };
+    let mut sum = Summary::default();
+    let take = |sum: &mut Summary, item: RawItem| -> Result<(), StoreError> {
+        sum.read += 1;
+        match pipeline::ingest_item(store, item, None)? {
+            Outcome::Unchanged => sum.unchanged += 1,
+            Outcome::New { relevant, .. } => {
+                sum.new += 1;
+                sum.relevant += relevant as usize;
+            }
+        }
+        Ok(())
+    };
+    match format {
+        Format::Jsonl | Format::Auto => {
+            let mut buf = Vec::new();
+            let mut line_no = 0;
+            loop {
+                buf.clear();
+                let n = reader
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| IngestError::Open(shown.clone(), e))?;
+                if n == 0 {
+                    break;
+                }
+                line_no += 1;
+                progress(n as u64);
+                let line = match std::str::from_utf8(&buf) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        sum.bad += 1;
+                        problems.push(Problem {
+                            path: shown.clone(),
+                            line: Some(line_no),
+                            message: format!("not UTF-8: {e}"),
+                        });
+                        continue;
+                    }
+                };
+                match jsonl::parse_line(line) {
+                    Ok(None) => {}
+                    Ok(Some(item)) => take(&mut sum, item)?,
+                    Err(e) => {
+                        sum.bad += 1;
+                        problems.push(Problem {
+                            path: shown.clone(),
+                            line: Some(line_no),
+                            message: e.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        Format::Rss => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| IngestError::Open(shown.clone(), e))?;
+            progress(bytes.len() as u64);
+            match feed::parse_feed(&bytes, None, "") {
+                Ok(f) => {
+                    for item in f.items {
+                        take(&mut sum, item)?;
+                    }
+                }
+                Err(e) => {
+                    sum.bad += 1;
+                    problems.push(Problem {
+                        path: shown.clone(),
+                        line: None,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        Format::Html => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| IngestError::Open(shown.clone(), e))?;
+            progress(bytes.len() as u64);
+            let text = String::from_utf8_lossy(&bytes);
+            let page = html::parse_page(&text, None, None, None);
+            if page.text.trim().is_empty() {
+                sum.bad += 1;
+                problems.push(Problem {
+                    path: shown.clone(),
+                    line: None,
+                    message: "no article text found".into(),
+                });
+            } else {
+                let url = page.canonical.clone().unwrap_or_else(|| {
+                    std::fs::canonicalize(path)
+                        .ok()
+                        .and_then(|p| url::Url::from_file_path(p).ok())
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| shown.clone())
+                });
+                take(
+                    &mut sum,
+                    RawItem {
+                        url: Some(url),
+                        title: page.title,
+                        published: page.published,
+                        source: page.site_name.unwrap_or_default(),
+                        text: page.text,
+                    },
+                )?;
+            }
+        }
+    }
+    Ok(sum)
+}
+
+/// Why an ingest stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// A file could not be opened or read.
+    #[error("cannot read {0}: {1}")]
+    Open(String, #[source] std::io::Error),
+    /// The database failed; what was stored stays stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

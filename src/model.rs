@@ -1,0 +1,188 @@
+//! The records the pipeline stores and the queries return.
+//!
+//! Every type here that derives serde is a compatibility boundary: it is what sled holds
+//! (as JSON) and what `--format json` prints. Change fields additively, or bump
+//! [`crate::store::SCHEMA_VERSION`] and migrate.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{Cause, DataType, DevelopmentKind, Extraction, Qualifier, Unit};
+
+/// An article as received, with its raw text kept so later stages can be re-run from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Our stable key (see [`crate::canon::article_key`]).
+    pub key: String,
+    /// The link exactly as the source gave it (a `urn:breachwatch:` id when it had none).
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    /// The outlet.
+    pub source: String,
+    /// The configured source it came from, if it was polled.
+    pub source_id: Option<String>,
+    /// Plain text or HTML, as received.
+    pub text: String,
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl Article {
+    /// The time the article counts from: its publication, else when we first saw it.
+    pub fn when(&self) -> DateTime<FixedOffset> {
+        self.published
+            .unwrap_or_else(|| self.fetched_at.fixed_offset())
+    }
+}
+
+/// What the pipeline derived from one article; rebuilt by `reprocess`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub article_key: String,
+    /// `extract::document(title, clean text)`: the string every span points into.
+    pub document: String,
+    pub extraction: Extraction,
+    /// MinHash signature of the article's shingles, for near-duplicate detection.
+    pub minhash: Vec<u32>,
+    /// The earlier-keyed article this one is a syndicated or spun copy of, if any.
+    pub near_duplicate_of: Option<String>,
+}
+
+/// The best-supported affected figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Affected {
+    pub count: u64,
+    pub qualifier: Qualifier,
+    pub unit: Unit,
+}
+
+/// An article that reports an incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Exactly as the feed or input gave it.
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub outlet: String,
+    pub article_key: String,
+}
+
+/// One figure some source claimed, with where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub count: u64,
+    pub qualifier: Qualifier,
+    pub unit: Unit,
+    pub url: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub sentence: String,
+    /// Why this figure ranks where it does (official, regulator, estimate...).
+    pub weight: i32,
+}
+
+/// Why the tool believes a fact: the field, the value and the sentence it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// `data_type`, `not_exposed`, `cause`, `force`.
+    pub field: String,
+    pub value: String,
+    pub url: String,
+    pub sentence: String,
+}
+
+/// A later development: fine, reprimand, arrest, lawsuit, revised count...
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Development {
+    pub date: Option<DateTime<FixedOffset>>,
+    pub kind: DevelopmentKind,
+    /// Money in minor units (pence, cents), where stated.
+    pub amount_minor: Option<u64>,
+    pub currency: Option<String>,
+    pub url: String,
+    pub sentence: String,
+}
+
+/// A report of one article that belongs to an incident.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Member {
+    pub article_key: String,
+    pub report: usize,
+}
+
+/// One breach, merged from every report of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: String,
+    /// The headline of the earliest source.
+    pub title: String,
+    pub forces: Vec<String>,
+    pub force_names: Vec<String>,
+    pub data_types: Vec<DataType>,
+    pub not_exposed: Vec<DataType>,
+    pub affected: Option<Affected>,
+    pub cause: Cause,
+    pub third_party: Option<bool>,
+    pub supplier: Option<String>,
+    pub first_reported: DateTime<FixedOffset>,
+    pub last_reported: DateTime<FixedOffset>,
+    /// Oldest first.
+    pub sources: Vec<SourceRef>,
+    /// Every claimed figure, best first.
+    pub figures: Vec<Figure>,
+    pub evidence: Vec<Evidence>,
+    /// Oldest first.
+    pub timeline: Vec<Development>,
+    /// Where sources disagree, in words.
+    pub conflicts: Vec<String>,
+    pub members: Vec<Member>,
+}
+
+/// Per-source polling state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceState {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    /// When validators were last ignored for an unconditional fetch.
+    pub last_full_refresh: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+    pub last_error: Option<String>,
+    pub next_due: Option<DateTime<Utc>>,
+    pub items_seen: u64,
+    pub articles_new: u64,
+}
+
+/// The few facts of an incident that candidate matching needs, kept as the value of the
+/// force/time index so finding candidates decodes no full incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentProfile {
+    pub id: String,
+    pub forces: Vec<String>,
+    pub cause: Cause,
+    pub types: Vec<DataType>,
+    /// Unix seconds.
+    pub first: i64,
+    pub last: i64,
+    pub articles: Vec<String>,
+}
+
+impl Incident {
+    /// The index profile of this incident.
+    pub fn profile(&self) -> IncidentProfile {
+        let mut articles: Vec<String> =
+            self.members.iter().map(|m| m.article_key.clone()).collect();
+        articles.dedup();
+        IncidentProfile {
+            id: self.id.clone(),
+            forces: self.forces.clone(),
+            cause: self.cause,
+            types: self.data_types.clone(),
+            first: self.first_reported.timestamp(),
+            last: self.last_reported.timestamp(),
+            articles,
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! HTML into clean article text, press-release index pages into links, and press-release pages
+//! into items. Scripts, navigation, cookie banners and share widgets are dropped; paragraphs
+//! are kept, one per line.
+//!
+//! scraper's `Html` is not `Send`: every function here parses and drops it synchronously, so
+//! callers never hold one across an `.await`.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset};
+use ego_tree::NodeRef;
+use regex::Regex;
+use scraper::{ElementRef, Html, Node, Selector};
+use url::Url;
+
+use super::{parse_date, ParseError};
+
+/// Compiles a CSS selector, with a readable error.
+pub fn compile_selector(s: &str) -> Result<Selector, ParseError> {
+    Selector::parse(s).map_err(|e| ParseError::Selector {
+        selector: s.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("built-in selector compiles")
+}
+
+/// Elements never part of article text.
+const DROP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe",
+    "svg", "template", "select", "input", "textarea", "dialog", "menu",
+];
+
+/// Blocks whose text is one paragraph.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "caption",
+    "address",
+];
+
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(^|[\s_-])(cookie|consent|gdpr|share|sharing|social|related|recommended|newsletter|promo|advert|ads?|sponsor|breadcrumbs?|comments?|subscribe|signup|sign-up|popup|modal|banner|menu|sidebar|site-header|site-footer|masthead|skip|outbrain|taboola|more-stories|read-more|trending|most-read|tags?)($|[\s_-])",
+    )
+    .expect("regex compiles")
+});
+
+/// True when `text` looks like markup rather than plain text.
+pub fn looks_like_html(text: &str) -> bool {
+    static TAG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)</?(p|div|br|html|body|article|span|a|h[1-6]|ul|li|section|main|strong|em)\b[^>]*>")
+            .expect("regex compiles")
+    });
+    TAG.find_iter(text).take(2).count() >= 2 || text.trim_start().starts_with('<')
+}
+
+fn dropped(el: &ElementRef) -> bool {
+    let v = el.value();
+    if DROP_TAGS.contains(&v.name()) {
+        return true;
+    }
+    if v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if matches!(
+        v.attr("role"),
+        Some("navigation" | "banner" | "contentinfo" | "complementary" | "dialog")
+    ) {
+        return true;
+    }
+    let class = v.attr("class").unwrap_or("");
+    let id = v.id().unwrap_or("");
+    // `article-header` style classes inside the content are kept unless clearly chrome.
+    (!class.is_empty() && BOILERPLATE.is_match(class))
+        || (!id.is_empty() && BOILERPLATE.is_match(id))
+}
+
+fn push_inline_text(node: NodeRef<'_, Node>, out: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                if e.name() == "br" {
+                    out.push(' ');
+                    continue;
+                }
+                if let Some(el) = ElementRef::wrap(child) {
+                    if dropped(&el) {
+                        continue;
+                    }
+                }
+                push_inline_text(child, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn collect_blocks(node: NodeRef<'_, Node>, out: &mut Vec<String>, stray: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => stray.push_str(t),
+            Node::Element(e) => {
+                let Some(el) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                if dropped(&el) {
+                    continue;
+                }
+                if BLOCK_TAGS.contains(&e.name()) && !has_block_child(child) {
+                    flush(stray, out);
+                    let mut s = String::new();
+                    push_inline_text(child, &mut s);
+                    let s = collapse(&s);
+                    if !s.is_empty() {
+                        out.push(s);
+                    }
+                } else if e.name() == "br" {
+                    stray.push(' ');
+                } else {
+                    let inline = matches!(
+                        e.name(),
+                        "a" | "span"
+                            | "strong"
+                            | "em"
+                            | "b"
+                            | "i"
+                            | "u"
+                            | "small"
+                            | "time"
+                            | "abbr"
+                            | "cite"
+                            | "q"
+                            | "sup"
+                            | "sub"
+                            | "mark"
+                    );
+                    if !inline {
+                        flush(stray, out);
+                    }
+                    collect_blocks(child, out, stray);
+                    if !inline {
+                        flush(stray, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn has_block_child(node: NodeRef<'_, Node>) -> bool {
+    node.descendants().skip(1).any(|d| {
+        d.value().as_element().is_some_and(|e| {
+            matches!(
+                e.name(),
+                "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "table" | "ul" | "ol"
+            )
+        })
+    })
+}
+
+fn flush(stray: &mut String, out: &mut Vec<String>) {
+    let s = collapse(stray);
+    // Stray text between blocks is kept only when it reads like prose.
+    if s.len() >= 40 {
+        out.push(s);
+    }
+    stray.clear();
+}
+
+fn blocks_of(root: ElementRef<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stray = String::new();
+    collect_blocks(*root, &mut out, &mut stray);
+    flush(&mut stray, &mut out);
+    out.dedup();
+    out
+}
+
+static MAIN_CANDIDATES: LazyLock<Vec<Selector>> = LazyLock::new(|| {
+    [
+        "[itemprop=articleBody]",
+        ".article-body, .article__body, .articleBody, .story-body, .entry-content, .post-content, .news-article__body, .content-body, .field--name-body",
+        "article",
+        "main, [role=main]",
+        "#content, .content, #main",
+    ]
+    .iter()
+    .map(|s| sel(s))
+    .collect()
+});
+
+/// The main text of an HTML document or fragment: paragraphs joined by `\n`.
+///
+/// With `content` (a per-source selector) the matching elements are used; otherwise the first
+/// of the usual article containers that holds a real amount of text, else the element with the
+/// most paragraph text, else the whole body.
+pub fn to_text(html: &str, content: Option<&Selector>) -> String {
+    let doc = Html::parse_document(html);
+    main_text(&doc, content)
+}
+
+fn main_text(doc: &Html, content: Option<&Selector>) -> String {
+    if let Some(sel) = content {
+        let blocks: Vec<String> = doc.select(sel).flat_map(blocks_of).collect();
+        if !blocks.is_empty() {
+            return blocks.join("\n");
+        }
+    }
+    for cand in MAIN_CANDIDATES.iter() {
+        let blocks: Vec<String> = doc.select(cand).take(1).flat_map(blocks_of).collect();
+        if blocks.iter().map(String::len).sum::<usize>() >= 200 {
+            return blocks.join("\n");
+        }
+    }
+    // Densest container: the parent with the most direct <p> text.
+    static P: LazyLock<Selector> = LazyLock::new(|| sel("p"));
+    let mut best: Option<(usize, ElementRef)> = None;
+    let mut scores: std::collections::HashMap<ego_tree::NodeId, (usize, ElementRef)> =
+        Default::default();
+    for p in doc.select(&P) {
+        if let Some(parent) = p.parent().and_then(ElementRef::wrap) {
+            let len = p.text().map(str::len).sum::<usize>();
+            let e = scores.entry(parent.id()).or_insert((0, parent));
+            e.0 += len;
+        }
+    }
+    for (_, (score, el)) in scores {
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, el));
+        }
+    }
+    if let Some((score, el)) = best {
+        if score >= 200 {
+            return blocks_of(el).join("\n");
+        }
+    }
+    blocks_of(doc.root_element()).join("\n")
+}
+
+/// Plain text of `text` if it is HTML, else `text` with whitespace tidied per line.
+pub fn clean_text(text: &str) -> String {
+    if looks_like_html(text) {
+        let frag = Html::parse_fragment(text);
+        let blocks = blocks_of(frag.root_element());
+        if blocks.iter().map(String::len).sum::<usize>() >= 200 || !text.contains("<body") {
+            // A fragment (feed content) or a page whose body is the content itself.
+            let whole = main_text(&Html::parse_document(text), None);
+            return if whole.len() > blocks.iter().map(String::len).sum::<usize>() / 2 {
+                whole
+            } else {
+                blocks.join("\n")
+            };
+        }
+        return main_text(&Html::parse_document(text), None);
+    }
+    text.lines()
+        .map(collapse)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The absolute links an index page lists under `item`, deduplicated, in page order.
+pub fn index_links(html: &str, base: &Url, item: &Selector, max: usize) -> Vec<Url> {
+    let doc = Html::parse_document(html);
+    let mut out: Vec<Url> = Vec::new();
+    static A: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+    for el in doc.select(item) {
+        let href = el
+            .value()
+            .attr("href")
+            .or_else(|| el.select(&A).next().and_then(|a| a.value().attr("href")));
+        let Some(href) = href else { continue };
+        let Ok(mut u) = base.join(href.trim()) else {
+            continue;
+        };
+        if !matches!(u.scheme(), "http" | "https") {
+            continue;
+        }
+        u.set_fragment(None);
+        if !out.contains(&u) {
+            out.push(u);
+            if out.len() >= max {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// One article page read with a source's selectors (or generic ones).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub title: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub text: String,
+    /// `<link rel=canonical>` or `og:url`, when the page names one.
+    pub canonical: Option<String>,
+    pub site_name: Option<String>,
+}
+
+/// Reads an article page.
+pub fn parse_page(
+    html: &str,
+    title: Option<&Selector>,
+    date: Option<&Selector>,
+    content: Option<&Selector>,
+) -> Page {
+    let doc = Html::parse_document(html);
+    static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+    static OG_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:title']"));
+    static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+    static CANON: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]"));
+    static OG_URL: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:url']"));
+    static SITE: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:site_name']"));
+    static DATES: LazyLock<Selector> = LazyLock::new(|| {
+        sel("meta[property='article:published_time'], meta[name=date], meta[name='dc.date'], meta[itemprop=datePublished], time[datetime], [itemprop=datePublished]")
+    });
+    let text_of = |el: ElementRef| collapse(&el.text().collect::<String>());
+    let title_text = title
+        .and_then(|s| doc.select(s).next().map(text_of))
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            doc.select(&H1)
+                .next()
+                .map(text_of)
+                .filter(|t| !t.is_empty())
+        })
+        .or_else(|| {
+            doc.select(&OG_TITLE)
+                .next()
+                .and_then(|m| m.value().attr("content"))
+                .map(collapse)
+        })
+        .or_else(|| doc.select(&TITLE).next().map(text_of))
+        .unwrap_or_default();
+    let date_of = |el: ElementRef| {
+        let v = el.value();
+        v.attr("datetime")
+            .or(v.attr("content"))
+            .and_then(parse_date)
+            .or_else(|| parse_date(&text_of(el)))
+            .or_else(|| find_date_in(&text_of(el)))
+    };
+    let published = date
+        .and_then(|s| doc.select(s).find_map(date_of))
+        .or_else(|| doc.select(&DATES).find_map(date_of));
+    let canonical = doc
+        .select(&CANON)
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .or_else(|| {
+            doc.select(&OG_URL)
+                .next()
+                .and_then(|m| m.value().attr("content"))
+        })
+        .map(str::to_owned);
+    let site_name = doc
+        .select(&SITE)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(collapse);
+    Page {
+        title: title_text,
+        published,
+        text: main_text(&doc, content),
+        canonical,
+        site_name,
+    }
+}
+
+/// A date written inside running text such as "Published: 15 August 2023".
+fn find_date_in(s: &str) -> Option<DateTime<FixedOffset>> {
+    static D: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b|\b(\d{4}-\d{2}-\d{2})\b")
+            .expect("regex compiles")
+    });
+    let c = D.captures(s)?;
+    if let Some(iso) = c.get(4) {
+        return parse_date(iso.as_str());
+    }
+    parse_date(&format!("{} {} {}", &c[1], &c[2], &c[3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r##"<html><head><title>Site | Story</title>
+        <meta property="article:published_time" content="2023-08-15T12:00:00+01:00">
+        <link rel="canonical" href="https://force.example/news/story"></head>
+        <body><header><nav><a href="/">Home</a><a href="/news">News</a></nav></header>
+        <div class="cookie-banner"><p>We use cookies to improve your experience on our website.</p></div>
+        <main><article><h1>Statement on data breach</h1>
+        <p>We have identified that a data breach occurred in response to Freedom of Information requests.</p>
+        <p>The information was included in error in a hidden part of the response. We apologise.</p>
+        <div class="share-tools"><a href="#">Share on Facebook</a></div>
+        <p>Anyone with concerns should contact us.<script>track()</script></p></article>
+        <aside class="related"><h2>Related news</h2><ul><li>Man charged after burglary</li></ul></aside></main>
+        <footer><p>Copyright Police</p></footer></body></html>"##;
+
+    #[test]
+    fn page_text_keeps_paragraphs_and_drops_chrome() {
+        let p = parse_page(PAGE, None, None, None);
+        assert_eq!(p.title, "Statement on data breach");
+        assert_eq!(
+            p.published.unwrap().to_rfc3339(),
+            "2023-08-15T12:00:00+01:00"
+        );
+        assert_eq!(
+            p.canonical.as_deref(),
+            Some("https://force.example/news/story")
+        );
+        assert!(
+            p.text.contains("Freedom of Information requests."),
+            "{}",
+            p.text
+        );
+        assert!(
+            p.text.contains("\nThe information was included"),
+            "{}",
+            p.text
+        );
+        for junk in [
+            "cookies",
+            "Share on",
+            "Related news",
+            "burglary",
+            "Copyright",
+            "track()",
+            "Home",
+        ] {
+            assert!(!p.text.contains(junk), "{junk} leaked into {:?}", p.text);
+        }
+    }
+
+    #[test]
+    fn per_source_selector_wins() {
+        let s = compile_selector("article p:first-of-type").unwrap();
+        let t = to_text(PAGE, Some(&s));
+        assert!(t.starts_with("We have identified"));
+        assert!(!t.contains("apologise"));
+    }
+
+    #[test]
+    fn index_links_are_absolute_and_unique() {
+        let html = r#"<ul class="news"><li><a href="/news/a">A</a></li><li><a href="/news/a#x">A again</a></li>
+            <li><a href="https://other.example/b">B</a></li><li><a href="mailto:x@y">mail</a></li></ul>"#;
+        let base = Url::parse("https://force.example/news/").unwrap();
+        let links = index_links(html, &base, &compile_selector(".news li a").unwrap(), 10);
+        let got: Vec<_> = links.iter().map(Url::as_str).collect();
+        assert_eq!(
+            got,
+            ["https://force.example/news/a", "https://other.example/b"]
+        );
+    }
+
+    #[test]
+    fn plain_text_passes_through_and_html_is_detected() {
+        assert!(!looks_like_html("Police said 5 < 6 and that was that."));
+        assert!(looks_like_html("<p>One</p><p>Two</p>"));
+        assert_eq!(clean_text("  a  b \n\n c "), "a b\nc");
+        let t = clean_text("<p>First paragraph of the story.</p><p>Second <b>bold</b> one.</p>");
+        assert_eq!(t, "First paragraph of the story.\nSecond bold one.");
+    }
+}

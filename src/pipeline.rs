@@ -1,0 +1,261 @@
+//! The shared path of `ingest`, `poll` and `reprocess`: a [`RawItem`] is keyed, stored with
+//! its raw text, classified and extracted, checked for near-duplicates, and merged into
+//! incidents, and all of it is written in one atomic [`WriteSet`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Utc;
+
+use crate::canon;
+use crate::dedup::{self, ReportInput};
+use crate::extract::{self, ArticleInput};
+use crate::model::{Analysis, Article, Incident};
+use crate::parse::html;
+use crate::parse::RawItem;
+use crate::store::{Store, StoreError, WriteSet};
+
+/// What happened to one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Already stored: nothing changed.
+    Unchanged,
+    /// Stored; `reports` incidents found in it, `incidents` incidents written.
+    New {
+        relevant: bool,
+        reports: usize,
+        incidents: usize,
+    },
+}
+
+/// Builds the article record for an item.
+pub fn article_of(item: RawItem, source_id: Option<&str>) -> Article {
+    let published = item.published.map(|p| p.to_rfc3339());
+    let key = canon::article_key(
+        item.url.as_deref(),
+        &item.title,
+        published.as_deref(),
+        &item.text,
+    );
+    let url = item
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("urn:breachwatch:{key}"));
+    Article {
+        canonical_url: item.url.as_deref().and_then(canon::canonical_url),
+        key,
+        url,
+        title: item.title,
+        published: item.published,
+        source: item.source,
+        source_id: source_id.map(str::to_owned),
+        text: item.text,
+        fetched_at: Utc::now(),
+    }
+}
+
+/// Runs the pure stages over an article.
+pub fn analyse(article: &Article) -> Analysis {
+    let clean = html::clean_text(&article.text);
+    let title = if html::looks_like_html(&article.title) {
+        html::clean_text(&article.title)
+    } else {
+        article.title.trim().to_string()
+    };
+    let extraction = extract::extract(&ArticleInput {
+        url: &article.url,
+        title: &title,
+        text: &clean,
+        source: &article.source,
+        published: article.published,
+    });
+    let document = extract::document(&title, &clean);
+    Analysis {
+        article_key: article.key.clone(),
+        minhash: dedup::minhash(&document),
+        document,
+        extraction,
+        near_duplicate_of: None,
+    }
+}
+
+/// Stores one item unless its key is already stored.
+pub fn ingest_item(
+    store: &Store,
+    item: RawItem,
+    source_id: Option<&str>,
+) -> Result<Outcome, StoreError> {
+    let article = article_of(item, source_id);
+    if store.has_article(&article.key)? {
+        return Ok(Outcome::Unchanged);
+    }
+    let mut w = WriteSet::new();
+    w.put_article(&article);
+    let outcome = process(store, &article, &mut w)?;
+    store.apply(w)?;
+    Ok(outcome)
+}
+
+/// Analyses an article already recorded in `w` (or the store), and merges its reports.
+pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Outcome, StoreError> {
+    let mut analysis = analyse(article);
+    analysis.near_duplicate_of = near_duplicate(store, &analysis)?;
+    let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
+    if relevant {
+        w.put_bands(&article.key, &dedup::bands(&analysis.minhash));
+    }
+    let reports = analysis.extraction.reports.len();
+    let incidents = if relevant {
+        merge(store, article, &analysis, w)?
+    } else {
+        0
+    };
+    w.put_analysis(&analysis);
+    Ok(Outcome::New {
+        relevant,
+        reports,
+        incidents,
+    })
+}
+
+/// The most similar stored relevant article, if it is a copy of the same story.
+fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreError> {
+    let mut seen = BTreeSet::new();
+    let mut best: Option<(f64, String)> = None;
+    for (band, hash) in dedup::bands(&a.minhash).into_iter().enumerate() {
+        for key in store.band_members(band, hash)? {
+            if key == a.article_key || !seen.insert(key.clone()) {
+                continue;
+            }
+            let Some(other) = store.analysis(&key)? else {
+                continue;
+            };
+            let sim = dedup::similarity(&a.minhash, &other.minhash);
+            if sim >= dedup::NEAR_DUP_THRESHOLD
+                && best
+                    .as_ref()
+                    .is_none_or(|(s, k)| sim > *s || (sim == *s && key < *k))
+            {
+                best = Some((sim, key));
+            }
+        }
+    }
+    Ok(best.map(|(_, k)| k))
+}
+
+/// Re-clusters the new article's reports with every stored incident they might join.
+fn merge(
+    store: &Store,
+    article: &Article,
+    analysis: &Analysis,
+    w: &mut WriteSet,
+) -> Result<usize, StoreError> {
+    // Candidate incidents: by force and time through the index, plus the near-duplicate's.
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    let t = article.when().timestamp();
+    let years = 6 * 365 * 86_400;
+    for (i, report) in analysis.extraction.reports.iter().enumerate() {
+        let input = ReportInput {
+            article,
+            document: &analysis.document,
+            report,
+            index: i,
+            near_duplicate_of: analysis.near_duplicate_of.as_deref(),
+        };
+        let from = if dedup::is_follow_up_report(report) {
+            t - years
+        } else {
+            t - dedup::FRESH_DAYS * 86_400
+        };
+        for force in &report.forces {
+            for p in store.incidents_of_force(force, from, t + years)? {
+                if dedup::may_join(&p, &input) {
+                    candidates.insert(p.id);
+                }
+            }
+        }
+    }
+    if let Some(orig) = &analysis.near_duplicate_of {
+        candidates.extend(store.incidents_of_article(orig)?);
+    }
+    let old: Vec<Incident> = candidates
+        .iter()
+        .filter_map(|id| store.incident(id).transpose())
+        .collect::<Result<_, _>>()?;
+
+    // Load every member of the candidates.
+    let mut loaded: BTreeMap<String, (Article, Analysis)> = BTreeMap::new();
+    for inc in &old {
+        for m in &inc.members {
+            if loaded.contains_key(&m.article_key) || m.article_key == article.key {
+                continue;
+            }
+            if let (Some(a), Some(an)) = (
+                store.article(&m.article_key)?,
+                store.analysis(&m.article_key)?,
+            ) {
+                loaded.insert(m.article_key.clone(), (a, an));
+            }
+        }
+    }
+    let mut inputs: Vec<ReportInput> = Vec::new();
+    let mut wanted: BTreeSet<(&str, usize)> = BTreeSet::new();
+    for inc in &old {
+        for m in &inc.members {
+            wanted.insert((m.article_key.as_str(), m.report));
+        }
+    }
+    for (key, (a, an)) in &loaded {
+        for (i, report) in an.extraction.reports.iter().enumerate() {
+            if wanted.contains(&(key.as_str(), i)) {
+                inputs.push(ReportInput {
+                    article: a,
+                    document: &an.document,
+                    report,
+                    index: i,
+                    near_duplicate_of: an.near_duplicate_of.as_deref(),
+                });
+            }
+        }
+    }
+    for (i, report) in analysis.extraction.reports.iter().enumerate() {
+        inputs.push(ReportInput {
+            article,
+            document: &analysis.document,
+            report,
+            index: i,
+            near_duplicate_of: analysis.near_duplicate_of.as_deref(),
+        });
+    }
+    let groups = dedup::cluster(&inputs);
+    for inc in &old {
+        w.remove_incident(inc);
+    }
+    let name = |id: &str| extract::force_name(id).map(str::to_owned);
+    for g in &groups {
+        w.put_incident(&dedup::build_incident(&inputs, g, name));
+    }
+    Ok(groups.len())
+}
+
+/// Re-runs extraction and merging over every stored article, as a fresh ingest would.
+/// Articles go in canonical order (publication time, key) so the result is the same.
+pub fn reprocess(store: &Store) -> Result<(usize, usize), StoreError> {
+    store.clear_derived()?;
+    let mut order: Vec<(i64, String)> = Vec::new();
+    for a in store.articles() {
+        let a = a?;
+        order.push((a.when().timestamp(), a.key));
+    }
+    order.sort();
+    let mut n = 0;
+    for (_, key) in &order {
+        let Some(article) = store.article(key)? else {
+            continue;
+        };
+        let mut w = WriteSet::new();
+        process(store, &article, &mut w)?;
+        store.apply(w)?;
+        n += 1;
+    }
+    Ok((n, store.incident_count()))
+}

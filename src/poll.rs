@@ -1,0 +1,322 @@
+//! One pass over the configured sources: fetch (conditionally), parse, follow links for short
+//! feed items and press-release indexes, and hand every item to the pipeline. A failing
+//! source is recorded in its state and reported; the others go on.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::future::join_all;
+use rand::Rng;
+
+use crate::canon;
+use crate::config::{Config, Settings, Source, SourceKind};
+use crate::fetch::{FetchError, Fetched, Fetcher, RequestLimits, Validators};
+use crate::parse::{feed, html, RawItem};
+use crate::pipeline::{self, Outcome};
+use crate::store::{Store, StoreError};
+
+/// How one source's pass ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceOutcome {
+    /// Fetched and parsed: `items` listed, `new` stored, `relevant` of them about breaches.
+    Fetched {
+        items: usize,
+        new: usize,
+        relevant: usize,
+    },
+    /// 304 Not Modified.
+    Unchanged,
+    /// Failed; the message says why.
+    Error(String),
+}
+
+/// One line of the poll summary.
+#[derive(Debug, Clone)]
+pub struct SourceReport {
+    pub id: String,
+    pub outcome: SourceOutcome,
+    /// Per-item problems that did not fail the source (an article page that would not load).
+    pub warnings: Vec<String>,
+    /// When the source should next be polled.
+    pub next_due: chrono::DateTime<Utc>,
+}
+
+impl std::fmt::Display for SourceReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.outcome {
+            SourceOutcome::Fetched {
+                items,
+                new,
+                relevant,
+            } if *new > 0 => {
+                write!(
+                    f,
+                    "{}: new {new} ({relevant} about police breaches) of {items} items",
+                    self.id
+                )
+            }
+            SourceOutcome::Fetched { items, .. } => {
+                write!(f, "{}: unchanged ({items} items, none new)", self.id)
+            }
+            SourceOutcome::Unchanged => write!(f, "{}: unchanged (not modified)", self.id),
+            SourceOutcome::Error(e) => write!(f, "{}: error: {e}", self.id),
+        }?;
+        if !self.warnings.is_empty() {
+            write!(
+                f,
+                "; {} item(s) skipped: {}",
+                self.warnings.len(),
+                self.warnings.join("; ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a source failed.
+#[derive(Debug, thiserror::Error)]
+enum SourceError {
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Parse(#[from] crate::parse::ParseError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Polls every enabled source once, concurrently within the fetcher's limits.
+pub async fn poll_once(config: &Config, store: &Store, fetcher: &Fetcher) -> Vec<SourceReport> {
+    let tasks = config
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .map(|s| poll_source(&config.settings, s, store, fetcher));
+    join_all(tasks).await
+}
+
+/// Polls one source and records its state.
+pub async fn poll_source(
+    settings: &Settings,
+    src: &Source,
+    store: &Store,
+    fetcher: &Fetcher,
+) -> SourceReport {
+    let mut state = store
+        .source_state(&src.id)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let now = Utc::now();
+    state.last_attempt = Some(now);
+    let full = state.last_full_refresh.is_none_or(|t| {
+        now - t >= chrono::Duration::from_std(settings.full_refresh).unwrap_or_default()
+    });
+    let validators = (!full).then(|| Validators {
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    });
+    let mut warnings = Vec::new();
+    let result = fetch_and_store(
+        settings,
+        src,
+        store,
+        fetcher,
+        validators.as_ref(),
+        &mut warnings,
+    )
+    .await;
+    let (outcome, floor, retry_after) = match result {
+        Ok((outcome, v, floor)) => {
+            state.consecutive_failures = 0;
+            state.last_error = None;
+            state.last_success = Some(now);
+            if let Some(v) = v {
+                state.etag = v.etag;
+                state.last_modified = v.last_modified;
+                if full {
+                    state.last_full_refresh = Some(now);
+                }
+            }
+            if let SourceOutcome::Fetched { items, new, .. } = &outcome {
+                state.items_seen += *items as u64;
+                state.articles_new += *new as u64;
+            }
+            (outcome, floor, None)
+        }
+        Err(e) => {
+            state.consecutive_failures = state.consecutive_failures.saturating_add(1);
+            state.last_error = Some(e.to_string());
+            let ra = match &e {
+                SourceError::Fetch(f) => f.retry_after(),
+                _ => None,
+            };
+            tracing::warn!(source = %src.id, error = %e, "Source failed");
+            (SourceOutcome::Error(e.to_string()), None, ra)
+        }
+    };
+    let delay = next_delay(
+        settings,
+        src,
+        state.consecutive_failures,
+        floor,
+        retry_after,
+        rand::rng().random_range(0.0..1.0),
+    );
+    state.next_due = Some(now + chrono::Duration::from_std(delay).unwrap_or_default());
+    if let Err(e) = store.put_source_state(&src.id, &state) {
+        tracing::error!(source = %src.id, error = %e, "Could not save source state");
+    }
+    SourceReport {
+        id: src.id.clone(),
+        outcome,
+        warnings,
+        next_due: state.next_due.unwrap_or(now),
+    }
+}
+
+/// How long until the next poll: the interval (never below the feed's own ttl/max-age), with
+/// jitter; after failures, exponential backoff capped at `max_backoff`; never less than a
+/// server's Retry-After. A source is never disabled for good.
+pub fn next_delay(
+    settings: &Settings,
+    src: &Source,
+    failures: u32,
+    floor: Option<Duration>,
+    retry_after: Option<Duration>,
+    jitter_fraction: f64,
+) -> Duration {
+    let base = src.interval.max(floor.unwrap_or_default());
+    let jitter = settings.jitter.mul_f64(jitter_fraction.clamp(0.0, 1.0));
+    let d = if failures == 0 {
+        base + jitter
+    } else {
+        let backoff = Duration::from_secs(60).saturating_mul(1u32 << failures.min(20));
+        backoff.min(settings.max_backoff) + jitter
+    };
+    d.max(retry_after.unwrap_or_default())
+}
+
+type Fetch = (SourceOutcome, Option<Validators>, Option<Duration>);
+
+async fn fetch_and_store(
+    settings: &Settings,
+    src: &Source,
+    store: &Store,
+    fetcher: &Fetcher,
+    validators: Option<&Validators>,
+    warnings: &mut Vec<String>,
+) -> Result<Fetch, SourceError> {
+    let limits = RequestLimits {
+        timeout: src.timeout,
+        max_body_bytes: src.max_body_bytes,
+    };
+    let body = match fetcher.get(&src.url, validators, limits).await? {
+        Fetched::NotModified => return Ok((SourceOutcome::Unchanged, None, None)),
+        Fetched::Body(b) => b,
+    };
+    let mut items: Vec<RawItem> = Vec::new();
+    let mut floor = body.max_age;
+    match &src.kind {
+        SourceKind::Feed {
+            fetch_full_text,
+            content_selector,
+        } => {
+            let parsed = feed::parse_feed(&body.bytes, Some(&body.final_url), &src.name)?;
+            if let Some(ttl) = parsed.ttl_minutes {
+                floor = floor.max(Some(Duration::from_secs(ttl as u64 * 60)));
+            }
+            let content = content_selector
+                .as_deref()
+                .map(html::compile_selector)
+                .transpose()?;
+            for mut item in parsed.items {
+                let short = html::clean_text(&item.text).len() < settings.min_text_chars;
+                if *fetch_full_text && short {
+                    if let Some(link) = item.url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
+                        let key = canon::article_key(Some(link.as_str()), "", None, "");
+                        if !store.has_article(&key)? {
+                            match fetcher.get(&link, None, limits).await {
+                                Ok(Fetched::Body(page)) => {
+                                    let text = String::from_utf8_lossy(&page.bytes);
+                                    let p = html::parse_page(&text, None, None, content.as_ref());
+                                    if p.text.len() > html::clean_text(&item.text).len() {
+                                        item.text = p.text;
+                                    }
+                                }
+                                Ok(Fetched::NotModified) => {}
+                                Err(e) => {
+                                    warnings.push(format!("{link}: {e} (kept the feed summary)"))
+                                }
+                            }
+                        }
+                    }
+                }
+                items.push(item);
+            }
+        }
+        SourceKind::Html(rules) => {
+            let index = String::from_utf8_lossy(&body.bytes).into_owned();
+            let item_sel = html::compile_selector(&rules.item_selector)?;
+            let title_sel = html::compile_selector(&rules.title_selector)?;
+            let date_sel = rules
+                .date_selector
+                .as_deref()
+                .map(html::compile_selector)
+                .transpose()?;
+            let content_sel = rules
+                .content_selector
+                .as_deref()
+                .map(html::compile_selector)
+                .transpose()?;
+            let links = html::index_links(&index, &body.final_url, &item_sel, rules.max_items);
+            for link in links {
+                let key = canon::article_key(Some(link.as_str()), "", None, "");
+                if store.has_article(&key)? {
+                    continue;
+                }
+                match fetcher.get(&link, None, limits).await {
+                    Ok(Fetched::Body(page)) => {
+                        let text = String::from_utf8_lossy(&page.bytes);
+                        let p = html::parse_page(
+                            &text,
+                            Some(&title_sel),
+                            date_sel.as_ref(),
+                            content_sel.as_ref(),
+                        );
+                        if p.text.trim().is_empty() {
+                            warnings.push(format!("{link}: no article text found"));
+                            continue;
+                        }
+                        items.push(RawItem {
+                            url: Some(link.to_string()),
+                            title: p.title,
+                            published: p.published,
+                            source: src.name.clone(),
+                            text: p.text,
+                        });
+                    }
+                    Ok(Fetched::NotModified) => {}
+                    Err(e) => warnings.push(format!("{link}: {e}")),
+                }
+            }
+        }
+    }
+    let total = items.len();
+    let (mut new, mut relevant) = (0, 0);
+    for item in items {
+        if let Outcome::New { relevant: r, .. } = pipeline::ingest_item(store, item, Some(&src.id))?
+        {
+            new += 1;
+            relevant += r as usize;
+        }
+    }
+    Ok((
+        SourceOutcome::Fetched {
+            items: total,
+            new,
+            relevant,
+        },
+        Some(body.validators),
+        floor,
+    ))
+}

@@ -1,0 +1,130 @@
+//! Questions asked of the store, answered as plain structs. Reads only through `store`.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{Cause, DataType};
+use crate::model::{Affected, Incident};
+use crate::store::{Store, StoreError};
+
+/// Incident filters; all given ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub force: Option<String>,
+    pub data_type: Option<DataType>,
+    pub cause: Option<Cause>,
+    /// Inclusive, on `first_reported`.
+    pub since: Option<NaiveDate>,
+    /// Inclusive, on `first_reported`.
+    pub until: Option<NaiveDate>,
+    /// Case-insensitive text in a source title.
+    pub text: Option<String>,
+    pub limit: Option<usize>,
+}
+
+impl Filter {
+    pub fn matches(&self, i: &Incident) -> bool {
+        let day = i.first_reported.date_naive();
+        self.force
+            .as_ref()
+            .is_none_or(|f| i.forces.iter().any(|x| x == f))
+            && self.data_type.is_none_or(|t| i.data_types.contains(&t))
+            && self.cause.is_none_or(|c| i.cause == c)
+            && self.since.is_none_or(|s| day >= s)
+            && self.until.is_none_or(|u| day <= u)
+            && self.text.as_ref().is_none_or(|t| {
+                let t = t.to_lowercase();
+                i.sources
+                    .iter()
+                    .any(|s| s.title.to_lowercase().contains(&t))
+            })
+    }
+}
+
+/// Incidents matching `filter`, newest first (by the time index).
+pub fn incidents(store: &Store, filter: &Filter) -> Result<Vec<Incident>, StoreError> {
+    let mut out = Vec::new();
+    for r in store.incident_ids_newest_first() {
+        let (ts, id) = r?;
+        if let Some(s) = filter.since {
+            if ts
+                < s.and_hms_opt(0, 0, 0)
+                    .map(|d| d.and_utc().timestamp())
+                    .unwrap_or(i64::MIN)
+                    - 14 * 3600
+            {
+                break;
+            }
+        }
+        let Some(inc) = store.incident(&id)? else {
+            continue;
+        };
+        if filter.matches(&inc) {
+            out.push(inc);
+            if filter.limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A source as the contract lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub outlet: String,
+}
+
+/// An incident as `incidents --format json` and `/api/incidents` give it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub id: String,
+    pub title: String,
+    pub forces: Vec<String>,
+    pub force_names: Vec<String>,
+    pub data_types: Vec<DataType>,
+    pub not_exposed: Vec<DataType>,
+    pub affected: Option<Affected>,
+    pub cause: Cause,
+    pub third_party: Option<bool>,
+    pub supplier: Option<String>,
+    pub first_reported: DateTime<FixedOffset>,
+    pub last_reported: DateTime<FixedOffset>,
+    pub developments: usize,
+    pub sources: Vec<SourceView>,
+}
+
+impl From<&Incident> for IncidentView {
+    fn from(i: &Incident) -> Self {
+        IncidentView {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            forces: i.forces.clone(),
+            force_names: i.force_names.clone(),
+            data_types: i.data_types.clone(),
+            not_exposed: i.not_exposed.clone(),
+            affected: i.affected.clone(),
+            cause: i.cause,
+            third_party: i.third_party,
+            supplier: i.supplier.clone(),
+            first_reported: i.first_reported,
+            last_reported: i.last_reported,
+            developments: i.timeline.len(),
+            sources: i
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    url: s.url.clone(),
+                    canonical_url: s.canonical_url.clone(),
+                    title: s.title.clone(),
+                    published: s.published,
+                    outlet: s.outlet.clone(),
+                })
+                .collect(),
+        }
+    }
+}

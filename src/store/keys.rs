@@ -1,0 +1,110 @@
+//! Key layout of the `v1` tree. Text prefixes keep the database inspectable; times are
+//! big-endian hex so lexical order is time order.
+//!
+//! | prefix | key | value |
+//! | --- | --- | --- |
+//! | `meta/schema` | | schema version |
+//! | `art/` | article key | [`crate::model::Article`] |
+//! | `ana/` | article key | [`crate::model::Analysis`] |
+//! | `lsh/` | band `/` hash `/` article key | empty |
+//! | `inc/` | incident id | [`crate::model::Incident`] |
+//! | `ift/` | force `/` last-reported time `/` incident id | [`crate::model::IncidentProfile`] |
+//! | `tim/` | time `/` incident id | empty |
+//! | `ain/` | article key `/` incident id | empty |
+//! | `src/` | source id | [`crate::model::SourceState`] |
+
+pub const SCHEMA: &[u8] = b"meta/schema";
+pub const ARTICLE: &[u8] = b"art/";
+pub const ANALYSIS: &[u8] = b"ana/";
+pub const BAND: &[u8] = b"lsh/";
+pub const INCIDENT: &[u8] = b"inc/";
+pub const FORCE_TIME: &[u8] = b"ift/";
+pub const TIME: &[u8] = b"tim/";
+pub const ARTICLE_INCIDENT: &[u8] = b"ain/";
+pub const SOURCE: &[u8] = b"src/";
+
+/// Prefixes rebuilt by `reprocess`.
+pub const DERIVED: [&[u8]; 6] = [ANALYSIS, BAND, INCIDENT, FORCE_TIME, TIME, ARTICLE_INCIDENT];
+
+fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+/// Seconds since 1970 shifted so that dates before 1970 still sort first.
+fn time_hex(ts: i64) -> String {
+    format!(
+        "{:016x}",
+        (ts as i128 + (1i128 << 62)).clamp(0, u64::MAX as i128) as u64
+    )
+}
+
+fn time_from_hex(h: &str) -> i64 {
+    (u64::from_str_radix(h, 16).unwrap_or(0) as i128 - (1i128 << 62)) as i64
+}
+
+pub fn article(key: &str) -> Vec<u8> {
+    cat(&[ARTICLE, key.as_bytes()])
+}
+pub fn analysis(key: &str) -> Vec<u8> {
+    cat(&[ANALYSIS, key.as_bytes()])
+}
+pub fn band_prefix(band: usize, hash: u64) -> Vec<u8> {
+    format!("lsh/{band:02}/{hash:016x}/").into_bytes()
+}
+pub fn band(band: usize, hash: u64, article_key: &str) -> Vec<u8> {
+    cat(&[&band_prefix(band, hash), article_key.as_bytes()])
+}
+pub fn incident(id: &str) -> Vec<u8> {
+    cat(&[INCIDENT, id.as_bytes()])
+}
+pub fn force_time(force: &str, ts: i64, id: &str) -> Vec<u8> {
+    format!("ift/{force}/{}/{id}", time_hex(ts)).into_bytes()
+}
+pub fn force_time_range(force: &str, from: i64, to: i64) -> (Vec<u8>, Vec<u8>) {
+    (
+        format!("ift/{force}/{}/", time_hex(from)).into_bytes(),
+        format!("ift/{force}/{}0", time_hex(to)).into_bytes(),
+    )
+}
+/// The incident id at the end of a `ift/` or `tim/` key.
+pub fn id_after_time(key: &[u8]) -> String {
+    let s = String::from_utf8_lossy(key);
+    s.rsplit('/').next().unwrap_or("").to_string()
+}
+pub fn time(ts: i64, id: &str) -> Vec<u8> {
+    format!("tim/{}/{id}", time_hex(ts)).into_bytes()
+}
+pub fn time_and_id(key: &[u8]) -> (i64, String) {
+    let s = String::from_utf8_lossy(key);
+    let mut parts = s.splitn(3, '/').skip(1);
+    let ts = time_from_hex(parts.next().unwrap_or(""));
+    (ts, parts.next().unwrap_or("").to_string())
+}
+pub fn article_incident_prefix(article_key: &str) -> Vec<u8> {
+    format!("ain/{article_key}/").into_bytes()
+}
+pub fn article_incident(article_key: &str, id: &str) -> Vec<u8> {
+    cat(&[&article_incident_prefix(article_key), id.as_bytes()])
+}
+pub fn source(id: &str) -> Vec<u8> {
+    cat(&[SOURCE, id.as_bytes()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_sort_by_time_and_round_trip() {
+        let a = time(-86_400, "x");
+        let b = time(0, "x");
+        let c = time(1_700_000_000, "x");
+        assert!(a < b && b < c);
+        assert_eq!(time_and_id(&c), (1_700_000_000, "x".to_string()));
+        let (lo, hi) = force_time_range("kent", 0, 2_000_000_000);
+        let k = force_time("kent", 1_700_000_000, "kent-2023-11-abc");
+        assert!(lo <= k && k < hi);
+        assert_eq!(id_after_time(&k), "kent-2023-11-abc");
+        assert!(force_time("kent-x", 5, "i") > hi || force_time("kent-x", 5, "i") < lo);
+    }
+}

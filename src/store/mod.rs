@@ -1,0 +1,335 @@
+//! The only module that touches sled.
+//!
+//! One tree, `v1`, with prefixed keys (see [`keys`]). Writes that belong together (an article,
+//! its analysis, its near-duplicate index entries and the incidents it changes) go in one
+//! [`WriteSet`], applied as one atomic sled batch: an ingest killed at any moment leaves a
+//! database that opens, and a re-run completes it with nothing lost and nothing doubled.
+//! sled flushes every 500 ms on its own; [`Store::flush`] is called on shutdown.
+
+pub mod keys;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::model::{Analysis, Article, Incident, IncidentProfile, SourceState};
+
+/// The on-disk layout version. Bump it when a stored type changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process has the database open (sled allows one).
+    #[error("the database {path} is in use by another breachwatch process (is `breachwatch run` running? stop it first, or pass --db to use another database)")]
+    Locked { path: PathBuf },
+    /// sled failed.
+    #[error("database error: {0}")]
+    Sled(#[from] sled::Error),
+    /// A stored record did not decode.
+    #[error("corrupt record {key}: {source}")]
+    Decode {
+        key: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The database was written by an incompatible version.
+    #[error("database schema version {found} is not supported (this build reads {SCHEMA_VERSION}); re-create it with `export --format jsonl` and `ingest` using the matching version")]
+    Schema { found: u32 },
+}
+
+/// An open database.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    tree: sled::Tree,
+}
+
+/// Writes applied together, atomically.
+#[derive(Default)]
+pub struct WriteSet {
+    batch: sled::Batch,
+    len: usize,
+}
+
+fn enc<T: Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).expect("stored records always serialise")
+}
+
+impl WriteSet {
+    pub fn new() -> WriteSet {
+        WriteSet::default()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.batch.insert(key, value);
+        self.len += 1;
+    }
+    fn del(&mut self, key: Vec<u8>) {
+        self.batch.remove(key);
+        self.len += 1;
+    }
+    pub fn put_article(&mut self, a: &Article) {
+        self.put(keys::article(&a.key), enc(a));
+    }
+    pub fn put_analysis(&mut self, a: &Analysis) {
+        self.put(keys::analysis(&a.article_key), enc(a));
+    }
+    pub fn remove_analysis(&mut self, article_key: &str) {
+        self.del(keys::analysis(article_key));
+    }
+    /// Indexes an article's MinHash bands for near-duplicate lookup.
+    pub fn put_bands(&mut self, article_key: &str, bands: &[u64]) {
+        for (i, b) in bands.iter().enumerate() {
+            self.put(keys::band(i, *b, article_key), Vec::new());
+        }
+    }
+    pub fn remove_bands(&mut self, article_key: &str, bands: &[u64]) {
+        for (i, b) in bands.iter().enumerate() {
+            self.del(keys::band(i, *b, article_key));
+        }
+    }
+    /// Stores an incident with its force/time and time indexes and article links.
+    pub fn put_incident(&mut self, inc: &Incident) {
+        let ts = inc.first_reported.timestamp();
+        let profile = enc(&inc.profile());
+        for f in &inc.forces {
+            self.put(
+                keys::force_time(f, inc.last_reported.timestamp(), &inc.id),
+                profile.clone(),
+            );
+        }
+        self.put(keys::time(ts, &inc.id), Vec::new());
+        for m in &inc.members {
+            self.put(keys::article_incident(&m.article_key, &inc.id), Vec::new());
+        }
+        self.put(keys::incident(&inc.id), enc(inc));
+    }
+    /// Removes an incident and every index entry [`WriteSet::put_incident`] made for it.
+    pub fn remove_incident(&mut self, inc: &Incident) {
+        let ts = inc.first_reported.timestamp();
+        for f in &inc.forces {
+            self.del(keys::force_time(f, inc.last_reported.timestamp(), &inc.id));
+        }
+        self.del(keys::time(ts, &inc.id));
+        for m in &inc.members {
+            self.del(keys::article_incident(&m.article_key, &inc.id));
+        }
+        self.del(keys::incident(&inc.id));
+    }
+    pub fn put_source_state(&mut self, id: &str, s: &SourceState) {
+        self.put(keys::source(id), enc(s));
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new()
+            .path(path)
+            .flush_every_ms(Some(500))
+            .open()
+            .map_err(|e| match &e {
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("lock") =>
+                {
+                    StoreError::Locked {
+                        path: path.to_owned(),
+                    }
+                }
+                _ => StoreError::Sled(e),
+            })?;
+        let tree = db.open_tree("v1")?;
+        let store = Store { db, tree };
+        match store.tree.get(keys::SCHEMA)? {
+            None => {
+                store
+                    .tree
+                    .insert(keys::SCHEMA, SCHEMA_VERSION.to_string().as_bytes())?;
+            }
+            Some(v) => {
+                let found = std::str::from_utf8(&v)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::Schema { found });
+                }
+            }
+        }
+        Ok(store)
+    }
+
+    /// Applies a write set atomically.
+    pub fn apply(&self, w: WriteSet) -> Result<(), StoreError> {
+        if w.len > 0 {
+            self.tree.apply_batch(w.batch)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes to disk; call before exit.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.tree.get(key)? {
+            None => Ok(None),
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|source| StoreError::Decode {
+                    key: String::from_utf8_lossy(key).into_owned(),
+                    source,
+                }),
+        }
+    }
+
+    fn scan<T: DeserializeOwned>(
+        &self,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
+        self.tree.scan_prefix(prefix).map(|r| {
+            let (k, v) = r?;
+            serde_json::from_slice(&v).map_err(|source| StoreError::Decode {
+                key: String::from_utf8_lossy(&k).into_owned(),
+                source,
+            })
+        })
+    }
+
+    /// The last segment of every key under `prefix`.
+    fn tails(&self, prefix: &[u8]) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.tree.scan_prefix(prefix).keys() {
+            let k = r?;
+            out.push(String::from_utf8_lossy(&k[prefix.len()..]).into_owned());
+        }
+        Ok(out)
+    }
+
+    pub fn has_article(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.tree.contains_key(keys::article(key))?)
+    }
+    pub fn article(&self, key: &str) -> Result<Option<Article>, StoreError> {
+        self.get(&keys::article(key))
+    }
+    pub fn articles(&self) -> impl Iterator<Item = Result<Article, StoreError>> + '_ {
+        self.scan(keys::ARTICLE)
+    }
+    pub fn article_count(&self) -> usize {
+        self.tree.scan_prefix(keys::ARTICLE).count()
+    }
+    pub fn analysis(&self, key: &str) -> Result<Option<Analysis>, StoreError> {
+        self.get(&keys::analysis(key))
+    }
+    /// Articles indexed under MinHash band `band` with value `hash`.
+    pub fn band_members(&self, band: usize, hash: u64) -> Result<Vec<String>, StoreError> {
+        self.tails(&keys::band_prefix(band, hash))
+    }
+    pub fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
+        self.get(&keys::incident(id))
+    }
+    pub fn incidents(&self) -> impl Iterator<Item = Result<Incident, StoreError>> + '_ {
+        self.scan(keys::INCIDENT)
+    }
+    pub fn incident_count(&self) -> usize {
+        self.tree.scan_prefix(keys::INCIDENT).count()
+    }
+    /// Profiles of incidents of `force` last reported in `[from, to]` (Unix seconds), read
+    /// from the force/time index alone.
+    pub fn incidents_of_force(
+        &self,
+        force: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<IncidentProfile>, StoreError> {
+        let (lo, hi) = keys::force_time_range(force, from, to);
+        let mut out = Vec::new();
+        for r in self.tree.range(lo..hi) {
+            let (k, v) = r?;
+            out.push(
+                serde_json::from_slice(&v).map_err(|source| StoreError::Decode {
+                    key: String::from_utf8_lossy(&k).into_owned(),
+                    source,
+                })?,
+            );
+        }
+        Ok(out)
+    }
+    /// Incident ids newest first, by the time index (no incident is decoded).
+    pub fn incident_ids_newest_first(
+        &self,
+    ) -> impl Iterator<Item = Result<(i64, String), StoreError>> + '_ {
+        self.tree.scan_prefix(keys::TIME).rev().map(|r| {
+            r.map(|(k, _)| keys::time_and_id(&k))
+                .map_err(StoreError::from)
+        })
+    }
+    /// Ids of incidents that contain a report of `article_key`.
+    pub fn incidents_of_article(&self, article_key: &str) -> Result<Vec<String>, StoreError> {
+        self.tails(&keys::article_incident_prefix(article_key))
+    }
+    pub fn source_state(&self, id: &str) -> Result<Option<SourceState>, StoreError> {
+        self.get(&keys::source(id))
+    }
+    pub fn put_source_state(&self, id: &str, s: &SourceState) -> Result<(), StoreError> {
+        self.tree.insert(keys::source(id), enc(s))?;
+        Ok(())
+    }
+    pub fn source_states(&self) -> Result<Vec<(String, SourceState)>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.tree.scan_prefix(keys::SOURCE) {
+            let (k, v) = r?;
+            let id = String::from_utf8_lossy(&k[keys::SOURCE.len()..]).into_owned();
+            let s = serde_json::from_slice(&v).map_err(|source| StoreError::Decode {
+                key: id.clone(),
+                source,
+            })?;
+            out.push((id, s));
+        }
+        Ok(out)
+    }
+
+    /// Removes every derived record (analyses, band index, incidents and their indexes),
+    /// keeping articles and source state. Used by `reprocess`.
+    pub fn clear_derived(&self) -> Result<(), StoreError> {
+        for prefix in keys::DERIVED {
+            let mut batch = sled::Batch::default();
+            let mut n = 0;
+            for k in self.tree.scan_prefix(prefix).keys() {
+                batch.remove(k?);
+                n += 1;
+                if n == 10_000 {
+                    self.tree.apply_batch(std::mem::take(&mut batch))?;
+                    n = 0;
+                }
+            }
+            self.tree.apply_batch(batch)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_open_is_a_clear_error_and_schema_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let err = Store::open(dir.path())
+            .err()
+            .expect("second open must fail");
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        assert!(err.to_string().contains("another breachwatch process"));
+        drop(s);
+        Store::open(dir.path()).unwrap();
+    }
+}
