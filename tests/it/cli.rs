@@ -1,0 +1,102 @@
+use std::process::Command;
+
+use crate::helpers::*;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_breachwatch"))
+}
+
+#[test]
+fn ingest_twice_changes_nothing_and_reports_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("a.jsonl");
+    std::fs::write(
+        &file,
+        "{\"url\":\"https://a.example/1\",\"text\":\"body\"}\nnot json\n",
+    )
+    .unwrap();
+    let run = || {
+        bin()
+            .arg("--db")
+            .arg(&db)
+            .arg("ingest")
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(err.contains("a.jsonl:2:"), "{err}");
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(out.contains("1 new"), "{out}");
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.stdout)
+        .contains("0 new (0 about police breaches), 1 already stored"));
+}
+
+#[test]
+fn errors_are_one_line_and_nonzero() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(
+        &cfg,
+        "[[source]]\nid='x'\nkind='feed'\nurl='https://x.org/'\nintreval_secs=5\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("poll")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("intreval_secs"), "{err}");
+    let out = bin()
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .args(["show", "nope"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no incident \"nope\""));
+}
+
+#[test]
+fn shipped_feeds_toml_is_valid() {
+    let c = breachwatch::config::Config::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.toml"),
+    )
+    .unwrap();
+    assert!(c.sources.len() >= 10);
+    assert!(c
+        .sources
+        .iter()
+        .any(|s| matches!(s.kind, breachwatch::config::SourceKind::Html(_))));
+    let _ = sample_dir();
+}
+
+#[test]
+fn a_second_process_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let _held = breachwatch::store::Store::open(&db).unwrap();
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["incidents"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("in use by another breachwatch process"),
+        "{err}"
+    );
+}

@@ -1,0 +1,6 @@
+//! One integration-test binary: real HTTP on 127.0.0.1 (wiremock), real sled, real parsing.
+
+mod cli;
+mod helpers;
+mod ingest;
+mod poll;
