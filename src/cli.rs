@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Config;
 use crate::extract::{Cause, DataType};
 use crate::ingest::{self, Format};
-use crate::query::{self, Filter, IncidentView};
+use crate::query::{self, Filter, IncidentView, Period, TrendKey};
 use crate::store::Store;
 
 /// Watches the news for police data breaches and keeps a queryable record of incidents.
@@ -61,6 +61,49 @@ pub enum Command {
     },
     /// Re-run extraction and deduplication over every stored article.
     Reprocess,
+    /// Incident counts and people affected per force, data type or cause and period.
+    Trends {
+        #[arg(long, value_enum)]
+        by: TrendKey,
+        #[arg(long, value_enum, default_value = "year")]
+        period: Period,
+        /// First reported on or after (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// First reported on or before (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutFormat,
+        /// Also draw the trend as an SVG chart to this file.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+    },
+    /// Every incident (csv, json, veris) or every stored article (jsonl, a backup `ingest` restores).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+    },
+    /// The service: poll on schedule and serve the API, dashboard and Atom feeds.
+    Run {
+        /// Address to listen on (default: the config's `listen`, else 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Offline quick start: serve the bundled sample sources locally, poll them, show the dashboard.
+    Demo {
+        #[arg(long)]
+        listen: Option<String>,
+    },
+}
+
+/// Formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Veris,
+    Jsonl,
 }
 
 /// Filters shared by `incidents` and the API.
@@ -96,6 +139,30 @@ pub fn parse_day(s: &str) -> Result<NaiveDate> {
 }
 
 impl FilterArgs {
+    /// The same filters as API query parameters.
+    pub fn query_string(&self) -> String {
+        let mut q = Vec::new();
+        for (k, v) in [
+            ("force", &self.force),
+            ("data_type", &self.data_type),
+            ("cause", &self.cause),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("q", &self.search),
+        ] {
+            if let Some(v) = v {
+                q.push(format!(
+                    "{k}={}",
+                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                ));
+            }
+        }
+        if let Some(l) = self.limit {
+            q.push(format!("limit={l}"));
+        }
+        q.join("&")
+    }
+
     pub fn to_filter(&self) -> Result<Filter> {
         Ok(Filter {
             force: self.force.clone(),
@@ -134,6 +201,16 @@ pub fn run(cli: Cli) -> Result<()> {
         .clone()
         .unwrap_or_else(|| config.settings.db_path.clone());
     let open = || Store::open(&db).map_err(anyhow::Error::from);
+    // Read-only commands ask a running service when it holds the database.
+    let open_or_remote = |api: &str| -> Result<Access> {
+        match Store::open(&db) {
+            Ok(s) => Ok(Access::Local(s)),
+            Err(crate::store::StoreError::Locked { .. }) => Ok(Access::Remote(
+                crate::serve::remote_get(&config.settings.listen, api)?,
+            )),
+            Err(e) => Err(e.into()),
+        }
+    };
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Ingest { format, paths } => {
@@ -204,20 +281,69 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Incidents { filter, format } => {
-            let store = open()?;
-            let list = query::incidents(&store, &filter.to_filter()?)?;
-            let views: Vec<IncidentView> = list.iter().map(IncidentView::from).collect();
+            let f = filter.to_filter()?;
+            let views: Vec<IncidentView> =
+                match open_or_remote(&format!("/api/incidents?{}", filter.query_string()))? {
+                    Access::Local(store) => query::incidents(&store, &f)?
+                        .iter()
+                        .map(IncidentView::from)
+                        .collect(),
+                    Access::Remote(body) => serde_json::from_str(&body)?,
+                };
             print_incidents(&mut out, &views, format)?;
         }
         Command::Show { id, format } => {
-            let store = open()?;
-            let inc = store
-                .incident(&id)?
-                .with_context(|| format!("no incident {id:?}"))?;
+            let inc: crate::model::Incident = match open_or_remote(&format!("/api/incidents/{id}"))?
+            {
+                Access::Local(store) => store
+                    .incident(&id)?
+                    .with_context(|| format!("no incident {id:?}"))?,
+                Access::Remote(body) => serde_json::from_str(&body)?,
+            };
             match format {
                 OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&inc)?)?,
                 _ => crate::render::incident_text(&mut out, &inc)?,
             }
+        }
+        Command::Trends {
+            by,
+            period,
+            since,
+            until,
+            format,
+            chart,
+        } => {
+            let since_d = since.as_deref().map(parse_day).transpose()?;
+            let until_d = until.as_deref().map(parse_day).transpose()?;
+            let mut q = format!("/api/trends?by={}&period={}", by_id(by), period_id(period));
+            for (k, v) in [("since", &since), ("until", &until)] {
+                if let Some(v) = v {
+                    q.push_str(&format!("&{k}={v}"));
+                }
+            }
+            let rows: Vec<query::TrendRow> = match open_or_remote(&q)? {
+                Access::Local(store) => query::trends(&store, by, period, since_d, until_d)?,
+                Access::Remote(body) => serde_json::from_str(&body)?,
+            };
+            match format {
+                OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+                OutFormat::Csv => crate::render::trends_csv(&mut out, &rows)?,
+                OutFormat::Table => crate::render::trends_table(&mut out, &rows, by_id(by))?,
+            }
+            if let Some(path) = chart {
+                let svg = crate::chart::trend_svg(&rows, by_id(by), period_id(period));
+                std::fs::write(&path, svg)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("chart written to {}", path.display());
+            }
+        }
+        Command::Export { format } => {
+            let store = open()?;
+            crate::export::export(&store, format, &mut out)?;
+        }
+        Command::Run { listen } => crate::serve::cli_run(&config, &db, listen.as_deref())?,
+        Command::Demo { listen } => {
+            crate::serve::cli_demo(&config, cli.db.as_deref(), listen.as_deref())?
         }
         Command::Reprocess => {
             let store = open()?;
@@ -232,6 +358,32 @@ pub fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where a read-only command gets its answer: the database, or the service holding it.
+enum Access {
+    Local(Store),
+    /// The JSON body the running service answered.
+    Remote(String),
+}
+
+/// The id used on the command line and in the API for a trend key.
+pub fn by_id(by: TrendKey) -> &'static str {
+    match by {
+        TrendKey::Force => "force",
+        TrendKey::DataType => "data-type",
+        TrendKey::Cause => "cause",
+    }
+}
+
+/// The id of a period.
+pub fn period_id(p: Period) -> &'static str {
+    match p {
+        Period::Month => "month",
+        Period::Quarter => "quarter",
+        Period::Year => "year",
+        Period::All => "all",
+    }
 }
 
 fn print_incidents(out: &mut impl Write, views: &[IncidentView], format: OutFormat) -> Result<()> {

@@ -627,7 +627,7 @@ pub fn build_incident(
             });
         }
     }
-    timeline.sort_by(|a, b| a.date.cmp(&b.date));
+    timeline.sort_by_key(|d| d.date);
 
     Incident {
         id: incident_id(first),

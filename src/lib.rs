@@ -12,12 +12,16 @@
 //! * [`pipeline`] — ties parse → extract → dedup → store for one item, atomically.
 //! * [`store`] — sled. The only module that knows sled.
 //! * [`query`] — filters and views over the store.
+//! * [`export`], [`chart`] — CSV/JSON/VERIS/JSONL exports and SVG trend charts.
+//! * [`serve`] — the service: schedule, HTTP API, dashboard, Atom feeds; and the demo.
 //! * [`cli`], [`render`] — the command line.
 
 pub mod canon;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod dedup;
+pub mod export;
 #[path = "extract_stub.rs"]
 pub mod extract;
 pub mod fetch;
@@ -28,5 +32,6 @@ pub mod pipeline;
 pub mod poll;
 pub mod query;
 pub mod render;
+pub mod serve;
 pub mod store;
 pub mod telemetry;

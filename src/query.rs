@@ -128,3 +128,88 @@ impl From<&Incident> for IncidentView {
         }
     }
 }
+
+/// What `trends` groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrendKey {
+    Force,
+    DataType,
+    Cause,
+}
+
+/// The period an incident counts in (that of its `first_reported`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+    All,
+}
+
+impl Period {
+    /// The period label of a time: `2023-08`, `2023-Q3`, `2023` or `all`.
+    pub fn label(self, t: &DateTime<FixedOffset>) -> String {
+        use chrono::Datelike;
+        match self {
+            Period::Month => t.format("%Y-%m").to_string(),
+            Period::Quarter => format!("{}-Q{}", t.year(), (t.month() - 1) / 3 + 1),
+            Period::Year => t.year().to_string(),
+            Period::All => "all".into(),
+        }
+    }
+}
+
+/// One row of `trends --format json`, as the contract gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendRow {
+    pub key: String,
+    pub period: String,
+    pub incidents: u64,
+    /// Sum of the best-supported figures of the incidents that have one.
+    pub people_affected: u64,
+    /// Incidents with no figure: `people_affected` is a partial sum when this is non-zero.
+    pub incidents_without_count: u64,
+}
+
+/// Incident counts and people affected per key and period, sorted by period then key.
+pub fn trends(
+    store: &Store,
+    by: TrendKey,
+    period: Period,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<Vec<TrendRow>, StoreError> {
+    let filter = Filter {
+        since,
+        until,
+        ..Filter::default()
+    };
+    let mut rows: std::collections::BTreeMap<(String, String), TrendRow> = Default::default();
+    for inc in incidents(store, &filter)? {
+        let keys: Vec<String> = match by {
+            TrendKey::Force => inc.forces.clone(),
+            TrendKey::DataType => inc.data_types.iter().map(|t| t.id().to_string()).collect(),
+            TrendKey::Cause => vec![inc.cause.id().to_string()],
+        };
+        let label = period.label(&inc.first_reported);
+        for k in keys {
+            let row = rows
+                .entry((label.clone(), k.clone()))
+                .or_insert_with(|| TrendRow {
+                    key: k,
+                    period: label.clone(),
+                    incidents: 0,
+                    people_affected: 0,
+                    incidents_without_count: 0,
+                });
+            row.incidents += 1;
+            match &inc.affected {
+                Some(a) => row.people_affected += a.count,
+                None => row.incidents_without_count += 1,
+            }
+        }
+    }
+    Ok(rows.into_values().collect())
+}

@@ -221,3 +221,80 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
     }
     Ok(())
 }
+
+/// Trend rows as an aligned table with a totals row.
+pub fn trends_table(
+    out: &mut impl Write,
+    rows: &[crate::query::TrendRow],
+    by: &str,
+) -> std::io::Result<()> {
+    let head = [
+        "period",
+        by,
+        "incidents",
+        "people affected",
+        "without a figure",
+    ];
+    let mut cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.period.clone(),
+                r.key.clone(),
+                r.incidents.to_string(),
+                r.people_affected.to_string(),
+                r.incidents_without_count.to_string(),
+            ]
+        })
+        .collect();
+    cells.push([
+        "total".into(),
+        String::new(),
+        rows.iter().map(|r| r.incidents).sum::<u64>().to_string(),
+        rows.iter()
+            .map(|r| r.people_affected)
+            .sum::<u64>()
+            .to_string(),
+        rows.iter()
+            .map(|r| r.incidents_without_count)
+            .sum::<u64>()
+            .to_string(),
+    ]);
+    let mut w = head.map(str::len);
+    for r in &cells {
+        for (k, c) in r.iter().enumerate() {
+            w[k] = w[k].max(c.chars().count());
+        }
+    }
+    let fmt = |r: &[String]| {
+        r.iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k >= 2 {
+                    format!("{c:>width$}", width = w[k])
+                } else {
+                    format!("{c:<width$}", width = w[k])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    writeln!(out, "{}", fmt(&head.map(String::from)))?;
+    for (i, r) in cells.iter().enumerate() {
+        if i + 1 == cells.len() {
+            writeln!(out, "{}", "-".repeat(w.iter().sum::<usize>() + 8))?;
+        }
+        writeln!(out, "{}", fmt(r))?;
+    }
+    writeln!(out, "(an incident with several forces or types counts once under each; people affected sums only incidents with a figure)")
+}
+
+/// Trend rows as CSV.
+pub fn trends_csv(out: &mut impl Write, rows: &[crate::query::TrendRow]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    for r in rows {
+        w.serialize(r)?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,1 +1,306 @@
-pub fn x(){}
+//! Extraction stage: decides whether an article reports a police data breach and extracts facts.
+//!
+//! Self-contained: only `self::`/`super::` paths, no I/O. The UK gazetteer is embedded from
+//! `data/uk_forces.json` and parsed once.
+
+mod engine;
+mod facts;
+mod forces;
+mod lexicon;
+mod numbers;
+mod text;
+
+use serde::{Deserialize, Serialize};
+
+/// One article to extract from.
+#[derive(Debug, Clone)]
+pub struct ArticleInput<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    /// Clean plain text, paragraphs separated by '\n'.
+    pub text: &'a str,
+    pub source: &'a str,
+    pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// The document all spans point into: title + "\n\n" + text.
+pub fn document(title: &str, text: &str) -> String {
+    let mut s = String::with_capacity(title.len() + text.len() + 2);
+    s.push_str(title);
+    s.push_str("\n\n");
+    s.push_str(text);
+    s
+}
+
+/// Run extraction. Never fails, never panics, no I/O.
+pub fn extract(input: &ArticleInput) -> Extraction {
+    let r = std::panic::catch_unwind(|| engine::run(input));
+    match r {
+        Ok(x) => x,
+        Err(_) => Extraction {
+            relevant: false,
+            reason: "internal error during extraction".to_string(),
+            reports: Vec::new(),
+            warnings: vec!["extractor panicked; article treated as not relevant".to_string()],
+        },
+    }
+}
+
+/// Canonical name for a UK force id.
+pub fn force_name(id: &str) -> Option<&'static str> {
+    forces::force_name(id)
+}
+
+/// All UK police bodies in the gazetteer: (id, canonical name).
+pub fn all_uk_forces() -> Vec<(&'static str, &'static str)> {
+    forces::all_uk_forces()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub relevant: bool,
+    /// Why relevant or not, for humans.
+    pub reason: String,
+    pub reports: Vec<Report>,
+    pub warnings: Vec<String>,
+}
+
+/// One incident reported by the article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Force ids, sorted, deduped.
+    pub forces: Vec<String>,
+    pub force_evidence: Vec<Span>,
+    pub data_types: Vec<Fact<DataType>>,
+    pub not_exposed: Vec<Fact<DataType>>,
+    /// Every main-population figure stated, best first.
+    pub counts: Vec<CountFact>,
+    pub cause: Fact<Cause>,
+    pub third_party: Option<bool>,
+    pub supplier: Option<String>,
+    pub developments: Vec<Development>,
+}
+
+/// Byte range in `document(title, text)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact<T> {
+    pub value: T,
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountFact {
+    pub count: u64,
+    pub qualifier: Qualifier,
+    pub unit: Unit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataType {
+    Name,
+    Rank,
+    Photo,
+    VettingLevel,
+    StaffId,
+    HomeAddress,
+    PhoneNumber,
+    EmailAddress,
+    DateOfBirth,
+    Financial,
+    WorkLocation,
+    Unit,
+    VictimDetails,
+    WitnessDetails,
+    SuspectDetails,
+    InformantDetails,
+    Health,
+    Recordings,
+    CaseRecords,
+    Credentials,
+    NationalId,
+}
+
+impl DataType {
+    pub const ALL: [DataType; 21] = [
+        DataType::Name,
+        DataType::Rank,
+        DataType::Photo,
+        DataType::VettingLevel,
+        DataType::StaffId,
+        DataType::HomeAddress,
+        DataType::PhoneNumber,
+        DataType::EmailAddress,
+        DataType::DateOfBirth,
+        DataType::Financial,
+        DataType::WorkLocation,
+        DataType::Unit,
+        DataType::VictimDetails,
+        DataType::WitnessDetails,
+        DataType::SuspectDetails,
+        DataType::InformantDetails,
+        DataType::Health,
+        DataType::Recordings,
+        DataType::CaseRecords,
+        DataType::Credentials,
+        DataType::NationalId,
+    ];
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            DataType::Name => "name",
+            DataType::Rank => "rank",
+            DataType::Photo => "photo",
+            DataType::VettingLevel => "vetting_level",
+            DataType::StaffId => "staff_id",
+            DataType::HomeAddress => "home_address",
+            DataType::PhoneNumber => "phone_number",
+            DataType::EmailAddress => "email_address",
+            DataType::DateOfBirth => "date_of_birth",
+            DataType::Financial => "financial",
+            DataType::WorkLocation => "work_location",
+            DataType::Unit => "unit",
+            DataType::VictimDetails => "victim_details",
+            DataType::WitnessDetails => "witness_details",
+            DataType::SuspectDetails => "suspect_details",
+            DataType::InformantDetails => "informant_details",
+            DataType::Health => "health",
+            DataType::Recordings => "recordings",
+            DataType::CaseRecords => "case_records",
+            DataType::Credentials => "credentials",
+            DataType::NationalId => "national_id",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.id() == id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    CyberAttack,
+    Ransomware,
+    AccidentalDisclosure,
+    MisdirectedCommunication,
+    LossOrTheft,
+    InsiderMisuse,
+    DataLoss,
+    UnlawfulProcessing,
+    Unknown,
+}
+
+impl Cause {
+    pub const ALL: [Cause; 9] = [
+        Cause::CyberAttack,
+        Cause::Ransomware,
+        Cause::AccidentalDisclosure,
+        Cause::MisdirectedCommunication,
+        Cause::LossOrTheft,
+        Cause::InsiderMisuse,
+        Cause::DataLoss,
+        Cause::UnlawfulProcessing,
+        Cause::Unknown,
+    ];
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            Cause::CyberAttack => "cyber_attack",
+            Cause::Ransomware => "ransomware",
+            Cause::AccidentalDisclosure => "accidental_disclosure",
+            Cause::MisdirectedCommunication => "misdirected_communication",
+            Cause::LossOrTheft => "loss_or_theft",
+            Cause::InsiderMisuse => "insider_misuse",
+            Cause::DataLoss => "data_loss",
+            Cause::UnlawfulProcessing => "unlawful_processing",
+            Cause::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.id() == id)
+    }
+
+    /// Higher is more specific: ransomware (2) > any other stated cause (1) > unknown (0).
+    pub fn specificity(&self) -> u8 {
+        match self {
+            Cause::Ransomware => 2,
+            Cause::Unknown => 0,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact,
+    Approx,
+    AtLeast,
+    AtMost,
+}
+
+impl Qualifier {
+    pub fn id(&self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    People,
+    Records,
+    Files,
+}
+
+impl Unit {
+    pub fn id(&self) -> &'static str {
+        match self {
+            Unit::People => "people",
+            Unit::Records => "records",
+            Unit::Files => "files",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Development {
+    pub kind: DevelopmentKind,
+    /// Money in minor units (pence, cents) where stated.
+    pub amount_minor: Option<u64>,
+    /// ISO 4217 code where stated.
+    pub currency: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DevelopmentKind {
+    Fine,
+    Reprimand,
+    EnforcementNotice,
+    Arrest,
+    Charge,
+    Lawsuit,
+    Compensation,
+    RevisedCount,
+    Apology,
+    Other,
+}
+
+#[cfg(test)]
+mod tests;

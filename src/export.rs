@@ -1,0 +1,299 @@
+//! `export`: every incident as CSV, JSON or VERIS 1.4-style records, or every stored article
+//! as JSONL (the ingest format, so `ingest --format jsonl` restores a backup).
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use crate::cli::ExportFormat;
+use crate::extract::{Cause, DataType, Qualifier, Unit};
+use crate::model::Incident;
+use crate::parse::jsonl::JsonlArticle;
+use crate::query::{self, Filter};
+use crate::store::Store;
+
+/// Writes the export to `out`.
+pub fn export(store: &Store, format: ExportFormat, out: &mut impl Write) -> Result<()> {
+    match format {
+        ExportFormat::Jsonl => {
+            let mut articles: Vec<_> = store.articles().collect::<Result<_, _>>()?;
+            articles.sort_by(|a, b| (a.when(), &a.key).cmp(&(b.when(), &b.key)));
+            for a in articles {
+                let line = JsonlArticle {
+                    url: a.url,
+                    title: a.title,
+                    published: a.published.map(|p| p.to_rfc3339()),
+                    source: a.source,
+                    text: a.text,
+                };
+                writeln!(out, "{}", serde_json::to_string(&line)?)?;
+            }
+        }
+        ExportFormat::Json => {
+            let all = query::incidents(store, &Filter::default())?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        ExportFormat::Veris => {
+            let all = query::incidents(store, &Filter::default())?;
+            let records: Vec<Value> = all.iter().map(veris).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
+        }
+        ExportFormat::Csv => {
+            let all = query::incidents(store, &Filter::default())?;
+            csv_export(&all, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "title",
+        "first_reported",
+        "last_reported",
+        "forces",
+        "data_types",
+        "not_exposed",
+        "affected_count",
+        "affected_qualifier",
+        "affected_unit",
+        "cause",
+        "third_party",
+        "supplier",
+        "source_count",
+        "sources",
+        "timeline",
+    ])?;
+    let id = |v: &dyn erased::Id| v.id_str();
+    for i in all {
+        let (c, q, u) = match &i.affected {
+            Some(a) => (
+                a.count.to_string(),
+                id(&a.qualifier).to_string(),
+                id(&a.unit).to_string(),
+            ),
+            None => Default::default(),
+        };
+        w.write_record([
+            i.id.clone(),
+            i.title.clone(),
+            i.first_reported.to_rfc3339(),
+            i.last_reported.to_rfc3339(),
+            i.forces.join(";"),
+            i.data_types
+                .iter()
+                .map(|t| t.id())
+                .collect::<Vec<_>>()
+                .join(";"),
+            i.not_exposed
+                .iter()
+                .map(|t| t.id())
+                .collect::<Vec<_>>()
+                .join(";"),
+            c,
+            q,
+            u,
+            i.cause.id().to_string(),
+            i.third_party.map(|b| b.to_string()).unwrap_or_default(),
+            i.supplier.clone().unwrap_or_default(),
+            i.sources.len().to_string(),
+            i.sources
+                .iter()
+                .map(|s| s.url.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            i.timeline
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {}{}",
+                        d.date
+                            .map(|t| t.format("%Y-%m-%d").to_string())
+                            .unwrap_or_default(),
+                        serde_json::to_value(d.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        match (d.amount_minor, &d.currency) {
+                            (Some(a), Some(c)) => format!(" {c}{}", a / 100),
+                            _ => String::new(),
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+mod erased {
+    pub trait Id {
+        fn id_str(&self) -> &'static str;
+    }
+    impl Id for crate::extract::Qualifier {
+        fn id_str(&self) -> &'static str {
+            match self {
+                Self::Exact => "exact",
+                Self::Approx => "approx",
+                Self::AtLeast => "at_least",
+                Self::AtMost => "at_most",
+            }
+        }
+    }
+    impl Id for crate::extract::Unit {
+        fn id_str(&self) -> &'static str {
+            match self {
+                Self::People => "people",
+                Self::Records => "records",
+                Self::Files => "files",
+            }
+        }
+    }
+}
+
+/// The VERIS confidentiality data variety of one of our data types.
+pub fn veris_variety(t: DataType) -> &'static str {
+    use DataType::*;
+    match t {
+        Financial => "Bank",
+        Health => "Medical",
+        NationalId => "Sensitive Personal",
+        Credentials => "Credentials",
+        CaseRecords => "Internal",
+        InformantDetails => "Classified",
+        Name | Rank | Photo | VettingLevel | StaffId | HomeAddress | PhoneNumber | EmailAddress
+        | DateOfBirth | WorkLocation | Unit | VictimDetails | WitnessDetails | SuspectDetails
+        | Recordings => "Personal",
+    }
+}
+
+/// The VERIS action (category, variety) of a cause.
+pub fn veris_action(c: Cause) -> (&'static str, &'static str) {
+    match c {
+        Cause::CyberAttack => ("hacking", "Unknown"),
+        Cause::Ransomware => ("malware", "Ransomware"),
+        Cause::AccidentalDisclosure => ("error", "Publishing error"),
+        Cause::MisdirectedCommunication => ("error", "Misdelivery"),
+        Cause::LossOrTheft => ("error", "Loss"),
+        Cause::InsiderMisuse => ("misuse", "Privilege abuse"),
+        Cause::DataLoss => ("error", "Malfunction"),
+        Cause::UnlawfulProcessing => ("misuse", "Data mishandling"),
+        Cause::Unknown => ("unknown", "Unknown"),
+    }
+}
+
+fn data_victims(types: &[DataType]) -> Vec<&'static str> {
+    use DataType::*;
+    let mut v = Vec::new();
+    if types
+        .iter()
+        .any(|t| matches!(t, Rank | VettingLevel | StaffId | WorkLocation | Unit))
+    {
+        v.push("Employee");
+    }
+    if types.iter().any(|t| {
+        matches!(
+            t,
+            VictimDetails | WitnessDetails | SuspectDetails | InformantDetails
+        )
+    }) {
+        v.push("Customer");
+    }
+    if v.is_empty() {
+        v.push("Unknown");
+    }
+    v
+}
+
+/// One VERIS 1.4-style record. `data_total` is given only for a defensible total: an exact or
+/// at-least figure of people or records (never an approximation, a ceiling, or a file count).
+pub fn veris(i: &Incident) -> Value {
+    let (category, variety) = veris_action(i.cause);
+    let mut varieties: Vec<&str> = i.data_types.iter().map(|t| veris_variety(*t)).collect();
+    varieties.sort();
+    varieties.dedup();
+    let data: Vec<Value> = varieties.iter().map(|v| json!({ "variety": v })).collect();
+    let mut confidentiality = json!({
+        "data_disclosure": if i.data_types.is_empty() { "Unknown" } else { "Yes" },
+        "data": data,
+        "data_victim": data_victims(&i.data_types),
+    });
+    if let Some(a) = &i.affected {
+        if matches!(a.qualifier, Qualifier::Exact | Qualifier::AtLeast) && a.unit != Unit::Files {
+            confidentiality["data_total"] = json!(a.count);
+        }
+    }
+    let mut attribute = json!({ "confidentiality": confidentiality });
+    if i.cause == Cause::DataLoss {
+        attribute["availability"] = json!({ "variety": ["Loss"] });
+    }
+    let uk = !i
+        .forces
+        .iter()
+        .any(|f| f.len() > 3 && f.as_bytes()[2] == b'-' && !f.starts_with("uk-"))
+        && !i
+            .forces
+            .iter()
+            .any(|f| f.starts_with("us-") || f.starts_with("au-"));
+    let country = if uk {
+        "GB".to_string()
+    } else {
+        i.forces
+            .first()
+            .map(|f| f[..2].to_ascii_uppercase())
+            .unwrap_or_else(|| "Unknown".into())
+    };
+    let actor = match i.cause {
+        Cause::CyberAttack | Cause::Ransomware => json!({ "external": { "variety": ["Unknown"] } }),
+        Cause::InsiderMisuse => json!({ "internal": { "variety": ["Unknown"] } }),
+        Cause::Unknown => json!({ "unknown": {} }),
+        _ if i.third_party == Some(true) => json!({ "partner": { "industry": "Unknown" } }),
+        _ => json!({ "internal": { "variety": ["Unknown"] } }),
+    };
+    let first = i.first_reported;
+    json!({
+        "schema_version": "1.4.0",
+        "incident_id": i.id,
+        "source_id": "breachwatch",
+        "security_incident": "Confirmed",
+        "confidence": "Medium",
+        "summary": i.title,
+        "reference": i.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>().join("; "),
+        "victim": {
+            "victim_id": i.force_names.join("; "),
+            "industry": "922120",
+            "government": ["Local"],
+            "country": [country],
+            "region": [if uk { "150154" } else { "000000" }],
+        },
+        "actor": actor,
+        "action": { category: { "variety": [variety] } },
+        "attribute": attribute,
+        "timeline": { "incident": { "year": chrono::Datelike::year(&first), "month": chrono::Datelike::month(&first) } },
+        "discovery_method": { "unknown": true },
+        "impact": { "overall_rating": "Unknown" },
+        "plus": {
+            "analysis_status": "Automated",
+            "breachwatch": {
+                "forces": i.forces,
+                "data_types": i.data_types,
+                "not_exposed": i.not_exposed,
+                "cause": i.cause,
+                "third_party": i.third_party,
+                "affected": i.affected,
+                "timeline": i.timeline.iter().map(|d| json!({
+                    "date": d.date.map(|t| t.to_rfc3339()),
+                    "kind": d.kind,
+                    "amount_minor": d.amount_minor,
+                    "currency": d.currency,
+                    "url": d.url,
+                })).collect::<Vec<_>>(),
+            }
+        }
+    })
+}

@@ -1,0 +1,807 @@
+//! Sentence-level analysis and assembly of per-incident reports.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::facts::{Cue, CauseCue, Neg, TypeTag, CAUSES, CUES, NEG, TYPES};
+use super::forces::{self, Mention};
+use super::lexicon::Hit;
+use super::numbers::{self, CountCand};
+use super::text::{self, Sentence};
+use super::{
+    ArticleInput, Cause, CountFact, DataType, Development, DevelopmentKind, Extraction, Fact, Qualifier, Report, Span,
+    Unit,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Normal,
+    Investigator,
+    Recipient,
+    Location,
+    NotInvolved,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    start: usize,
+    end: usize,
+    ids: BTreeSet<String>,
+    spans: Vec<Span>,
+}
+
+/// Facts found in one sentence, each with a position for attribution.
+#[derive(Debug, Default, Clone)]
+struct SentFacts {
+    types: Vec<(usize, DataType)>,
+    negs: Vec<(usize, DataType)>,
+    counts: Vec<CountCand>,
+    causes: Vec<(usize, Cause, u32)>,
+    supplier: Vec<usize>,
+    supplier_name: Option<String>,
+    devs: Vec<(usize, DevelopmentKind, Option<(u64, String)>)>,
+    singular: bool,
+}
+
+#[derive(Debug, Default)]
+struct Acc {
+    sentences: BTreeSet<usize>,
+    evidence: Vec<Span>,
+    types: BTreeMap<DataType, Span>,
+    negs: BTreeMap<DataType, Span>,
+    counts: Vec<(CountCand, Span, bool)>,
+    causes: BTreeMap<Cause, (u32, Span)>,
+    supplier: bool,
+    supplier_name: Option<String>,
+    devs: Vec<Development>,
+    cues: u32,
+    singular: Option<Span>,
+    facts: u32,
+}
+
+static STATS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)\b").unwrap()
+});
+
+static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?:woman|man|girl|boy|victim|complainant|witness|child|teenager|detective constable|pensioner|mother|father|resident|member of the public)(?:['’]s)?\b").unwrap()
+});
+
+static SUPPLIER_NAME: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"\b(?:supplier|contractor|company|firm|vendor|printer|provider),\s+([A-Z][A-Za-z0-9&.\-]*(?:\s+[A-Z][A-Za-z0-9&.\-]*){0,3}),",
+        r"\b([A-Z][A-Za-z0-9&\-]*(?:\s+[A-Z][A-Za-z0-9&\-]*){0,3}),\s+which\s+(?:produces|makes|supplies|provides|prints|runs|manufactures)",
+        r"\b(?:supplier|contractor|company|firm|vendor)\s+([A-Z][A-Za-z0-9&\-]+(?:\s+[A-Z][A-Za-z0-9&\-]+){0,2})\b",
+    ]
+    .iter()
+    .filter_map(|p| Regex::new(p).ok())
+    .collect()
+});
+
+const BAD_SUPPLIER: &[&str] = &["The", "It", "This", "That", "A", "An", "In", "He", "She", "They", "We", "Digital"];
+
+fn in_range<T: Copy>(hits: &[Hit<T>], s: usize, e: usize) -> &[Hit<T>] {
+    let a = hits.partition_point(|h| h.start < s);
+    let b = hits.partition_point(|h| h.start < e);
+    let slice = &hits[a..b];
+    // drop hits running over the end
+    let n = slice.iter().take_while(|h| h.end <= e).count();
+    if n == slice.len() {
+        slice
+    } else {
+        &slice[..n]
+    }
+}
+
+fn has(cues: &[Hit<Cue>], c: Cue) -> bool {
+    cues.iter().any(|h| h.tag == c)
+}
+
+const STRONG_BOUNDARIES: &[&str] = &[";", " but ", " however", " although", " though ", " whereas", " while ", " yet ", "—", " – but"];
+
+fn crosses_boundary(seg: &str) -> bool {
+    let l = seg.to_ascii_lowercase();
+    STRONG_BOUNDARIES.iter().any(|b| l.contains(b))
+}
+
+fn mention_role(doc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> Role {
+    if has(cues, Cue::NotInvolved) {
+        return Role::NotInvolved;
+    }
+    // location: "Dyfed-Powys force area"
+    let rest = doc[m.end..sent.end].trim_start().to_ascii_lowercase();
+    if rest.starts_with("area") || cues.iter().any(|h| h.tag == Cue::AreaWord && h.start < m.end && h.end > m.end) {
+        return Role::Location;
+    }
+    // recipient: "posted to Cleveland Police", "meant for Cleveland Police"
+    for h in cues.iter().filter(|h| h.tag == Cue::Recipient) {
+        if h.end <= m.start && m.start - h.end <= 6 {
+            let gap = doc[h.end..m.start].trim().to_ascii_lowercase();
+            if gap.is_empty() || gap == "the" {
+                return Role::Recipient;
+            }
+        }
+    }
+    let self_marked = has(cues, Cue::SelfMarker) || has(cues, Cue::PolicePossessive);
+    if !self_marked {
+        for h in cues.iter().filter(|h| h.tag == Cue::Arrest) {
+            // "<force> ... arrested" or "arrested/charged/detained by (officers from) <force>"
+            if h.start >= m.end && h.start - m.end <= 45 {
+                return Role::Investigator;
+            }
+            if h.end <= m.start && m.start - h.end <= 60 {
+                let gap = doc[h.end..m.start].to_ascii_lowercase();
+                if gap.contains("by") {
+                    return Role::Investigator;
+                }
+            }
+        }
+        if !has(cues, Cue::OtherAgency) {
+            for h in cues.iter().filter(|h| h.tag == Cue::Investigator) {
+                if h.start >= m.end && h.start - m.end <= 45 {
+                    return Role::Investigator;
+                }
+            }
+        }
+    }
+    Role::Normal
+}
+
+fn ids_key(ids: &BTreeSet<String>) -> BTreeSet<String> {
+    ids.clone()
+}
+
+/// Analyse one sentence's facts.
+#[allow(clippy::too_many_arguments)]
+fn sentence_facts(
+    doc: &str,
+    s: &Sentence,
+    types: &[Hit<TypeTag>],
+    negs: &[Hit<Neg>],
+    causes: &[Hit<CauseCue>],
+    cues: &[Hit<Cue>],
+    mention_spans: &[(usize, usize)],
+    skip_facts: bool,
+) -> SentFacts {
+    let mut f = SentFacts::default();
+    if skip_facts {
+        return f;
+    }
+    let text = &doc[s.start..s.end];
+    let email_ctx = has(cues, Cue::EmailCtx);
+    // ---- data types with negation
+    for (i, h) in types.iter().enumerate() {
+        if mention_spans.iter().any(|&(a, b)| h.start < b && a < h.end) {
+            continue;
+        }
+        let mut ty = h.tag.ty;
+        let phrase = doc[h.start..h.end].to_ascii_lowercase();
+        if h.tag.weak {
+            let near = types.iter().enumerate().any(|(j, o)| {
+                j != i && !(o.tag.weak && o.tag.ty == ty) && {
+                    let gap = if o.start >= h.end { o.start - h.end } else if h.start >= o.end { h.start - o.end } else { 0 };
+                    gap <= 40
+                }
+            });
+            if !near {
+                continue;
+            }
+        }
+        if h.tag.address {
+            let before = doc[s.start..h.start].to_ascii_lowercase();
+            let bt = before.trim_end();
+            if bt.ends_with(" at") || bt.ends_with(" at an") || bt.ends_with(" at their") || bt.ends_with("detained at") {
+                continue;
+            }
+            if email_ctx {
+                ty = DataType::EmailAddress;
+            }
+        }
+        if ty == DataType::VictimDetails {
+            let before = doc[s.start..h.start].to_ascii_lowercase();
+            let after = doc[h.end..s.end].to_ascii_lowercase();
+            if before.trim_end().ends_with("fall")
+                || before.trim_end().ends_with("fallen")
+                || before.trim_end().ends_with("fell")
+                || before.trim_end().ends_with("falls")
+                || after.starts_with(" of the breach")
+                || after.starts_with(" of a cyber")
+                || after.starts_with(" of the attack")
+                || after.starts_with(" of a scam")
+                || after.starts_with(" of fraud")
+                || after.starts_with(" to a cyber")
+            {
+                continue;
+            }
+        }
+        if ty == DataType::Name && (phrase == "name" || phrase == "the name") {
+            let after = doc[h.end..s.end].to_ascii_lowercase();
+            if after.starts_with(" and shame") || after.starts_with(" of the") {
+                continue;
+            }
+        }
+        // negation
+        let mut negated = false;
+        for n in negs {
+            match n.tag {
+                Neg::Pre => {
+                    if n.end <= h.start && !crosses_boundary(&doc[n.end..h.start]) {
+                        negated = true;
+                    }
+                }
+                Neg::Post => {
+                    if n.start >= h.end && !crosses_boundary(&doc[h.end..n.start]) {
+                        // an exposure verb between the type and the cue ends the scope
+                        let between_exposure = cues.iter().any(|c| {
+                            c.start >= h.end && c.end <= n.start && matches!(c.tag, Cue::Exposure) && {
+                                let w = doc[c.start..c.end].to_ascii_lowercase();
+                                w != "included" && w != "held"
+                            }
+                        });
+                        if !between_exposure {
+                            negated = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !negated {
+            let before = doc[s.start..h.start].to_ascii_lowercase();
+            let bt = before.trim_end();
+            let bt = bt.strip_suffix(" any").unwrap_or(bt).trim_end();
+            if bt.ends_with(" no") || bt.ends_with(" not") || bt.ends_with(" nor") || bt.ends_with(" without") || bt == "no" {
+                negated = true;
+            }
+        }
+        if negated {
+            f.negs.push((h.start, ty));
+        } else {
+            f.types.push((h.start, ty));
+        }
+    }
+    // ---- counts
+    let litigation = has(cues, Cue::Litigation);
+    let affected = cues.iter().any(|c| matches!(c.tag, Cue::Affected | Cue::Exposure | Cue::Breach | Cue::Personnel));
+    if !litigation && affected {
+        let money = numbers::money_in(text);
+        for c in numbers::counts_in(text, s.start) {
+            if money.iter().any(|m| c.start < s.start + m.3 && s.start + m.2 < c.end) {
+                continue;
+            }
+            f.counts.push(c);
+        }
+    }
+    if SINGULAR.is_match(text) {
+        f.singular = true;
+    }
+    // ---- causes
+    let retention = causes.iter().any(|c| c.tag == CauseCue::Retention);
+    let mut err = None;
+    let mut disc = None;
+    let mut phys = false;
+    let mut loss = None;
+    let mut stolen = None;
+    let mut cyber_word = false;
+    for c in causes {
+        // negated cause ("no evidence of a cyber attack")
+        let neg_before = negs.iter().any(|n| n.tag == Neg::Pre && n.end <= c.start && c.start - n.end <= 30);
+        match c.tag {
+            CauseCue::Direct(cause, w) => {
+                if neg_before {
+                    continue;
+                }
+                if cause == Cause::DataLoss && retention {
+                    continue;
+                }
+                if matches!(cause, Cause::CyberAttack | Cause::Ransomware) {
+                    cyber_word = true;
+                }
+                f.causes.push((c.start, cause, w as u32));
+            }
+            CauseCue::ErrorWord => err = err.or(Some(c.start)),
+            CauseCue::DisclosureWord => disc = disc.or(Some(c.start)),
+            CauseCue::PhysicalObject => phys = true,
+            CauseCue::LossVerb => loss = loss.or(Some(c.start)),
+            CauseCue::StolenWord => stolen = stolen.or(Some(c.start)),
+            CauseCue::Retention => {}
+        }
+    }
+    if let (Some(e), Some(d)) = (err, disc) {
+        let lower = text.to_ascii_lowercase();
+        if !(lower.contains("human error") && email_ctx) {
+            f.causes.push((e.min(d), Cause::AccidentalDisclosure, 2));
+        }
+    }
+    if let Some(l) = loss {
+        if phys {
+            f.causes.push((l, Cause::LossOrTheft, 2));
+        } else if !retention {
+            f.causes.push((l, Cause::DataLoss, 1));
+        }
+    }
+    if let Some(st) = stolen {
+        if phys && !cyber_word {
+            f.causes.push((st, Cause::LossOrTheft, 2));
+        }
+    }
+    // ---- supplier
+    for c in cues.iter().filter(|c| c.tag == Cue::Supplier) {
+        f.supplier.push(c.start);
+    }
+    if !f.supplier.is_empty() {
+        for re in SUPPLIER_NAME.iter() {
+            if let Some(c) = re.captures(text) {
+                let n = c.get(1).map(|m| m.as_str().trim().to_string()).unwrap_or_default();
+                let first = n.split_whitespace().next().unwrap_or("");
+                if !n.is_empty() && !BAD_SUPPLIER.contains(&first) && forces::find_mentions(&n).is_empty() {
+                    f.supplier_name = Some(n);
+                    break;
+                }
+            }
+        }
+        if f.supplier_name.is_none() {
+            // "Digital ID, which produces ..." is caught above; also "the supplier, X,"
+        }
+    }
+    // ---- developments
+    let hypothetical = has(cues, Cue::Hypothetical);
+    let money = numbers::money_in(text);
+    let first_money = money.first().map(|m| (m.0, m.1.clone()));
+    for c in cues {
+        let kind = match c.tag {
+            Cue::Penalty if !hypothetical => Some(DevelopmentKind::Fine),
+            Cue::Reprimand if !hypothetical => Some(DevelopmentKind::Reprimand),
+            Cue::Enforcement if !hypothetical => Some(DevelopmentKind::EnforcementNotice),
+            Cue::Arrest => Some(DevelopmentKind::Arrest),
+            Cue::Charge => Some(DevelopmentKind::Charge),
+            Cue::Litigation => Some(DevelopmentKind::Lawsuit),
+            Cue::Compensation => Some(DevelopmentKind::Compensation),
+            Cue::Revised => Some(DevelopmentKind::RevisedCount),
+            Cue::Apology => Some(DevelopmentKind::Apology),
+            Cue::Advice => Some(DevelopmentKind::Other),
+            _ => None,
+        };
+        if let Some(k) = kind {
+            if f.devs.iter().any(|d| d.1 == k) {
+                continue;
+            }
+            let amt = if matches!(k, DevelopmentKind::Fine | DevelopmentKind::Compensation) { first_money.clone() } else { None };
+            f.devs.push((c.start, k, amt));
+        }
+    }
+    f
+}
+
+fn has_facts(f: &SentFacts) -> bool {
+    !f.types.is_empty() || !f.negs.is_empty() || !f.counts.is_empty() || !f.causes.is_empty()
+}
+
+/// Strong "the police body is the victim" cue in a sentence.
+fn victim_cue(doc: &str, s: &Sentence, cues: &[Hit<Cue>], f: &SentFacts, has_group: bool, group_ends: &[usize]) -> bool {
+    let text = doc[s.start..s.end].to_ascii_lowercase();
+    let retention = text.contains("retention") || text.contains("automatically");
+    let police_word = has_group
+        || text.contains("force")
+        || text.contains("police")
+        || text.contains("constabulary")
+        || text.contains("department")
+        || text.contains("the power");
+    let hyp = has(cues, Cue::Hypothetical);
+    let a = !hyp && police_word && (has(cues, Cue::Penalty) || has(cues, Cue::Reprimand) || has(cues, Cue::Enforcement));
+    let exposure = has(cues, Cue::Exposure) || has(cues, Cue::Breach);
+    let personal = has(cues, Cue::Personnel) || has(cues, Cue::PolicePossessive);
+    let b = exposure && personal && !retention;
+    let strong_cause = f.causes.iter().any(|(_, c, w)| {
+        *w >= 2 && !(*c == Cause::DataLoss && retention) && *c != Cause::AccidentalDisclosure || (*c == Cause::AccidentalDisclosure && *w >= 2)
+    });
+    let c = strong_cause && (personal || has_group);
+    let d = (has(cues, Cue::SelfReport) || has(cues, Cue::Apology))
+        && (exposure || text.contains("data") || text.contains("information") || text.contains("details"));
+    // "<force> ... breach" adjacency
+    let e = cues.iter().any(|h| {
+        h.tag == Cue::Breach && group_ends.iter().any(|&ge| h.start >= ge && h.start - ge <= 30 && !doc[ge..h.start].contains(['.', ';']))
+    });
+    a || b || c || d || e
+}
+
+pub fn run(input: &ArticleInput) -> Extraction {
+    let doc = super::document(input.title, input.text);
+    let sents = text::split(&doc, input.title.len());
+    let mentions = forces::find_mentions(&doc);
+    let type_hits = TYPES.find(&doc);
+    let neg_hits = NEG.find(&doc);
+    let cause_hits = CAUSES.find(&doc);
+    let cue_hits = CUES.find(&doc);
+    let mention_spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+
+    let mut warnings = Vec::new();
+    let mut accs: BTreeMap<BTreeSet<String>, Acc> = BTreeMap::new();
+    let mut excluded: BTreeSet<String> = BTreeSet::new();
+    let mut focus: Option<BTreeSet<String>> = None;
+    let mut pending: Vec<(usize, SentFacts, bool)> = Vec::new();
+    let mut first_person = false;
+
+    // press release: first person text, force named only in source
+    let lower_text = input.text.to_ascii_lowercase();
+    if lower_text.contains(" we ") || lower_text.starts_with("we ") || lower_text.contains("\nwe ") {
+        first_person = true;
+    }
+    let source_forces = forces::forces_in_source(input.source);
+    if first_person && !source_forces.is_empty() && !mentions.iter().any(|m| m.start < input.title.len()) {
+        focus = Some(source_forces.clone());
+        warnings.push("forces taken from the source name (first-person press release)".to_string());
+    }
+
+    for (si, s) in sents.iter().enumerate() {
+        let cues = in_range(&cue_hits, s.start, s.end);
+        let text = &doc[s.start..s.end];
+        let generic = has(cues, Cue::Generic);
+        let stats = STATS.is_match(text);
+        // mentions in this sentence
+        let ms: Vec<&Mention> = mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end).collect();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut not_involved = false;
+        for m in &ms {
+            let role = mention_role(&doc, m, s, cues);
+            match role {
+                Role::Normal => {
+                    if let Some(last) = groups.last_mut() {
+                        let gap = doc[last.end..m.start].trim();
+                        if matches!(gap, "and" | "&" | "," | ", and" | "or") {
+                            last.end = m.end;
+                            last.ids.extend(m.ids.iter().cloned());
+                            last.spans.push(Span { start: m.start, end: m.end });
+                            continue;
+                        }
+                    }
+                    groups.push(Group { start: m.start, end: m.end, ids: m.ids.clone(), spans: vec![Span { start: m.start, end: m.end }] });
+                }
+                Role::NotInvolved => {
+                    not_involved = true;
+                    excluded.extend(m.ids.iter().cloned());
+                }
+                _ => {}
+            }
+        }
+        groups.retain(|g| !g.ids.iter().all(|i| excluded.contains(i)));
+        if not_involved {
+            if let Some(fc) = &focus {
+                if fc.iter().any(|i| excluded.contains(i)) {
+                    focus = None;
+                }
+            }
+        }
+        let investigator_only = groups.is_empty() && !ms.is_empty() && !not_involved;
+        let f = sentence_facts(
+            &doc,
+            s,
+            in_range(&type_hits, s.start, s.end),
+            in_range(&neg_hits, s.start, s.end),
+            in_range(&cause_hits, s.start, s.end),
+            cues,
+            &mention_spans,
+            generic || stats || not_involved || investigator_only,
+        );
+        let group_ends: Vec<usize> = groups.iter().map(|g| g.end).collect();
+        let cue = !generic && !stats && !not_involved && victim_cue(&doc, s, cues, &f, !groups.is_empty(), &group_ends);
+        let span = Span { start: s.start, end: s.end };
+
+        if groups.is_empty() {
+            if investigator_only || not_involved {
+                continue;
+            }
+            match &focus {
+                Some(fc) => {
+                    let acc = accs.entry(ids_key(fc)).or_default();
+                    add_facts(acc, &f, span, si, cue, None);
+                }
+                None => pending.push((si, f, cue)),
+            }
+            continue;
+        }
+        // attribute facts by position to groups
+        let mut per_group: Vec<SentFacts> = vec![SentFacts::default(); groups.len()];
+        let gi_of = |pos: usize| -> usize {
+            let mut gi = 0;
+            for (k, g) in groups.iter().enumerate() {
+                if g.start <= pos {
+                    gi = k;
+                }
+            }
+            gi
+        };
+        for &(p, t) in &f.types {
+            per_group[gi_of(p)].types.push((p, t));
+        }
+        for &(p, t) in &f.negs {
+            per_group[gi_of(p)].negs.push((p, t));
+        }
+        for c in &f.counts {
+            per_group[gi_of(c.start)].counts.push(c.clone());
+        }
+        for &(p, c, w) in &f.causes {
+            per_group[gi_of(p)].causes.push((p, c, w));
+        }
+        for &p in &f.supplier {
+            per_group[gi_of(p)].supplier.push(p);
+        }
+        for d in &f.devs {
+            per_group[gi_of(d.0)].devs.push(d.clone());
+        }
+        if f.supplier_name.is_some() {
+            let gi = f.supplier.first().map(|&p| gi_of(p)).unwrap_or(0);
+            per_group[gi].supplier_name = f.supplier_name.clone();
+        }
+        if f.singular {
+            per_group[0].singular = true;
+        }
+        // choose new focus: the group with most facts (first on ties)
+        let mut best = 0;
+        let mut best_n = 0;
+        for (k, pg) in per_group.iter().enumerate() {
+            let n = pg.types.len() + pg.negs.len() + pg.counts.len() + pg.causes.len();
+            if n > best_n {
+                best = k;
+                best_n = n;
+            }
+        }
+        let comparison = has(cues, Cue::Comparison) && best_n == 0;
+        for (k, g) in groups.iter().enumerate() {
+            let acc = accs.entry(ids_key(&g.ids)).or_default();
+            acc.evidence.extend(g.spans.iter().copied());
+            add_facts(acc, &per_group[k], span, si, cue, None);
+        }
+        if !comparison || focus.is_none() {
+            let new_focus = groups[best].ids.clone();
+            if focus.is_none() && !pending.is_empty() {
+                let acc = accs.entry(ids_key(&new_focus)).or_default();
+                for (psi, pf, pc) in pending.drain(..) {
+                    let ps = &sents[psi];
+                    add_facts(acc, &pf, Span { start: ps.start, end: ps.end }, psi, pc, None);
+                }
+            }
+            focus = Some(new_focus);
+        }
+    }
+
+    // drop excluded forces
+    let mut merged: BTreeMap<BTreeSet<String>, Acc> = BTreeMap::new();
+    for (k, v) in accs {
+        let k2: BTreeSet<String> = k.into_iter().filter(|i| !excluded.contains(i)).collect();
+        if k2.is_empty() {
+            continue;
+        }
+        let e = merged.entry(k2).or_default();
+        merge_acc(e, v);
+    }
+    // merge subsets into supersets that carry facts
+    let keys: Vec<BTreeSet<String>> = merged.keys().cloned().collect();
+    for small in &keys {
+        let target = keys
+            .iter()
+            .filter(|big| big.len() > small.len() && small.is_subset(big))
+            .find(|big| merged.get(*big).is_some_and(|a| a.facts > 0));
+        if let Some(big) = target {
+            if let Some(v) = merged.remove(small) {
+                if let Some(b) = merged.get_mut(big) {
+                    merge_acc(b, v);
+                }
+            }
+        }
+    }
+    // supersets without facts of their own are dropped (their members report separately)
+    let mut reports = Vec::new();
+    let mut rejected = Vec::new();
+    for (k, acc) in merged {
+        let forces: Vec<String> = k.iter().cloned().collect();
+        let has_any = !acc.types.is_empty() || !acc.counts.is_empty() || acc.causes.keys().any(|c| *c != Cause::Unknown);
+        if acc.cues == 0 || !has_any {
+            rejected.push(format!("{} ({})", forces.join("+"), if acc.cues == 0 { "no victim cue" } else { "bare mention" }));
+            continue;
+        }
+        reports.push(build_report(forces, acc, &sents));
+    }
+    reports.sort_by(|a, b| {
+        let sa = a.force_evidence.first().map(|s| s.start).unwrap_or(0);
+        let sb = b.force_evidence.first().map(|s| s.start).unwrap_or(0);
+        sa.cmp(&sb)
+    });
+    let relevant = !reports.is_empty();
+    let reason = if relevant {
+        let names: Vec<String> = reports.iter().map(|r| r.forces.join("+")).collect();
+        format!("police body as breach victim: {}", names.join(", "))
+    } else if mentions.is_empty() {
+        "no police force named".to_string()
+    } else if rejected.is_empty() {
+        "police named only as investigator, partner or location".to_string()
+    } else {
+        format!("no police-victim breach facts: {}", rejected.join(", "))
+    };
+    if reports.len() > 1 {
+        warnings.push(format!("{} incidents reported in one article", reports.len()));
+    }
+    Extraction { relevant, reason, reports, warnings }
+}
+
+fn add_facts(acc: &mut Acc, f: &SentFacts, span: Span, si: usize, cue: bool, _unused: Option<()>) {
+    acc.sentences.insert(si);
+    if cue {
+        acc.cues += 1;
+    }
+    let n = f.types.len() + f.negs.len() + f.counts.len() + f.causes.len();
+    acc.facts += n as u32;
+    for &(_, t) in &f.types {
+        acc.types.entry(t).or_insert(span);
+    }
+    for &(_, t) in &f.negs {
+        acc.negs.entry(t).or_insert(span);
+    }
+    for c in &f.counts {
+        acc.counts.push((c.clone(), span, cue));
+    }
+    for &(_, c, w) in &f.causes {
+        let e = acc.causes.entry(c).or_insert((0, span));
+        e.0 += w;
+    }
+    if !f.supplier.is_empty() {
+        acc.supplier = true;
+    }
+    if acc.supplier_name.is_none() {
+        acc.supplier_name = f.supplier_name.clone();
+    }
+    for (_, k, amt) in &f.devs {
+        if acc.devs.iter().any(|d| d.kind == *k && d.span == span) {
+            continue;
+        }
+        acc.devs.push(Development {
+            kind: *k,
+            amount_minor: amt.as_ref().map(|a| a.0),
+            currency: amt.as_ref().map(|a| a.1.clone()),
+            span,
+        });
+    }
+    if f.singular && (cue || !f.types.is_empty()) && acc.singular.is_none() {
+        acc.singular = Some(span);
+    }
+}
+
+fn merge_acc(dst: &mut Acc, src: Acc) {
+    dst.sentences.extend(src.sentences);
+    dst.evidence.extend(src.evidence);
+    for (t, s) in src.types {
+        dst.types.entry(t).or_insert(s);
+    }
+    for (t, s) in src.negs {
+        dst.negs.entry(t).or_insert(s);
+    }
+    dst.counts.extend(src.counts);
+    for (c, (w, s)) in src.causes {
+        let e = dst.causes.entry(c).or_insert((0, s));
+        e.0 += w;
+    }
+    dst.supplier |= src.supplier;
+    if dst.supplier_name.is_none() {
+        dst.supplier_name = src.supplier_name;
+    }
+    dst.devs.extend(src.devs);
+    dst.cues += src.cues;
+    if dst.singular.is_none() {
+        dst.singular = src.singular;
+    }
+    dst.facts += src.facts;
+}
+
+fn count_score(c: &CountCand, title: bool, cue: bool) -> i32 {
+    let mut s = match c.unit {
+        Unit::People => 30,
+        Unit::Records => 20,
+        Unit::Files => 20,
+    };
+    if c.summed {
+        s += 25;
+    } else if c.total {
+        s += 15;
+    }
+    if c.subset {
+        s -= 25;
+    }
+    if c.qualifier == Qualifier::Exact {
+        s += 5;
+    }
+    if title {
+        s += 3;
+    }
+    if cue {
+        s += 3;
+    }
+    s
+}
+
+fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
+    let mut evidence = acc.evidence.clone();
+    evidence.sort();
+    evidence.dedup();
+    let not_exposed: Vec<Fact<DataType>> = acc.negs.iter().map(|(t, s)| Fact { value: *t, span: Some(*s) }).collect();
+    let data_types: Vec<Fact<DataType>> = acc
+        .types
+        .iter()
+        .filter(|(t, _)| !acc.negs.contains_key(t))
+        .map(|(t, s)| Fact { value: *t, span: Some(*s) })
+        .collect();
+    // counts
+    let title_end = sents.iter().filter(|s| s.is_title).map(|s| s.end).max().unwrap_or(0);
+    let mut scored: Vec<(i32, usize, CountFact)> = acc
+        .counts
+        .iter()
+        .map(|(c, span, cue)| {
+            let title = span.end <= title_end;
+            (count_score(c, title, *cue), c.start, CountFact { count: c.value, qualifier: c.qualifier, unit: c.unit, span: *span })
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut counts: Vec<CountFact> = Vec::new();
+    for (_, _, c) in scored {
+        if counts.iter().any(|o| o.count == c.count && o.unit == c.unit) {
+            continue;
+        }
+        counts.push(c);
+    }
+    if counts.is_empty() {
+        if let Some(sp) = acc.singular {
+            counts.push(CountFact { count: 1, qualifier: Qualifier::Exact, unit: Unit::People, span: sp });
+        }
+    }
+    // cause
+    let cause = if let Some((_, s)) = acc.causes.get(&Cause::Ransomware) {
+        Fact { value: Cause::Ransomware, span: Some(*s) }
+    } else {
+        const PREF: [Cause; 8] = [
+            Cause::MisdirectedCommunication,
+            Cause::UnlawfulProcessing,
+            Cause::InsiderMisuse,
+            Cause::LossOrTheft,
+            Cause::DataLoss,
+            Cause::AccidentalDisclosure,
+            Cause::CyberAttack,
+            Cause::Ransomware,
+        ];
+        let mut best: Option<(u32, usize, Cause, Span)> = None;
+        for (c, (w, s)) in &acc.causes {
+            let pref = PREF.iter().position(|p| p == c).unwrap_or(9);
+            let better = match &best {
+                None => true,
+                Some((bw, bp, _, _)) => *w > *bw || (*w == *bw && pref < *bp),
+            };
+            if better {
+                best = Some((*w, pref, *c, *s));
+            }
+        }
+        match best {
+            Some((_, _, c, s)) => Fact { value: c, span: Some(s) },
+            None => Fact { value: Cause::Unknown, span: None },
+        }
+    };
+    let third_party = if acc.supplier {
+        Some(true)
+    } else if cause.value != Cause::Unknown {
+        Some(false)
+    } else {
+        None
+    };
+    let mut devs = acc.devs;
+    devs.sort_by_key(|d| (d.span.start, d.kind));
+    devs.dedup_by(|a, b| a.kind == b.kind && a.span == b.span);
+    Report {
+        forces,
+        force_evidence: evidence,
+        data_types,
+        not_exposed,
+        counts,
+        cause,
+        third_party,
+        supplier: if acc.supplier { acc.supplier_name } else { None },
+        developments: devs,
+    }
+}
