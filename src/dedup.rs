@@ -100,6 +100,8 @@ pub struct ReportInput<'a> {
     pub report: &'a Report,
     pub index: usize,
     pub near_duplicate_of: Option<&'a str>,
+    /// How many reports the article has: a round-up often retells old incidents.
+    pub siblings: usize,
 }
 
 impl ReportInput<'_> {
@@ -273,12 +275,14 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
         return None;
     }
     let gap = when - p.last;
-    let follow_up = is_follow_up(r.report);
+    let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
+    let overlap = types.intersection(&p.types).count() as i32;
+    // A round-up retelling an old incident matches it on cause and data, not on timing.
+    let retold = r.siblings > 1 && known.contains(&cause) && overlap >= 2;
+    let follow_up = is_follow_up(r.report) || retold;
     if gap > Duration::days(FRESH_DAYS) && !follow_up {
         return None;
     }
-    let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
-    let overlap = types.intersection(&p.types).count() as i32;
     if overlap == 0 && types.len() >= 2 && p.types.len() >= 2 {
         return None;
     }
@@ -320,7 +324,7 @@ pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
     }
     let t = r.when().timestamp();
     let fresh = FRESH_DAYS * 86_400;
-    is_follow_up(r.report) || (t <= p.last + fresh && t >= p.first - fresh * 40)
+    is_follow_up(r.report) || r.siblings > 1 || (t <= p.last + fresh && t >= p.first - fresh * 40)
 }
 
 /// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in
@@ -412,7 +416,8 @@ fn is_round(n: u64) -> bool {
 }
 
 fn figure_weight(c: &CountFact, r: &ReportInput) -> i32 {
-    let mut w = 0;
+    // The extractor lists a report's figures best first.
+    let mut w = if r.report.counts.first() == Some(c) { 3 } else { 0 };
     if c.qualifier == Qualifier::Exact {
         w += 3;
     }

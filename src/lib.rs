@@ -22,7 +22,6 @@ pub mod cli;
 pub mod config;
 pub mod dedup;
 pub mod export;
-#[path = "extract_stub.rs"]
 pub mod extract;
 pub mod fetch;
 pub mod ingest;

@@ -101,7 +101,7 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     analysis.near_duplicate_of = near_duplicate(store, &analysis)?;
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
     if relevant {
-        w.put_bands(&article.key, &dedup::bands(&analysis.minhash));
+        w.put_minhash(&article.key, &analysis.minhash, &dedup::bands(&analysis.minhash));
     }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
@@ -117,19 +117,25 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     })
 }
 
+/// A band shared by more articles than this is boilerplate, not a sign of a copy.
+const BAND_CAP: usize = 64;
+
 /// The most similar stored relevant article, if it is a copy of the same story.
 fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreError> {
     let mut seen = BTreeSet::new();
     let mut best: Option<(f64, String)> = None;
     for (band, hash) in dedup::bands(&a.minhash).into_iter().enumerate() {
-        for key in store.band_members(band, hash)? {
+        let Some(members) = store.band_members(band, hash, BAND_CAP)? else {
+            continue;
+        };
+        for key in members {
             if key == a.article_key || !seen.insert(key.clone()) {
                 continue;
             }
-            let Some(other) = store.analysis(&key)? else {
+            let Some(other) = store.minhash(&key)? else {
                 continue;
             };
-            let sim = dedup::similarity(&a.minhash, &other.minhash);
+            let sim = dedup::similarity(&a.minhash, &other);
             if sim >= dedup::NEAR_DUP_THRESHOLD
                 && best
                     .as_ref()
@@ -160,8 +166,9 @@ fn merge(
             report,
             index: i,
             near_duplicate_of: analysis.near_duplicate_of.as_deref(),
+            siblings: analysis.extraction.reports.len(),
         };
-        let from = if dedup::is_follow_up_report(report) {
+        let from = if dedup::is_follow_up_report(report) || input.siblings > 1 {
             t - years
         } else {
             t - dedup::FRESH_DAYS * 86_400
@@ -213,6 +220,7 @@ fn merge(
                     report,
                     index: i,
                     near_duplicate_of: an.near_duplicate_of.as_deref(),
+                    siblings: an.extraction.reports.len(),
                 });
             }
         }
@@ -224,6 +232,7 @@ fn merge(
             report,
             index: i,
             near_duplicate_of: analysis.near_duplicate_of.as_deref(),
+            siblings: analysis.extraction.reports.len(),
         });
     }
     let groups = dedup::cluster(&inputs);

@@ -62,18 +62,18 @@ struct Acc {
 }
 
 static STATS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)(?-u:\b)").unwrap()
 });
 
 static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?:woman|man|girl|boy|victim|complainant|witness|child|teenager|detective constable|pensioner|mother|father|resident|member of the public)(?:['’]s)?\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?:woman|man|girl|boy|victim|complainant|witness|child|teenager|detective constable|pensioner|mother|father|resident|member of the public)(?:['’]s)?(?-u:\b)").unwrap()
 });
 
 static SUPPLIER_NAME: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
-        r"\b(?:supplier|contractor|company|firm|vendor|printer|provider),\s+([A-Z][A-Za-z0-9&.\-]*(?:\s+[A-Z][A-Za-z0-9&.\-]*){0,3}),",
-        r"\b([A-Z][A-Za-z0-9&\-]*(?:\s+[A-Z][A-Za-z0-9&\-]*){0,3}),\s+which\s+(?:produces|makes|supplies|provides|prints|runs|manufactures)",
-        r"\b(?:supplier|contractor|company|firm|vendor)\s+([A-Z][A-Za-z0-9&\-]+(?:\s+[A-Z][A-Za-z0-9&\-]+){0,2})\b",
+        r"(?-u:\b)(?:supplier|contractor|company|firm|vendor|printer|provider),\s+([A-Z][A-Za-z0-9&.\-]*(?:\s+[A-Z][A-Za-z0-9&.\-]*){0,3}),",
+        r"(?-u:\b)([A-Z][A-Za-z0-9&\-]*(?:\s+[A-Z][A-Za-z0-9&\-]*){0,3}),\s+which\s+(?:produces|makes|supplies|provides|prints|runs|manufactures)",
+        r"(?-u:\b)(?:supplier|contractor|company|firm|vendor)\s+([A-Z][A-Za-z0-9&\-]+(?:\s+[A-Z][A-Za-z0-9&\-]+){0,2})(?-u:\b)",
     ]
     .iter()
     .filter_map(|p| Regex::new(p).ok())
@@ -216,6 +216,12 @@ fn sentence_facts(
                 continue;
             }
         }
+        if ty == DataType::Rank && phrase == "rank" {
+            let after = doc[h.end..s.end].to_ascii_lowercase();
+            if after.starts_with("-and-file") || after.starts_with(" and file") || after.starts_with(" and-file") {
+                continue;
+            }
+        }
         if ty == DataType::Name && (phrase == "name" || phrase == "the name") {
             let after = doc[h.end..s.end].to_ascii_lowercase();
             if after.starts_with(" and shame") || after.starts_with(" of the") {
@@ -263,7 +269,7 @@ fn sentence_facts(
     }
     // ---- counts
     let litigation = has(cues, Cue::Litigation);
-    let affected = cues.iter().any(|c| matches!(c.tag, Cue::Affected | Cue::Exposure | Cue::Breach | Cue::Personnel));
+    let affected = cues.iter().any(|c| matches!(c.tag, Cue::Affected | Cue::Exposure | Cue::Breach));
     if !litigation && affected {
         let money = numbers::money_in(text);
         for c in numbers::counts_in(text, s.start) {
@@ -318,7 +324,13 @@ fn sentence_facts(
         if phys {
             f.causes.push((l, Cause::LossOrTheft, 2));
         } else if !retention {
-            f.causes.push((l, Cause::DataLoss, 1));
+            let lower = text.to_ascii_lowercase();
+            if ["system", "server", "storage", "drive", "database", "cloud", "backup", "data", "footage", "archive"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                f.causes.push((l, Cause::DataLoss, 1));
+            }
         }
     }
     if let Some(st) = stolen {
@@ -348,10 +360,12 @@ fn sentence_facts(
     // ---- developments
     let hypothetical = has(cues, Cue::Hypothetical);
     let money = numbers::money_in(text);
+    let fine_money = !money.is_empty();
     let first_money = money.first().map(|m| (m.0, m.1.clone()));
     for c in cues {
         let kind = match c.tag {
             Cue::Penalty if !hypothetical => Some(DevelopmentKind::Fine),
+            Cue::FineWord if !hypothetical && fine_money => Some(DevelopmentKind::Fine),
             Cue::Reprimand if !hypothetical => Some(DevelopmentKind::Reprimand),
             Cue::Enforcement if !hypothetical => Some(DevelopmentKind::EnforcementNotice),
             Cue::Arrest => Some(DevelopmentKind::Arrest),
@@ -374,24 +388,17 @@ fn sentence_facts(
     f
 }
 
-fn has_facts(f: &SentFacts) -> bool {
-    !f.types.is_empty() || !f.negs.is_empty() || !f.counts.is_empty() || !f.causes.is_empty()
-}
-
 /// Strong "the police body is the victim" cue in a sentence.
 fn victim_cue(doc: &str, s: &Sentence, cues: &[Hit<Cue>], f: &SentFacts, has_group: bool, group_ends: &[usize]) -> bool {
     let text = doc[s.start..s.end].to_ascii_lowercase();
     let retention = text.contains("retention") || text.contains("automatically");
     let police_word = has_group
-        || text.contains("force")
-        || text.contains("police")
-        || text.contains("constabulary")
-        || text.contains("department")
-        || text.contains("the power");
+        || ["force", "police", "constabulary", "department", "the power", "plod", "cop", "officer"].iter().any(|w| text.contains(w));
     let hyp = has(cues, Cue::Hypothetical);
-    let a = !hyp && police_word && (has(cues, Cue::Penalty) || has(cues, Cue::Reprimand) || has(cues, Cue::Enforcement));
+    let fine_money = has(cues, Cue::FineWord) && !numbers::money_in(&text).is_empty();
+    let a = !hyp && police_word && (has(cues, Cue::Penalty) || has(cues, Cue::Reprimand) || has(cues, Cue::Enforcement) || fine_money);
     let exposure = has(cues, Cue::Exposure) || has(cues, Cue::Breach);
-    let personal = has(cues, Cue::Personnel) || has(cues, Cue::PolicePossessive);
+    let personal = has(cues, Cue::Personnel) || has(cues, Cue::PolicePossessive) || (has_group && has(cues, Cue::Officers));
     let b = exposure && personal && !retention;
     let strong_cause = f.causes.iter().any(|(_, c, w)| {
         *w >= 2 && !(*c == Cause::DataLoss && retention) && *c != Cause::AccidentalDisclosure || (*c == Cause::AccidentalDisclosure && *w >= 2)
@@ -434,18 +441,21 @@ pub fn run(input: &ArticleInput) -> Extraction {
         warnings.push("forces taken from the source name (first-person press release)".to_string());
     }
 
-    for (si, s) in sents.iter().enumerate() {
+    // pass 1: mention groups and roles per sentence
+    struct SentMentions {
+        groups: Vec<Group>,
+        any_mention: bool,
+        not_involved_ids: Vec<String>,
+    }
+    let mut sm: Vec<SentMentions> = Vec::with_capacity(sents.len());
+    for s in sents.iter() {
         let cues = in_range(&cue_hits, s.start, s.end);
-        let text = &doc[s.start..s.end];
-        let generic = has(cues, Cue::Generic);
-        let stats = STATS.is_match(text);
-        // mentions in this sentence
-        let ms: Vec<&Mention> = mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end).collect();
+        let a = mentions.partition_point(|m| m.start < s.start);
+        let ms: Vec<&Mention> = mentions[a..].iter().take_while(|m| m.start < s.end).filter(|m| m.end <= s.end).collect();
         let mut groups: Vec<Group> = Vec::new();
-        let mut not_involved = false;
+        let mut ni = Vec::new();
         for m in &ms {
-            let role = mention_role(&doc, m, s, cues);
-            match role {
+            match mention_role(&doc, m, s, cues) {
                 Role::Normal => {
                     if let Some(last) = groups.last_mut() {
                         let gap = doc[last.end..m.start].trim();
@@ -458,11 +468,58 @@ pub fn run(input: &ArticleInput) -> Extraction {
                     }
                     groups.push(Group { start: m.start, end: m.end, ids: m.ids.clone(), spans: vec![Span { start: m.start, end: m.end }] });
                 }
-                Role::NotInvolved => {
-                    not_involved = true;
-                    excluded.extend(m.ids.iter().cloned());
-                }
+                Role::NotInvolved => ni.extend(m.ids.iter().cloned()),
                 _ => {}
+            }
+        }
+        sm.push(SentMentions { groups, any_mention: !ms.is_empty(), not_involved_ids: ni });
+    }
+    // forces named (normal role) per paragraph
+    let mut para_forces: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (si, s) in sents.iter().enumerate() {
+        let e = para_forces.entry(s.para).or_default();
+        for g in &sm[si].groups {
+            e.extend(g.ids.iter().cloned());
+        }
+    }
+    let mut saved_focus: Option<BTreeSet<String>> = None;
+    let mut cur_para = usize::MAX;
+
+    for (si, s) in sents.iter().enumerate() {
+        // paragraph switch: if this paragraph names other forces than the one in focus, its leading
+        // sentences belong to the paragraph's first named force (round-ups).
+        if s.para != cur_para {
+            if let Some(sf) = saved_focus.take() {
+                if focus.is_none() {
+                    let acc = accs.entry(sf.clone()).or_default();
+                    for (psi, pf, pc) in pending.drain(..) {
+                        let ps = &sents[psi];
+                        add_facts(acc, &pf, Span { start: ps.start, end: ps.end }, psi, pc, None);
+                    }
+                    focus = Some(sf);
+                }
+            }
+            cur_para = s.para;
+            let pf = para_forces.get(&s.para).cloned().unwrap_or_default();
+            if let Some(fc) = &focus {
+                let first_has_group = !sm[si].groups.is_empty();
+                if !pf.is_empty() && !first_has_group && pf.intersection(fc).next().is_none() {
+                    saved_focus = focus.take();
+                }
+            }
+        }
+        let cues = in_range(&cue_hits, s.start, s.end);
+        let text = &doc[s.start..s.end];
+        let generic = has(cues, Cue::Generic);
+        let stats = STATS.is_match(text);
+        let mut groups = sm[si].groups.clone();
+        let mut not_involved = !sm[si].not_involved_ids.is_empty();
+        excluded.extend(sm[si].not_involved_ids.iter().cloned());
+        if !sm[si].any_mention && has(cues, Cue::NotInvolved) {
+            // "no police systems or records were involved": the force in play is not the victim
+            not_involved = true;
+            if let Some(fc) = &focus {
+                excluded.extend(fc.iter().cloned());
             }
         }
         groups.retain(|g| !g.ids.iter().all(|i| excluded.contains(i)));
@@ -473,7 +530,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                 }
             }
         }
-        let investigator_only = groups.is_empty() && !ms.is_empty() && !not_involved;
+        let investigator_only = groups.is_empty() && sm[si].any_mention && !not_involved;
         let f = sentence_facts(
             &doc,
             s,
@@ -501,6 +558,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
             }
             continue;
         }
+        saved_focus = None;
         // attribute facts by position to groups
         let mut per_group: Vec<SentFacts> = vec![SentFacts::default(); groups.len()];
         let gi_of = |pos: usize| -> usize {
@@ -563,6 +621,15 @@ pub fn run(input: &ArticleInput) -> Extraction {
                 }
             }
             focus = Some(new_focus);
+        }
+    }
+    if let Some(sf) = saved_focus.take() {
+        if focus.is_none() {
+            let acc = accs.entry(sf).or_default();
+            for (psi, pf, pc) in pending.drain(..) {
+                let ps = &sents[psi];
+                add_facts(acc, &pf, Span { start: ps.start, end: ps.end }, psi, pc, None);
+            }
         }
     }
 
@@ -805,3 +872,4 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
         developments: devs,
     }
 }
+

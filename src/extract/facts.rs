@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use super::lexicon::{Hit, Lex};
+use super::lexicon::Lex;
 use super::{Cause, DataType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub static TYPES: LazyLock<Lex<TypeTag>> = LazyLock::new(|| {
         ("bank details", t(Financial)), ("bank account details", t(Financial)), ("bank accounts", t(Financial)),
         ("bank account numbers", t(Financial)), ("sort codes", t(Financial)), ("salaries", t(Financial)), ("salary", t(Financial)),
         ("allowances", t(Financial)), ("allowance", w(Financial)), ("pay details", t(Financial)), ("pay packets", t(Financial)),
-        ("pay packet", t(Financial)), ("pay data", t(Financial)), ("pay and allowances", t(Financial)),
+        ("pay packet", t(Financial)), ("pay data", t(Financial)), ("pay and allowances", t(Financial)), ("names and pay", t(Financial)), ("name and pay", t(Financial)), ("pay of", w(Financial)),
         ("financial details", t(Financial)), ("financial information", t(Financial)), ("financial data", t(Financial)),
         ("financial records", t(Financial)), ("financial histories", t(Financial)), ("financial history", t(Financial)),
         ("financial and credit histories", t(Financial)), ("credit histories", t(Financial)), ("credit history", t(Financial)),
@@ -87,7 +87,7 @@ pub static TYPES: LazyLock<Lex<TypeTag>> = LazyLock::new(|| {
         ("monetary particulars", t(Financial)), ("monetary info", t(Financial)), ("monetary information", t(Financial)),
         ("monetary details", t(Financial)), ("monetary knowledge", t(Financial)), ("financial info", t(Financial)),
         ("financial particulars", t(Financial)), ("banking details", t(Financial)), ("banking information", t(Financial)),
-        ("wages", t(Financial)), ("earnings", w(Financial)), ("pay", w(Financial)), ("pensions", w(Financial)),
+        ("wages", t(Financial)), ("earnings", w(Financial)), ("pensions", w(Financial)),
         ("overtime payments", t(Financial)), ("expenses", w(Financial)), ("financial", w(Financial)),
         // work location
         ("deployment locations", t(WorkLocation)), ("work locations", t(WorkLocation)), ("work location", t(WorkLocation)),
@@ -104,8 +104,7 @@ pub static TYPES: LazyLock<Lex<TypeTag>> = LazyLock::new(|| {
         ("department or unit", t(Unit)), ("the departments people worked in", t(Unit)), ("departments people worked in", t(Unit)),
         ("the unit they belong to", t(Unit)), ("units they work in", t(Unit)), ("their unit", t(Unit)), ("their units", t(Unit)),
         ("their department", t(Unit)), ("their departments", t(Unit)), ("their team", t(Unit)), ("the team they work in", t(Unit)),
-        ("the departments they work in", t(Unit)), ("the department they work in", t(Unit)), ("departments", w(Unit)),
-        ("department", w(Unit)), ("units", w(Unit)), ("unit", w(Unit)), ("teams", w(Unit)), ("the unit they work", t(Unit)),
+        ("the departments they work in", t(Unit)), ("the department they work in", t(Unit)), ("the unit they work", t(Unit)),
         ("the units they work", t(Unit)), ("the unit they're employed in", t(Unit)),
         // victims
         ("victims", t(VictimDetails)), ("victim", t(VictimDetails)), ("victim's", t(VictimDetails)), ("victims'", t(VictimDetails)),
@@ -117,7 +116,7 @@ pub static TYPES: LazyLock<Lex<TypeTag>> = LazyLock::new(|| {
         ("witness's", t(WitnessDetails)), ("witnesses'", t(WitnessDetails)), ("witness details", t(WitnessDetails)),
         // suspects
         ("suspects", t(SuspectDetails)), ("suspect", t(SuspectDetails)), ("suspect's", t(SuspectDetails)),
-        ("offenders", t(SuspectDetails)), ("convicted offenders", t(SuspectDetails)), ("criminals", w(SuspectDetails)),
+        ("offenders", t(SuspectDetails)), ("convicted offenders", t(SuspectDetails)), 
         ("criminal records", t(SuspectDetails)), ("arrest records", t(SuspectDetails)), ("criminal histories", t(SuspectDetails)),
         ("custody records", t(SuspectDetails)), ("jail census", t(SuspectDetails)), ("people arrested", t(SuspectDetails)),
         ("arrested people", t(SuspectDetails)), ("perpetrators", w(SuspectDetails)), ("defendants", t(SuspectDetails)),
@@ -380,6 +379,8 @@ pub enum Cue {
     AreaWord,
     EmailCtx,
     Advice,
+    Officers,
+    FineWord,
 }
 
 pub static CUES: LazyLock<Lex<Cue>> = LazyLock::new(|| {
@@ -411,7 +412,9 @@ pub static CUES: LazyLock<Lex<Cue>> = LazyLock::new(|| {
         ("officers' ", Personnel), ("officers’", Personnel), ("police staff", Personnel), ("its employees", Personnel),
         ("serving members", Personnel), ("its members", Personnel), ("officers, trainees", Personnel), ("officers, recruits", Personnel),
         ("its own workforce", Personnel), ("personnel files", Personnel), ("personnel records", Personnel), ("officers and civilian staff", Personnel),
-        ("member of staff", Personnel), ("officers", Personnel), ("staff", Personnel), ("workforce", Personnel),
+        ("member of staff", Personnel), ("officers", Officers), ("staff", Officers), ("workforce", Officers),
+        ("officer", Officers), ("employees", Officers), ("personnel", Officers), ("arrest records", Affected), ("fine", FineWord),
+        ("fines", FineWord), ("charge", Arrest), ("charges", Arrest), ("rank-and-file", Affected),
         ("its systems", PolicePossessive), ("its system", PolicePossessive), ("its network", PolicePossessive), ("its server", PolicePossessive),
         ("its servers", PolicePossessive), ("its suppliers", PolicePossessive), ("its supplier", PolicePossessive),
         ("the force's", PolicePossessive), ("the power's", PolicePossessive), ("the department's", PolicePossessive),
@@ -474,7 +477,3 @@ pub static CUES: LazyLock<Lex<Cue>> = LazyLock::new(|| {
     ];
     Lex::new(&pairs, true)
 });
-
-pub fn hits<T: Copy>(lex: &Lex<T>, doc: &str) -> Vec<Hit<T>> {
-    lex.find(doc)
-}

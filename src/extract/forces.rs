@@ -170,7 +170,7 @@ const PLACE_ABBREV: &[(&str, &str)] = &[
 ];
 
 /// Gazetteer aliases that are too generic to use.
-const SKIP_ALIASES: &[&str] = &["the police service", "City Police", "DPP", "Thames Valley", "Manchester police"];
+const SKIP_ALIASES: &[&str] = &["the police service", "City Police", "DPP", "Thames Valley"];
 
 const SKIP_IDS: &[&str] = &["nca"];
 
@@ -348,20 +348,20 @@ static DESCRIPTIVE: LazyLock<Vec<Desc>> = LazyLock::new(|| {
     let f = r"(?:police )?(?:force|power|service|constabulary)";
     let poss = r"['’]?s";
     let table: Vec<(String, &'static [&'static str])> = vec![
-        (format!(r"(?i)\b(?:Britain|the UK|the United Kingdom|England)(?:{poss})? (?:largest|biggest) {f}\b"), &["metropolitan"]),
-        (format!(r"(?i)\b(?:London|the capital)(?:{poss}) (?:police )?(?:force|power)\b"), &["metropolitan"]),
-        (format!(r"(?i)\b(?:Britain|the UK|the United Kingdom|England)(?:{poss})? (?:third|3rd)[- ](?:largest|biggest) {f}\b"), &["greater-manchester"]),
-        (format!(r"(?i)\bthe (?:third|3rd)[- ](?:largest|biggest) {f} in (?:Britain|the UK|England)\b"), &["greater-manchester"]),
-        (format!(r"(?i)\b(?:Britain|the UK)(?:{poss})? second[- ](?:largest|biggest) {f}\b"), &["police-scotland"]),
-        (format!(r"(?i)\bScotland(?:{poss}) (?:national |single )?{f}\b"), &["police-scotland"]),
-        (format!(r"(?i)\bthe (?:single |national )+{f} (?:for|in) Scotland\b"), &["police-scotland"]),
-        (format!(r"(?i)\bNorthern Ireland(?:{poss}) {f}\b"), &["northern-ireland"]),
-        (format!(r"(?i)\b{f} (?:of|in) Northern Ireland\b"), &["northern-ireland"]),
-        (format!(r"(?i)\bWales(?:{poss}) (?:largest|biggest) {f}\b"), &["south-wales"]),
-        (r"\bthe Yard\b".to_string(), &["metropolitan"]),
-        (r"\bthe Met\b".to_string(), &["metropolitan"]),
-        (r"\bMet\b".to_string(), &["metropolitan"]),
-        (format!(r"(?i)\b(?:Surrey and Sussex|Sussex and Surrey)(?: police| constabularies| forces)?\b"), &["surrey", "sussex"]),
+        (format!(r"(?i)(?-u:\b)(?:Britain|the UK|the United Kingdom|England)(?:{poss})? (?:largest|biggest) {f}(?-u:\b)"), &["metropolitan"]),
+        (format!(r"(?i)(?-u:\b)(?:London|the capital)(?:{poss}) (?:police )?(?:force|power)(?-u:\b)"), &["metropolitan"]),
+        (format!(r"(?i)(?-u:\b)(?:Britain|the UK|the United Kingdom|England)(?:{poss})? (?:third|3rd)[- ](?:largest|biggest) {f}(?-u:\b)"), &["greater-manchester"]),
+        (format!(r"(?i)(?-u:\b)the (?:third|3rd)[- ](?:largest|biggest) {f} in (?:Britain|the UK|England)(?-u:\b)"), &["greater-manchester"]),
+        (format!(r"(?i)(?-u:\b)(?:Britain|the UK)(?:{poss})? second[- ](?:largest|biggest) {f}(?-u:\b)"), &["police-scotland"]),
+        (format!(r"(?i)(?-u:\b)Scotland(?:{poss}) (?:national |single )?{f}(?-u:\b)"), &["police-scotland"]),
+        (format!(r"(?i)(?-u:\b)the (?:single |national )+{f} (?:for|in) Scotland(?-u:\b)"), &["police-scotland"]),
+        (format!(r"(?i)(?-u:\b)Northern Ireland(?:{poss}) {f}(?-u:\b)"), &["northern-ireland"]),
+        (format!(r"(?i)(?-u:\b){f} (?:of|in) Northern Ireland(?-u:\b)"), &["northern-ireland"]),
+        (format!(r"(?i)(?-u:\b)Wales(?:{poss}) (?:largest|biggest) {f}(?-u:\b)"), &["south-wales"]),
+        (r"(?-u:\b)the Yard(?-u:\b)".to_string(), &["metropolitan"]),
+        (r"(?-u:\b)the Met(?-u:\b)".to_string(), &["metropolitan"]),
+        (r"(?-u:\b)Met(?-u:\b)".to_string(), &["metropolitan"]),
+        (format!(r"(?i)(?-u:\b)(?:Surrey and Sussex|Sussex and Surrey)(?: police| constabularies| forces)?(?-u:\b)"), &["surrey", "sussex"]),
     ];
     table
         .into_iter()
@@ -370,7 +370,7 @@ static DESCRIPTIVE: LazyLock<Vec<Desc>> = LazyLock::new(|| {
 });
 
 static US_DEPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:[A-Z][A-Za-z.'’-]*,?\s+){1,6}?)(Police Department|Police Dept\.?|Sheriff['’]s Office|Sheriff['’]s Department|Department of Police|Police Bureau|County Police|County police|Division of Police)").unwrap()
+    Regex::new(r"(?-u:\b)((?:[A-Z][A-Za-z.'’-]*,?\s+){1,6}?)(Police Department|Police Dept\.?|Sheriff['’]s Office|Sheriff['’]s Department|Department of Police|Police Bureau|County Police|County police|Division of Police)").unwrap()
 });
 
 const STOP_LEAD: &[&str] = &[
@@ -453,7 +453,7 @@ pub fn find_mentions(doc: &str) -> Vec<Mention> {
         };
         cands.push(Mention { start: s, end: e, ids });
     };
-    for h in g.ci.find_overlapping(doc) {
+    for h in g.ci.find(doc) {
         if preceded_by_new(doc, h.start) && !matches!(h.tag, Tag::Intl(_)) {
             continue;
         }
@@ -503,7 +503,7 @@ pub fn find_mentions(doc: &str) -> Vec<Mention> {
         while j + 1 < places.len() {
             let gap = &doc[places[j].end..places[j + 1].start];
             let gt = gap.trim();
-            if matches!(gt, "and" | "&" | "," | ", and" | ",") && gap.len() <= 7 {
+            if matches!(gt, "and" | "&" | "," | ", and") && gap.len() <= 7 {
                 j += 1;
             } else {
                 break;

@@ -1,6 +1,6 @@
 //! Aho-Corasick backed phrase lexicons with word-boundary filtering.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// A phrase hit in a haystack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,7 @@ impl<T: Copy> Lex<T> {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(case_insensitive)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .ok();
         Lex { ac, tags }
@@ -56,31 +57,6 @@ impl<T: Copy> Lex<T> {
         for m in ac.find_iter(hay) {
             if bounded(hay, m.start(), m.end()) {
                 out.push(Hit { start: m.start(), end: m.end(), tag: self.tags[m.pattern().as_usize()] });
-            }
-        }
-        out
-    }
-
-    /// Hits, allowing overlapping matches (used where a shorter phrase may hide under a longer one).
-    pub fn find_overlapping(&self, hay: &str) -> Vec<Hit<T>> {
-        let mut out = Vec::new();
-        let Some(ac) = &self.ac else { return out };
-        // LeftmostLongest does not support overlapping search; emulate by restarting after each start.
-        let mut at = 0;
-        while at < hay.len() {
-            let input = aho_corasick::Input::new(hay).span(at..hay.len());
-            match ac.find(input) {
-                Some(m) => {
-                    if bounded(hay, m.start(), m.end()) {
-                        out.push(Hit { start: m.start(), end: m.end(), tag: self.tags[m.pattern().as_usize()] });
-                    }
-                    let mut next = m.start() + 1;
-                    while next < hay.len() && !hay.is_char_boundary(next) {
-                        next += 1;
-                    }
-                    at = next;
-                }
-                None => break,
             }
         }
         out
@@ -106,10 +82,6 @@ pub fn bounded(hay: &str, s: usize, e: usize) -> bool {
     before_ok && after_ok
 }
 
-/// Lower-case ASCII copy with identical byte offsets (non-ASCII bytes untouched).
-pub fn lower(s: &str) -> String {
-    s.to_ascii_lowercase()
-}
 
 #[cfg(test)]
 mod tests {
@@ -130,10 +102,4 @@ mod tests {
         assert_eq!(lx.find("it didn't hold them").len(), 1);
     }
 
-    #[test]
-    fn overlapping() {
-        let lx = Lex::new(&[("south wales police", 1u8), ("new south wales police", 2)], true);
-        let h = lx.find_overlapping("the New South Wales Police said");
-        assert_eq!(h.len(), 2);
-    }
 }

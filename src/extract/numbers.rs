@@ -22,11 +22,11 @@ pub struct CountCand {
 }
 
 static NUM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?(?:k|m|bn|million|billion|thousand|lakhs?|crores?)\b)?").unwrap()
+    Regex::new(r"(?i)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?(?:k|m|bn|million|billion|thousand|lakhs?|crores?)(?-u:\b))?").unwrap()
 });
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(US\$|£|\$|€|GBP\s?|USD\s?|EUR\s?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?(?:k|m|bn|million|billion|thousand)\b)?").unwrap()
+    Regex::new(r"(?i)(US\$|£|\$|€|GBP\s?|USD\s?|EUR\s?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?(?:k|m|bn|million|billion|thousand)(?-u:\b))?").unwrap()
 });
 
 const WORD_NUMS: &[(&str, u64)] = &[
@@ -48,6 +48,10 @@ const PEOPLE: &[&str] = &[
     "clients", "households", "complainants", "witnesses", "suspects", "informants", "detectives", "civilians", "employees'",
     "officers'", "staffers", "agents", "deputies", "troopers", "men", "women", "motorists", "drivers", "families", "folks",
     "individuals'", "people's", "particular", "cops", "coppers", "serving",
+];
+const ACTOR_VERBS: &[&str] = &[
+    "downloaded", "installed", "used", "applied", "joined", "signed", "received", "took", "made", "brought", "filed",
+    "launched", "complained", "opted", "voted", "attended", "completed", "responded", "replied", "use", "download",
 ];
 const RECORDS: &[&str] = &["records", "entries", "rows", "details", "accounts", "profiles", "documents", "items", "datasets", "record"];
 const FILES: &[&str] = &[
@@ -179,6 +183,12 @@ fn noun_after(after: &str) -> Option<(Unit, bool)> {
         if PEOPLE.contains(&w) {
             if w == "particular" || w == "serving" {
                 continue;
+            }
+            // actors, not the affected population: "1,015 staff downloaded the app"
+            if let Some((_, _, nx)) = ws.get(k + 1) {
+                if ACTOR_VERBS.contains(&nx.as_str()) {
+                    return None;
+                }
             }
             return Some((Unit::People, false));
         }

@@ -7,6 +7,7 @@
 //! | `art/` | article key | [`crate::model::Article`] |
 //! | `ana/` | article key | [`crate::model::Analysis`] |
 //! | `lsh/` | band `/` hash `/` article key | empty |
+//! | `mhs/` | article key | MinHash signature, 64 little-endian u32 |
 //! | `inc/` | incident id | [`crate::model::Incident`] |
 //! | `ift/` | force `/` last-reported time `/` incident id | [`crate::model::IncidentProfile`] |
 //! | `tim/` | time `/` incident id | empty |
@@ -17,6 +18,7 @@ pub const SCHEMA: &[u8] = b"meta/schema";
 pub const ARTICLE: &[u8] = b"art/";
 pub const ANALYSIS: &[u8] = b"ana/";
 pub const BAND: &[u8] = b"lsh/";
+pub const MINHASH: &[u8] = b"mhs/";
 pub const INCIDENT: &[u8] = b"inc/";
 pub const FORCE_TIME: &[u8] = b"ift/";
 pub const TIME: &[u8] = b"tim/";
@@ -24,7 +26,7 @@ pub const ARTICLE_INCIDENT: &[u8] = b"ain/";
 pub const SOURCE: &[u8] = b"src/";
 
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 6] = [ANALYSIS, BAND, INCIDENT, FORCE_TIME, TIME, ARTICLE_INCIDENT];
+pub const DERIVED: [&[u8]; 7] = [ANALYSIS, BAND, MINHASH, INCIDENT, FORCE_TIME, TIME, ARTICLE_INCIDENT];
 
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -47,6 +49,9 @@ pub fn article(key: &str) -> Vec<u8> {
 }
 pub fn analysis(key: &str) -> Vec<u8> {
     cat(&[ANALYSIS, key.as_bytes()])
+}
+pub fn minhash(key: &str) -> Vec<u8> {
+    cat(&[MINHASH, key.as_bytes()])
 }
 pub fn band_prefix(band: usize, hash: u64) -> Vec<u8> {
     format!("lsh/{band:02}/{hash:016x}/").into_bytes()

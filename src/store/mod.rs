@@ -81,15 +81,17 @@ impl WriteSet {
     pub fn remove_analysis(&mut self, article_key: &str) {
         self.del(keys::analysis(article_key));
     }
-    /// Indexes an article's MinHash bands for near-duplicate lookup.
-    pub fn put_bands(&mut self, article_key: &str, bands: &[u64]) {
+    /// Indexes an article's MinHash signature and bands for near-duplicate lookup.
+    pub fn put_minhash(&mut self, article_key: &str, sig: &[u32], bands: &[u64]) {
+        self.put(
+            keys::minhash(article_key),
+            sig.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        );
+        self.put_bands(article_key, bands);
+    }
+    fn put_bands(&mut self, article_key: &str, bands: &[u64]) {
         for (i, b) in bands.iter().enumerate() {
             self.put(keys::band(i, *b, article_key), Vec::new());
-        }
-    }
-    pub fn remove_bands(&mut self, article_key: &str, bands: &[u64]) {
-        for (i, b) in bands.iter().enumerate() {
-            self.del(keys::band(i, *b, article_key));
         }
     }
     /// Stores an incident with its force/time and time indexes and article links.
@@ -228,9 +230,27 @@ impl Store {
     pub fn analysis(&self, key: &str) -> Result<Option<Analysis>, StoreError> {
         self.get(&keys::analysis(key))
     }
-    /// Articles indexed under MinHash band `band` with value `hash`.
-    pub fn band_members(&self, band: usize, hash: u64) -> Result<Vec<String>, StoreError> {
-        self.tails(&keys::band_prefix(band, hash))
+    /// Articles indexed under MinHash band `band` with value `hash`; `None` when more than
+    /// `cap` share it (boilerplate every article has says nothing about copies).
+    pub fn band_members(&self, band: usize, hash: u64, cap: usize) -> Result<Option<Vec<String>>, StoreError> {
+        let prefix = keys::band_prefix(band, hash);
+        let mut out = Vec::new();
+        for r in self.tree.scan_prefix(&prefix).keys() {
+            if out.len() == cap {
+                return Ok(None);
+            }
+            let k = r?;
+            out.push(String::from_utf8_lossy(&k[prefix.len()..]).into_owned());
+        }
+        Ok(Some(out))
+    }
+    /// The stored MinHash signature of an article.
+    pub fn minhash(&self, key: &str) -> Result<Option<Vec<u32>>, StoreError> {
+        Ok(self.tree.get(keys::minhash(key))?.map(|v| {
+            v.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()
+        }))
     }
     pub fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
         self.get(&keys::incident(id))
