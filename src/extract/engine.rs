@@ -389,7 +389,15 @@ fn sentence_facts(
 }
 
 /// Strong "the police body is the victim" cue in a sentence.
-fn victim_cue(doc: &str, s: &Sentence, cues: &[Hit<Cue>], f: &SentFacts, has_group: bool, group_ends: &[usize]) -> bool {
+fn victim_cue(
+    doc: &str,
+    s: &Sentence,
+    cues: &[Hit<Cue>],
+    f: &SentFacts,
+    has_group: bool,
+    group_ends: &[usize],
+    first_person: bool,
+) -> bool {
     let text = doc[s.start..s.end].to_ascii_lowercase();
     let retention = text.contains("retention") || text.contains("automatically");
     let police_word = has_group
@@ -398,7 +406,12 @@ fn victim_cue(doc: &str, s: &Sentence, cues: &[Hit<Cue>], f: &SentFacts, has_gro
     let fine_money = has(cues, Cue::FineWord) && !numbers::money_in(&text).is_empty();
     let a = !hyp && police_word && (has(cues, Cue::Penalty) || has(cues, Cue::Reprimand) || has(cues, Cue::Enforcement) || fine_money);
     let exposure = has(cues, Cue::Exposure) || has(cues, Cue::Breach);
-    let personal = has(cues, Cue::Personnel) || has(cues, Cue::PolicePossessive) || (has_group && has(cues, Cue::Officers));
+    let personal = has(cues, Cue::Personnel)
+        || has(cues, Cue::PolicePossessive)
+        || (has_group && has(cues, Cue::Officers))
+        || text.contains("its supplier")
+        || text.contains("its contractor")
+        || (first_person && (text.contains(" our ") || text.starts_with("our ") || text.contains("we ")));
     let b = exposure && personal && !retention;
     let strong_cause = f.causes.iter().any(|(_, c, w)| {
         *w >= 2 && !(*c == Cause::DataLoss && retention) && *c != Cause::AccidentalDisclosure || (*c == Cause::AccidentalDisclosure && *w >= 2)
@@ -436,8 +449,10 @@ pub fn run(input: &ArticleInput) -> Extraction {
         first_person = true;
     }
     let source_forces = forces::forces_in_source(input.source);
+    let mut press_release = false;
     if first_person && !source_forces.is_empty() && !mentions.iter().any(|m| m.start < input.title.len()) {
         focus = Some(source_forces.clone());
+        press_release = true;
         warnings.push("forces taken from the source name (first-person press release)".to_string());
     }
 
@@ -542,7 +557,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
             generic || stats || not_involved || investigator_only,
         );
         let group_ends: Vec<usize> = groups.iter().map(|g| g.end).collect();
-        let cue = !generic && !stats && !not_involved && victim_cue(&doc, s, cues, &f, !groups.is_empty(), &group_ends);
+        let cue = !generic && !stats && !not_involved && victim_cue(&doc, s, cues, &f, !groups.is_empty(), &group_ends, press_release);
         let span = Span { start: s.start, end: s.end };
 
         if groups.is_empty() {

@@ -416,7 +416,7 @@ pub static CUES: LazyLock<Lex<Cue>> = LazyLock::new(|| {
         ("officer", Officers), ("employees", Officers), ("personnel", Officers), ("arrest records", Affected), ("fine", FineWord),
         ("fines", FineWord), ("charge", Arrest), ("charges", Arrest), ("rank-and-file", Affected),
         ("its systems", PolicePossessive), ("its system", PolicePossessive), ("its network", PolicePossessive), ("its server", PolicePossessive),
-        ("its servers", PolicePossessive), ("its suppliers", PolicePossessive), ("its supplier", PolicePossessive),
+        ("its servers", PolicePossessive),
         ("the force's", PolicePossessive), ("the power's", PolicePossessive), ("the department's", PolicePossessive),
         ("the service's", PolicePossessive), ("the constabulary's", PolicePossessive), ("police data", PolicePossessive),
         ("police files", PolicePossessive), ("police records", PolicePossessive), ("police evidence", PolicePossessive),

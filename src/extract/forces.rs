@@ -170,7 +170,7 @@ const PLACE_ABBREV: &[(&str, &str)] = &[
 ];
 
 /// Gazetteer aliases that are too generic to use.
-const SKIP_ALIASES: &[&str] = &["the police service", "City Police", "DPP", "Thames Valley"];
+const SKIP_ALIASES: &[&str] = &["the police service", "City Police", "DPP", "Thames Valley", "the Met", "the Yard"];
 
 const SKIP_IDS: &[&str] = &["nca"];
 

@@ -41,22 +41,33 @@ impl<T: Copy> Lex<T> {
     }
 
     pub fn from_owned(pats: Vec<String>, tags: Vec<T>, case_insensitive: bool) -> Self {
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(case_insensitive)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&pats)
-            .ok();
+        let build = |kind: Option<AhoCorasickKind>| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(case_insensitive)
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&pats)
+                .ok()
+        };
+        let ac = build(Some(AhoCorasickKind::DFA)).or_else(|| build(None));
         Lex { ac, tags }
     }
 
-    /// All non-overlapping, word-bounded hits.
+    /// All word-bounded hits, chosen leftmost-longest among bounded matches (non-overlapping).
     pub fn find(&self, hay: &str) -> Vec<Hit<T>> {
         let mut out = Vec::new();
         let Some(ac) = &self.ac else { return out };
-        for m in ac.find_iter(hay) {
-            if bounded(hay, m.start(), m.end()) {
-                out.push(Hit { start: m.start(), end: m.end(), tag: self.tags[m.pattern().as_usize()] });
+        let mut all: Vec<(usize, usize, usize)> = ac
+            .find_overlapping_iter(hay)
+            .filter(|m| bounded(hay, m.start(), m.end()))
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut last_end = 0;
+        for (s, e, p) in all {
+            if s >= last_end {
+                out.push(Hit { start: s, end: e, tag: self.tags[p] });
+                last_end = e;
             }
         }
         out

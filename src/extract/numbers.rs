@@ -271,7 +271,12 @@ fn word_numbers(s: &str) -> Vec<(usize, usize, u64)> {
                     total += cur.max(1) * m;
                     cur = 0;
                 }
-            } else if t == "and" && j > k && toks.get(j + 1).is_some_and(|x| word_value(&x.2).is_some()) && had_mult {
+            } else if t == "and"
+                && j > k
+                && had_mult
+                && toks.get(j + 1).is_some_and(|x| word_value(&x.2).is_some_and(|v| v < 100))
+                && !toks.get(j + 2).is_some_and(|x| mult_value(&x.2).is_some() && s[toks[j + 1].1..x.0] == *" ")
+            {
                 // "two hundred and fifty"
             } else {
                 break;
