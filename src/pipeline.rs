@@ -118,7 +118,7 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
 }
 
 /// A band shared by more articles than this is boilerplate, not a sign of a copy.
-const BAND_CAP: usize = 64;
+const BAND_CAP: usize = 16;
 
 /// The most similar stored relevant article, if it is a copy of the same story.
 fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreError> {
