@@ -411,7 +411,7 @@ fn victim_cue(
         || (has_group && has(cues, Cue::Officers))
         || text.contains("its supplier")
         || text.contains("its contractor")
-        || (first_person && (text.contains(" our ") || text.starts_with("our ") || text.contains("we ")));
+        || (first_person && (text.contains(" our ") || text.starts_with("our ")));
     let b = exposure && personal && !retention;
     let strong_cause = f.causes.iter().any(|(_, c, w)| {
         *w >= 2 && !(*c == Cause::DataLoss && retention) && *c != Cause::AccidentalDisclosure || (*c == Cause::AccidentalDisclosure && *w >= 2)
