@@ -206,7 +206,6 @@ fn causes_compatible(a: Cause, b: Cause) -> bool {
             (a, b),
             (Ransomware, CyberAttack) | (CyberAttack, Ransomware)
         )
-        || matches!((a, b), (DataLoss, LossOrTheft) | (LossOrTheft, DataLoss))
 }
 
 /// Whether a report brings a development (fine, reprimand, arrest, lawsuit...), the mark of a
@@ -240,6 +239,9 @@ struct Profile<'a> {
 /// A report later than this after an incident's last report starts a new incident unless it
 /// brings a development (fine, reprimand, arrest, lawsuit...).
 pub const FRESH_DAYS: i64 = 120;
+
+/// Reports within this many days of an incident's coverage need only compatible facts.
+pub const CLOSE_DAYS: i64 = 14;
 
 fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
     !a.is_empty() && (a.is_subset(b) || b.is_subset(a))
@@ -277,6 +279,19 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     let gap = when - p.last;
     let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
     let overlap = types.intersection(&p.types).count() as i32;
+    // Outside the first fortnight of coverage, a report must agree on more than the force.
+    let close = when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
+    if !close && !is_follow_up(r.report) {
+        let smaller = types.len().min(p.types.len());
+        let contained = smaller > 0 && overlap as usize * 2 >= smaller;
+        let same_count = match (r.report.counts.first(), p.count) {
+            (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
+            _ => false,
+        };
+        if !(known.contains(&cause) && (contained || same_count)) {
+            return None;
+        }
+    }
     // A round-up retelling an old incident matches it on cause and data, not on timing.
     let retold = r.siblings > 1 && known.contains(&cause) && overlap >= 2;
     let follow_up = is_follow_up(r.report) || retold;
@@ -289,7 +304,9 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     if !follow_up && !p.follow_up {
         if let (Some(a), Some(b)) = (r.report.counts.first(), p.count) {
             let (lo, hi) = (a.count.min(b) as f64, a.count.max(b) as f64);
-            if a.unit == p.count_unit && lo > 0.0 && hi / lo > 3.0 {
+            // Far apart, or two precise figures that disagree: two different breaches.
+            let precise = !is_round(a.count) && !is_round(b) && a.count >= 100 && b >= 100;
+            if a.unit == p.count_unit && lo > 0.0 && (hi / lo > 3.0 || (precise && hi / lo > 1.1)) {
                 return None;
             }
         }
@@ -308,23 +325,26 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
 /// A loose pre-filter over a stored incident's profile: could `r` join it? Everything that
 /// [`cluster`] may merge passes; the real decision is made by re-clustering.
 pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
-    let a: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
-    let b: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
-    if !forces_agree(&a, &b) {
-        return false;
-    }
-    if p.articles
-        .iter()
-        .any(|k| Some(k.as_str()) == r.near_duplicate_of || *k == r.article.key)
-    {
-        return true;
-    }
-    if !causes_compatible(p.cause, r.report.cause.value) {
-        return false;
-    }
-    let t = r.when().timestamp();
-    let fresh = FRESH_DAYS * 86_400;
-    is_follow_up(r.report) || r.siblings > 1 || (t <= p.last + fresh && t >= p.first - fresh * 40)
+    let at = |ts: i64| {
+        DateTime::from_timestamp(ts, 0)
+            .unwrap_or_default()
+            .fixed_offset()
+    };
+    let profile = Profile {
+        forces: p.forces.iter().map(String::as_str).collect(),
+        causes: [p.cause].into(),
+        types: p.types.iter().copied().collect(),
+        artefacts: BTreeSet::new(),
+        articles: p.articles.iter().map(String::as_str).collect(),
+        copies_of: BTreeSet::new(),
+        last: at(p.last),
+        first: at(p.first),
+        count: p.count,
+        count_unit: p.count_unit.unwrap_or(Unit::People),
+        follow_up: p.follow_up,
+    };
+    let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
+    fit(&profile, r, &forces).is_some()
 }
 
 /// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in

@@ -167,6 +167,14 @@ pub struct IncidentProfile {
     pub first: i64,
     pub last: i64,
     pub articles: Vec<String>,
+    /// The best figure, for telling apart two breaches at one force.
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub count_unit: Option<Unit>,
+    /// Whether any report brought a development (fine, reprimand...).
+    #[serde(default)]
+    pub follow_up: bool,
 }
 
 impl Incident {
@@ -183,6 +191,9 @@ impl Incident {
             first: self.first_reported.timestamp(),
             last: self.last_reported.timestamp(),
             articles,
+            count: self.affected.as_ref().map(|a| a.count),
+            count_unit: self.affected.as_ref().map(|a| a.unit),
+            follow_up: self.timeline.iter().any(|d| d.kind != DevelopmentKind::Apology),
         }
     }
 }

@@ -98,9 +98,10 @@ pub fn ingest_item(
 /// Analyses an article already recorded in `w` (or the store), and merges its reports.
 pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Outcome, StoreError> {
     let mut analysis = analyse(article);
-    analysis.near_duplicate_of = near_duplicate(store, &analysis)?;
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
     if relevant {
+        // Only breach reports are indexed, so only they are looked up.
+        analysis.near_duplicate_of = near_duplicate(store, &analysis)?;
         w.put_minhash(&article.key, &analysis.minhash, &dedup::bands(&analysis.minhash));
     }
     let reports = analysis.extraction.reports.len();

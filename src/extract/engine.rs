@@ -5,14 +5,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::facts::{Cue, CauseCue, Neg, TypeTag, CAUSES, CUES, NEG, TYPES};
+use super::facts::{self, CauseCue, Cue, Neg, TypeTag};
 use super::forces::{self, Mention};
 use super::lexicon::Hit;
 use super::numbers::{self, CountCand};
 use super::text::{self, Sentence};
 use super::{
-    ArticleInput, Cause, CountFact, DataType, Development, DevelopmentKind, Extraction, Fact, Qualifier, Report, Span,
-    Unit,
+    ArticleInput, Cause, CountFact, DataType, Development, DevelopmentKind, Extraction, Fact,
+    Qualifier, Report, Span, Unit,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,9 @@ struct Group {
     spans: Vec<Span>,
 }
 
+/// A development cue: (position, kind, money amount).
+type DevHit = (usize, DevelopmentKind, Option<(u64, String)>);
+
 /// Facts found in one sentence, each with a position for attribution.
 #[derive(Debug, Default, Clone)]
 struct SentFacts {
@@ -41,8 +44,9 @@ struct SentFacts {
     causes: Vec<(usize, Cause, u32)>,
     supplier: Vec<usize>,
     supplier_name: Option<String>,
-    devs: Vec<(usize, DevelopmentKind, Option<(u64, String)>)>,
+    devs: Vec<DevHit>,
     singular: bool,
+    has_money: bool,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +69,81 @@ static STATS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)(?-u:\b)").unwrap()
 });
 
+static OTHER_VICTIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:attack|attacks|hack|hacking|breach|intrusion)\s+(?:on|of|at|against)\s+([^,.;]{0,70})").unwrap()
+});
+
+const POLICE_ISH: &[&str] = &[
+    "police",
+    "force",
+    "constabular",
+    "department",
+    "its ",
+    "their ",
+    "officer",
+    "supplier",
+    "contractor",
+    "that makes",
+    "which makes",
+    "that produces",
+    "that prints",
+    "maker",
+    "printer",
+    "the power",
+    "staff",
+    "personnel",
+    "we ",
+    "our ",
+];
+
+fn other_victim(text: &str) -> bool {
+    OTHER_VICTIM.captures_iter(text).any(|c| {
+        let obj = c
+            .get(1)
+            .map(|m| m.as_str().to_ascii_lowercase())
+            .unwrap_or_default();
+        !POLICE_ISH.iter().any(|w| obj.contains(w))
+    })
+}
+
+/// Words allowed between a force name and "breach"/"leak" ("the LAPD applicant database breach").
+const ADJ_OK: &[&str] = &[
+    "",
+    "s",
+    "data",
+    "information",
+    "applicant",
+    "database",
+    "system",
+    "systems",
+    "personnel",
+    "staff",
+    "officer",
+    "officers",
+    "it",
+    "security",
+    "cyber",
+    "email",
+    "e-mail",
+    "spreadsheet",
+    "foi",
+    "pay",
+    "payroll",
+    "records",
+    "files",
+    "privacy",
+    "recruitment",
+    "workforce",
+    "hr",
+    "supplier",
+    "major",
+    "huge",
+    "massive",
+    "latest",
+    "recent",
+    "serious",
+];
+
 static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?:woman|man|girl|boy|victim|complainant|witness|child|teenager|detective constable|pensioner|mother|father|resident|member of the public)(?:['’]s)?(?-u:\b)").unwrap()
 });
@@ -80,7 +159,9 @@ static SUPPLIER_NAME: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
-const BAD_SUPPLIER: &[&str] = &["The", "It", "This", "That", "A", "An", "In", "He", "She", "They", "We", "Digital"];
+const BAD_SUPPLIER: &[&str] = &[
+    "The", "It", "This", "That", "A", "An", "In", "He", "She", "They", "We", "Digital",
+];
 
 fn in_range<T: Copy>(hits: &[Hit<T>], s: usize, e: usize) -> &[Hit<T>] {
     let a = hits.partition_point(|h| h.start < s);
@@ -99,26 +180,40 @@ fn has(cues: &[Hit<Cue>], c: Cue) -> bool {
     cues.iter().any(|h| h.tag == c)
 }
 
-const STRONG_BOUNDARIES: &[&str] = &[";", " but ", " however", " although", " though ", " whereas", " while ", " yet ", "—", " – but"];
+const STRONG_BOUNDARIES: &[&str] = &[
+    ";",
+    " but ",
+    " however",
+    " although",
+    " though ",
+    " whereas",
+    " while ",
+    " yet ",
+    "—",
+    " – but",
+];
 
 fn crosses_boundary(seg: &str) -> bool {
-    let l = seg.to_ascii_lowercase();
-    STRONG_BOUNDARIES.iter().any(|b| l.contains(b))
+    STRONG_BOUNDARIES.iter().any(|b| seg.contains(b))
 }
 
-fn mention_role(doc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> Role {
+fn mention_role(ldoc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> Role {
     if has(cues, Cue::NotInvolved) {
         return Role::NotInvolved;
     }
     // location: "Dyfed-Powys force area"
-    let rest = doc[m.end..sent.end].trim_start().to_ascii_lowercase();
-    if rest.starts_with("area") || cues.iter().any(|h| h.tag == Cue::AreaWord && h.start < m.end && h.end > m.end) {
+    let rest = ldoc[m.end..sent.end].trim_start();
+    if rest.starts_with("area")
+        || cues
+            .iter()
+            .any(|h| h.tag == Cue::AreaWord && h.start < m.end && h.end > m.end)
+    {
         return Role::Location;
     }
     // recipient: "posted to Cleveland Police", "meant for Cleveland Police"
     for h in cues.iter().filter(|h| h.tag == Cue::Recipient) {
         if h.end <= m.start && m.start - h.end <= 6 {
-            let gap = doc[h.end..m.start].trim().to_ascii_lowercase();
+            let gap = ldoc[h.end..m.start].trim();
             if gap.is_empty() || gap == "the" {
                 return Role::Recipient;
             }
@@ -132,7 +227,7 @@ fn mention_role(doc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> R
                 return Role::Investigator;
             }
             if h.end <= m.start && m.start - h.end <= 60 {
-                let gap = doc[h.end..m.start].to_ascii_lowercase();
+                let gap = &ldoc[h.end..m.start];
                 if gap.contains("by") {
                     return Role::Investigator;
                 }
@@ -157,6 +252,7 @@ fn ids_key(ids: &BTreeSet<String>) -> BTreeSet<String> {
 #[allow(clippy::too_many_arguments)]
 fn sentence_facts(
     doc: &str,
+    ldoc: &str,
     s: &Sentence,
     types: &[Hit<TypeTag>],
     negs: &[Hit<Neg>],
@@ -177,11 +273,14 @@ fn sentence_facts(
             continue;
         }
         let mut ty = h.tag.ty;
-        let phrase = doc[h.start..h.end].to_ascii_lowercase();
+        let phrase = &ldoc[h.start..h.end];
         if h.tag.weak {
             let near = types.iter().enumerate().any(|(j, o)| {
                 j != i && !(o.tag.weak && o.tag.ty == ty) && {
-                    let gap = if o.start >= h.end { o.start - h.end } else if h.start >= o.end { h.start - o.end } else { 0 };
+                    let gap = o
+                        .start
+                        .saturating_sub(h.end)
+                        .max(h.start.saturating_sub(o.end));
                     gap <= 40
                 }
             });
@@ -190,9 +289,13 @@ fn sentence_facts(
             }
         }
         if h.tag.address {
-            let before = doc[s.start..h.start].to_ascii_lowercase();
+            let before = &ldoc[s.start..h.start];
             let bt = before.trim_end();
-            if bt.ends_with(" at") || bt.ends_with(" at an") || bt.ends_with(" at their") || bt.ends_with("detained at") {
+            if bt.ends_with(" at")
+                || bt.ends_with(" at an")
+                || bt.ends_with(" at their")
+                || bt.ends_with("detained at")
+            {
                 continue;
             }
             if email_ctx {
@@ -200,8 +303,8 @@ fn sentence_facts(
             }
         }
         if ty == DataType::VictimDetails {
-            let before = doc[s.start..h.start].to_ascii_lowercase();
-            let after = doc[h.end..s.end].to_ascii_lowercase();
+            let before = &ldoc[s.start..h.start];
+            let after = &ldoc[h.end..s.end];
             if before.trim_end().ends_with("fall")
                 || before.trim_end().ends_with("fallen")
                 || before.trim_end().ends_with("fell")
@@ -217,13 +320,16 @@ fn sentence_facts(
             }
         }
         if ty == DataType::Rank && phrase == "rank" {
-            let after = doc[h.end..s.end].to_ascii_lowercase();
-            if after.starts_with("-and-file") || after.starts_with(" and file") || after.starts_with(" and-file") {
+            let after = &ldoc[h.end..s.end];
+            if after.starts_with("-and-file")
+                || after.starts_with(" and file")
+                || after.starts_with(" and-file")
+            {
                 continue;
             }
         }
         if ty == DataType::Name && (phrase == "name" || phrase == "the name") {
-            let after = doc[h.end..s.end].to_ascii_lowercase();
+            let after = &ldoc[h.end..s.end];
             if after.starts_with(" and shame") || after.starts_with(" of the") {
                 continue;
             }
@@ -233,18 +339,21 @@ fn sentence_facts(
         for n in negs {
             match n.tag {
                 Neg::Pre => {
-                    if n.end <= h.start && !crosses_boundary(&doc[n.end..h.start]) {
+                    if n.end <= h.start && !crosses_boundary(&ldoc[n.end..h.start]) {
                         negated = true;
                     }
                 }
                 Neg::Post => {
-                    if n.start >= h.end && !crosses_boundary(&doc[h.end..n.start]) {
+                    if n.start >= h.end && !crosses_boundary(&ldoc[h.end..n.start]) {
                         // an exposure verb between the type and the cue ends the scope
                         let between_exposure = cues.iter().any(|c| {
-                            c.start >= h.end && c.end <= n.start && matches!(c.tag, Cue::Exposure) && {
-                                let w = doc[c.start..c.end].to_ascii_lowercase();
-                                w != "included" && w != "held"
-                            }
+                            c.start >= h.end
+                                && c.end <= n.start
+                                && matches!(c.tag, Cue::Exposure)
+                                && {
+                                    let w = &ldoc[c.start..c.end];
+                                    w != "included" && w != "held"
+                                }
                         });
                         if !between_exposure {
                             negated = true;
@@ -254,10 +363,15 @@ fn sentence_facts(
             }
         }
         if !negated {
-            let before = doc[s.start..h.start].to_ascii_lowercase();
+            let before = &ldoc[s.start..h.start];
             let bt = before.trim_end();
             let bt = bt.strip_suffix(" any").unwrap_or(bt).trim_end();
-            if bt.ends_with(" no") || bt.ends_with(" not") || bt.ends_with(" nor") || bt.ends_with(" without") || bt == "no" {
+            if bt.ends_with(" no")
+                || bt.ends_with(" not")
+                || bt.ends_with(" nor")
+                || bt.ends_with(" without")
+                || bt == "no"
+            {
                 negated = true;
             }
         }
@@ -269,17 +383,27 @@ fn sentence_facts(
     }
     // ---- counts
     let litigation = has(cues, Cue::Litigation);
-    let affected = cues.iter().any(|c| matches!(c.tag, Cue::Affected | Cue::Exposure | Cue::Breach));
+    let affected = cues
+        .iter()
+        .any(|c| matches!(c.tag, Cue::Affected | Cue::Exposure | Cue::Breach));
+    let money = if text.contains(['£', '$', '€']) || text.contains("GBP") || text.contains("USD") || text.contains("EUR") {
+        numbers::money_in(text)
+    } else {
+        Vec::new()
+    };
+    f.has_money = !money.is_empty();
     if !litigation && affected {
-        let money = numbers::money_in(text);
         for c in numbers::counts_in(text, s.start) {
-            if money.iter().any(|m| c.start < s.start + m.3 && s.start + m.2 < c.end) {
+            if money
+                .iter()
+                .any(|m| c.start < s.start + m.3 && s.start + m.2 < c.end)
+            {
                 continue;
             }
             f.counts.push(c);
         }
     }
-    if SINGULAR.is_match(text) {
+    if has(cues, Cue::Person) && SINGULAR.is_match(text) {
         f.singular = true;
     }
     // ---- causes
@@ -292,7 +416,9 @@ fn sentence_facts(
     let mut cyber_word = false;
     for c in causes {
         // negated cause ("no evidence of a cyber attack")
-        let neg_before = negs.iter().any(|n| n.tag == Neg::Pre && n.end <= c.start && c.start - n.end <= 30);
+        let neg_before = negs
+            .iter()
+            .any(|n| n.tag == Neg::Pre && n.end <= c.start && c.start - n.end <= 30);
         match c.tag {
             CauseCue::Direct(cause, w) => {
                 if neg_before {
@@ -315,7 +441,7 @@ fn sentence_facts(
         }
     }
     if let (Some(e), Some(d)) = (err, disc) {
-        let lower = text.to_ascii_lowercase();
+        let lower = &ldoc[s.start..s.end];
         if !(lower.contains("human error") && email_ctx) {
             f.causes.push((e.min(d), Cause::AccidentalDisclosure, 2));
         }
@@ -324,10 +450,13 @@ fn sentence_facts(
         if phys {
             f.causes.push((l, Cause::LossOrTheft, 2));
         } else if !retention {
-            let lower = text.to_ascii_lowercase();
-            if ["system", "server", "storage", "drive", "database", "cloud", "backup", "data", "footage", "archive"]
-                .iter()
-                .any(|w| lower.contains(w))
+            let lower = &ldoc[s.start..s.end];
+            if [
+                "system", "server", "storage", "drive", "database", "cloud", "backup", "data",
+                "footage", "archive",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
             {
                 f.causes.push((l, Cause::DataLoss, 1));
             }
@@ -345,9 +474,15 @@ fn sentence_facts(
     if !f.supplier.is_empty() {
         for re in SUPPLIER_NAME.iter() {
             if let Some(c) = re.captures(text) {
-                let n = c.get(1).map(|m| m.as_str().trim().to_string()).unwrap_or_default();
+                let n = c
+                    .get(1)
+                    .map(|m| m.as_str().trim().to_string())
+                    .unwrap_or_default();
                 let first = n.split_whitespace().next().unwrap_or("");
-                if !n.is_empty() && !BAD_SUPPLIER.contains(&first) && forces::find_mentions(&n).is_empty() {
+                if !n.is_empty()
+                    && !BAD_SUPPLIER.contains(&first)
+                    && forces::find_mentions(&n).is_empty()
+                {
                     f.supplier_name = Some(n);
                     break;
                 }
@@ -359,7 +494,6 @@ fn sentence_facts(
     }
     // ---- developments
     let hypothetical = has(cues, Cue::Hypothetical);
-    let money = numbers::money_in(text);
     let fine_money = !money.is_empty();
     let first_money = money.first().map(|m| (m.0, m.1.clone()));
     for c in cues {
@@ -381,7 +515,11 @@ fn sentence_facts(
             if f.devs.iter().any(|d| d.1 == k) {
                 continue;
             }
-            let amt = if matches!(k, DevelopmentKind::Fine | DevelopmentKind::Compensation) { first_money.clone() } else { None };
+            let amt = if matches!(k, DevelopmentKind::Fine | DevelopmentKind::Compensation) {
+                first_money.clone()
+            } else {
+                None
+            };
             f.devs.push((c.start, k, amt));
         }
     }
@@ -391,6 +529,7 @@ fn sentence_facts(
 /// Strong "the police body is the victim" cue in a sentence.
 fn victim_cue(
     doc: &str,
+    ldoc: &str,
     s: &Sentence,
     cues: &[Hit<Cue>],
     f: &SentFacts,
@@ -398,13 +537,29 @@ fn victim_cue(
     group_ends: &[usize],
     first_person: bool,
 ) -> bool {
-    let text = doc[s.start..s.end].to_ascii_lowercase();
+    let text = &ldoc[s.start..s.end];
     let retention = text.contains("retention") || text.contains("automatically");
     let police_word = has_group
-        || ["force", "police", "constabulary", "department", "the power", "plod", "cop", "officer"].iter().any(|w| text.contains(w));
+        || [
+            "force",
+            "police",
+            "constabulary",
+            "department",
+            "the power",
+            "plod",
+            "cop",
+            "officer",
+        ]
+        .iter()
+        .any(|w| text.contains(w));
     let hyp = has(cues, Cue::Hypothetical);
-    let fine_money = has(cues, Cue::FineWord) && !numbers::money_in(&text).is_empty();
-    let a = !hyp && police_word && (has(cues, Cue::Penalty) || has(cues, Cue::Reprimand) || has(cues, Cue::Enforcement) || fine_money);
+    let fine_money = has(cues, Cue::FineWord) && f.has_money;
+    let a = !hyp
+        && police_word
+        && (has(cues, Cue::Penalty)
+            || has(cues, Cue::Reprimand)
+            || has(cues, Cue::Enforcement)
+            || fine_money);
     let exposure = has(cues, Cue::Exposure) || has(cues, Cue::Breach);
     let personal = has(cues, Cue::Personnel)
         || has(cues, Cue::PolicePossessive)
@@ -413,27 +568,40 @@ fn victim_cue(
         || text.contains("its contractor")
         || (first_person && (text.contains(" our ") || text.starts_with("our ")));
     let b = exposure && personal && !retention;
-    let strong_cause = f.causes.iter().any(|(_, c, w)| {
-        *w >= 2 && !(*c == Cause::DataLoss && retention) && *c != Cause::AccidentalDisclosure || (*c == Cause::AccidentalDisclosure && *w >= 2)
-    });
-    let c = strong_cause && (personal || has_group);
+    let strong_cause = f
+        .causes
+        .iter()
+        .any(|(_, c, w)| *w >= 2 && !(*c == Cause::DataLoss && retention));
+    // titles are terse ("Suffolk County police help after county hack"): there the force must own the data
+    let c = strong_cause
+        && (personal || (has_group && !s.is_title))
+        && !other_victim(&doc[s.start..s.end]);
     let d = (has(cues, Cue::SelfReport) || has(cues, Cue::Apology))
-        && (exposure || text.contains("data") || text.contains("information") || text.contains("details"));
+        && (exposure
+            || text.contains("data")
+            || text.contains("information")
+            || text.contains("details"));
     // "<force> ... breach" adjacency
     let e = cues.iter().any(|h| {
-        h.tag == Cue::Breach && group_ends.iter().any(|&ge| h.start >= ge && h.start - ge <= 30 && !doc[ge..h.start].contains(['.', ';']))
+        h.tag == Cue::Breach
+            && group_ends.iter().any(|&ge| {
+                h.start >= ge && h.start - ge <= 30 && {
+                    let gap = &ldoc[ge..h.start];
+                    gap.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                        .filter(|w| !w.is_empty())
+                        .all(|w| ADJ_OK.contains(&w.trim_end_matches("'s").trim_end_matches("’s")))
+                }
+            })
     });
     a || b || c || d || e
 }
 
 pub fn run(input: &ArticleInput) -> Extraction {
     let doc = super::document(input.title, input.text);
+    let ldoc = doc.to_ascii_lowercase();
     let sents = text::split(&doc, input.title.len());
-    let mentions = forces::find_mentions(&doc);
-    let type_hits = TYPES.find(&doc);
-    let neg_hits = NEG.find(&doc);
-    let cause_hits = CAUSES.find(&doc);
-    let cue_hits = CUES.find(&doc);
+    let facts::Scan { types: type_hits, negs: neg_hits, causes: cause_hits, cues: cue_hits, forces: force_hits } = facts::scan(&doc);
+    let mentions = forces::mentions_from(&doc, force_hits);
     let mention_spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
 
     let mut warnings = Vec::new();
@@ -445,12 +613,16 @@ pub fn run(input: &ArticleInput) -> Extraction {
 
     // press release: first person text, force named only in source
     let lower_text = input.text.to_ascii_lowercase();
-    if lower_text.contains(" we ") || lower_text.starts_with("we ") || lower_text.contains("\nwe ") {
+    if lower_text.contains(" we ") || lower_text.starts_with("we ") || lower_text.contains("\nwe ")
+    {
         first_person = true;
     }
     let source_forces = forces::forces_in_source(input.source);
     let mut press_release = false;
-    if first_person && !source_forces.is_empty() && !mentions.iter().any(|m| m.start < input.title.len()) {
+    if first_person
+        && !source_forces.is_empty()
+        && !mentions.iter().any(|m| m.start < input.title.len())
+    {
         focus = Some(source_forces.clone());
         press_release = true;
         warnings.push("forces taken from the source name (first-person press release)".to_string());
@@ -466,28 +638,47 @@ pub fn run(input: &ArticleInput) -> Extraction {
     for s in sents.iter() {
         let cues = in_range(&cue_hits, s.start, s.end);
         let a = mentions.partition_point(|m| m.start < s.start);
-        let ms: Vec<&Mention> = mentions[a..].iter().take_while(|m| m.start < s.end).filter(|m| m.end <= s.end).collect();
+        let ms: Vec<&Mention> = mentions[a..]
+            .iter()
+            .take_while(|m| m.start < s.end)
+            .filter(|m| m.end <= s.end)
+            .collect();
         let mut groups: Vec<Group> = Vec::new();
         let mut ni = Vec::new();
         for m in &ms {
-            match mention_role(&doc, m, s, cues) {
+            match mention_role(&ldoc, m, s, cues) {
                 Role::Normal => {
                     if let Some(last) = groups.last_mut() {
                         let gap = doc[last.end..m.start].trim();
                         if matches!(gap, "and" | "&" | "," | ", and" | "or") {
                             last.end = m.end;
                             last.ids.extend(m.ids.iter().cloned());
-                            last.spans.push(Span { start: m.start, end: m.end });
+                            last.spans.push(Span {
+                                start: m.start,
+                                end: m.end,
+                            });
                             continue;
                         }
                     }
-                    groups.push(Group { start: m.start, end: m.end, ids: m.ids.clone(), spans: vec![Span { start: m.start, end: m.end }] });
+                    groups.push(Group {
+                        start: m.start,
+                        end: m.end,
+                        ids: m.ids.clone(),
+                        spans: vec![Span {
+                            start: m.start,
+                            end: m.end,
+                        }],
+                    });
                 }
                 Role::NotInvolved => ni.extend(m.ids.iter().cloned()),
                 _ => {}
             }
         }
-        sm.push(SentMentions { groups, any_mention: !ms.is_empty(), not_involved_ids: ni });
+        sm.push(SentMentions {
+            groups,
+            any_mention: !ms.is_empty(),
+            not_involved_ids: ni,
+        });
     }
     // forces named (normal role) per paragraph
     let mut para_forces: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
@@ -509,7 +700,17 @@ pub fn run(input: &ArticleInput) -> Extraction {
                     let acc = accs.entry(sf.clone()).or_default();
                     for (psi, pf, pc) in pending.drain(..) {
                         let ps = &sents[psi];
-                        add_facts(acc, &pf, Span { start: ps.start, end: ps.end }, psi, pc, None);
+                        add_facts(
+                            acc,
+                            &pf,
+                            Span {
+                                start: ps.start,
+                                end: ps.end,
+                            },
+                            psi,
+                            pc,
+                            None,
+                        );
                     }
                     focus = Some(sf);
                 }
@@ -526,7 +727,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let cues = in_range(&cue_hits, s.start, s.end);
         let text = &doc[s.start..s.end];
         let generic = has(cues, Cue::Generic);
-        let stats = STATS.is_match(text);
+        let stats = (ldoc[s.start..s.end].contains("breaches") || ldoc[s.start..s.end].contains("incidents")) && STATS.is_match(text);
         let mut groups = sm[si].groups.clone();
         let mut not_involved = !sm[si].not_involved_ids.is_empty();
         excluded.extend(sm[si].not_involved_ids.iter().cloned());
@@ -548,6 +749,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let investigator_only = groups.is_empty() && sm[si].any_mention && !not_involved;
         let f = sentence_facts(
             &doc,
+            &ldoc,
             s,
             in_range(&type_hits, s.start, s.end),
             in_range(&neg_hits, s.start, s.end),
@@ -557,8 +759,23 @@ pub fn run(input: &ArticleInput) -> Extraction {
             generic || stats || not_involved || investigator_only,
         );
         let group_ends: Vec<usize> = groups.iter().map(|g| g.end).collect();
-        let cue = !generic && !stats && !not_involved && victim_cue(&doc, s, cues, &f, !groups.is_empty(), &group_ends, press_release);
-        let span = Span { start: s.start, end: s.end };
+        let cue = !generic
+            && !stats
+            && !not_involved
+            && victim_cue(
+                &doc,
+                &ldoc,
+                s,
+                cues,
+                &f,
+                !groups.is_empty(),
+                &group_ends,
+                press_release,
+            );
+        let span = Span {
+            start: s.start,
+            end: s.end,
+        };
 
         if groups.is_empty() {
             if investigator_only || not_involved {
@@ -632,7 +849,17 @@ pub fn run(input: &ArticleInput) -> Extraction {
                 let acc = accs.entry(ids_key(&new_focus)).or_default();
                 for (psi, pf, pc) in pending.drain(..) {
                     let ps = &sents[psi];
-                    add_facts(acc, &pf, Span { start: ps.start, end: ps.end }, psi, pc, None);
+                    add_facts(
+                        acc,
+                        &pf,
+                        Span {
+                            start: ps.start,
+                            end: ps.end,
+                        },
+                        psi,
+                        pc,
+                        None,
+                    );
                 }
             }
             focus = Some(new_focus);
@@ -643,7 +870,17 @@ pub fn run(input: &ArticleInput) -> Extraction {
             let acc = accs.entry(sf).or_default();
             for (psi, pf, pc) in pending.drain(..) {
                 let ps = &sents[psi];
-                add_facts(acc, &pf, Span { start: ps.start, end: ps.end }, psi, pc, None);
+                add_facts(
+                    acc,
+                    &pf,
+                    Span {
+                        start: ps.start,
+                        end: ps.end,
+                    },
+                    psi,
+                    pc,
+                    None,
+                );
             }
         }
     }
@@ -678,9 +915,19 @@ pub fn run(input: &ArticleInput) -> Extraction {
     let mut rejected = Vec::new();
     for (k, acc) in merged {
         let forces: Vec<String> = k.iter().cloned().collect();
-        let has_any = !acc.types.is_empty() || !acc.counts.is_empty() || acc.causes.keys().any(|c| *c != Cause::Unknown);
+        let has_any = !acc.types.is_empty()
+            || !acc.counts.is_empty()
+            || acc.causes.keys().any(|c| *c != Cause::Unknown);
         if acc.cues == 0 || !has_any {
-            rejected.push(format!("{} ({})", forces.join("+"), if acc.cues == 0 { "no victim cue" } else { "bare mention" }));
+            rejected.push(format!(
+                "{} ({})",
+                forces.join("+"),
+                if acc.cues == 0 {
+                    "no victim cue"
+                } else {
+                    "bare mention"
+                }
+            ));
             continue;
         }
         reports.push(build_report(forces, acc, &sents));
@@ -702,9 +949,17 @@ pub fn run(input: &ArticleInput) -> Extraction {
         format!("no police-victim breach facts: {}", rejected.join(", "))
     };
     if reports.len() > 1 {
-        warnings.push(format!("{} incidents reported in one article", reports.len()));
+        warnings.push(format!(
+            "{} incidents reported in one article",
+            reports.len()
+        ));
     }
-    Extraction { relevant, reason, reports, warnings }
+    Extraction {
+        relevant,
+        reason,
+        reports,
+        warnings,
+    }
 }
 
 fn add_facts(acc: &mut Acc, f: &SentFacts, span: Span, si: usize, cue: bool, _unused: Option<()>) {
@@ -805,39 +1060,74 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
     let mut evidence = acc.evidence.clone();
     evidence.sort();
     evidence.dedup();
-    let not_exposed: Vec<Fact<DataType>> = acc.negs.iter().map(|(t, s)| Fact { value: *t, span: Some(*s) }).collect();
+    let not_exposed: Vec<Fact<DataType>> = acc
+        .negs
+        .iter()
+        .map(|(t, s)| Fact {
+            value: *t,
+            span: Some(*s),
+        })
+        .collect();
     let data_types: Vec<Fact<DataType>> = acc
         .types
         .iter()
         .filter(|(t, _)| !acc.negs.contains_key(t))
-        .map(|(t, s)| Fact { value: *t, span: Some(*s) })
+        .map(|(t, s)| Fact {
+            value: *t,
+            span: Some(*s),
+        })
         .collect();
     // counts
-    let title_end = sents.iter().filter(|s| s.is_title).map(|s| s.end).max().unwrap_or(0);
+    let title_end = sents
+        .iter()
+        .filter(|s| s.is_title)
+        .map(|s| s.end)
+        .max()
+        .unwrap_or(0);
     let mut scored: Vec<(i32, usize, CountFact)> = acc
         .counts
         .iter()
         .map(|(c, span, cue)| {
             let title = span.end <= title_end;
-            (count_score(c, title, *cue), c.start, CountFact { count: c.value, qualifier: c.qualifier, unit: c.unit, span: *span })
+            (
+                count_score(c, title, *cue),
+                c.start,
+                CountFact {
+                    count: c.value,
+                    qualifier: c.qualifier,
+                    unit: c.unit,
+                    span: *span,
+                },
+            )
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut counts: Vec<CountFact> = Vec::new();
     for (_, _, c) in scored {
-        if counts.iter().any(|o| o.count == c.count && o.unit == c.unit) {
+        if counts
+            .iter()
+            .any(|o| o.count == c.count && o.unit == c.unit)
+        {
             continue;
         }
         counts.push(c);
     }
     if counts.is_empty() {
         if let Some(sp) = acc.singular {
-            counts.push(CountFact { count: 1, qualifier: Qualifier::Exact, unit: Unit::People, span: sp });
+            counts.push(CountFact {
+                count: 1,
+                qualifier: Qualifier::Exact,
+                unit: Unit::People,
+                span: sp,
+            });
         }
     }
     // cause
     let cause = if let Some((_, s)) = acc.causes.get(&Cause::Ransomware) {
-        Fact { value: Cause::Ransomware, span: Some(*s) }
+        Fact {
+            value: Cause::Ransomware,
+            span: Some(*s),
+        }
     } else {
         const PREF: [Cause; 8] = [
             Cause::MisdirectedCommunication,
@@ -861,8 +1151,14 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
             }
         }
         match best {
-            Some((_, _, c, s)) => Fact { value: c, span: Some(s) },
-            None => Fact { value: Cause::Unknown, span: None },
+            Some((_, _, c, s)) => Fact {
+                value: c,
+                span: Some(s),
+            },
+            None => Fact {
+                value: Cause::Unknown,
+                span: None,
+            },
         }
     };
     let third_party = if acc.supplier {
@@ -883,8 +1179,47 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
         counts,
         cause,
         third_party,
-        supplier: if acc.supplier { acc.supplier_name } else { None },
+        supplier: if acc.supplier {
+            acc.supplier_name
+        } else {
+            None
+        },
         developments: devs,
     }
 }
 
+#[cfg(test)]
+mod perf_probe {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn probe() {
+        let raw = include_str!("testdata/seed_article.txt");
+        let doc = &raw[..2000];
+        let n = 1000;
+        let _ = forces::find_mentions(doc);
+        let _ = facts::scan(doc);
+        macro_rules! t {
+            ($name:expr, $e:expr) => {{
+                let t = std::time::Instant::now();
+                for _ in 0..n {
+                    std::hint::black_box($e);
+                }
+                eprintln!("{} {:?}", $name, t.elapsed() / n);
+            }};
+        }
+        t!("scan", facts::scan(doc));
+        t!("mentions", forces::find_mentions(doc));
+        t!("split", text::split(doc, 10));
+        t!("counts", numbers::counts_in(doc, 0));
+        t!("money", numbers::money_in(doc));
+        t!("stats", STATS.is_match(doc));
+        t!("singular", SINGULAR.is_match(doc));
+        t!("other", other_victim(doc));
+        let (title, text) = raw.split_once("\n\n").unwrap();
+        let text = &text[..1900];
+        let input = ArticleInput { url: "", title, text, source: "X", published: None };
+        t!("run", run(&input));
+    }
+}

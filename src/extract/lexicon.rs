@@ -1,6 +1,9 @@
-//! Aho-Corasick backed phrase lexicons with word-boundary filtering.
+//! Phrase lexicons matched word-by-word: the document is tokenised once into alphanumeric runs,
+//! each token is looked up in a hash map of phrase first-words, and candidate phrases are
+//! verified with a prefix comparison. Word boundaries come for free and there is no big automaton.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A phrase hit in a haystack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,10 +13,42 @@ pub struct Hit<T: Copy> {
     pub tag: T,
 }
 
+/// FNV-1a: fast for the short keys used here.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+struct Pat {
+    /// lower-cased (when case-insensitive) phrase
+    text: String,
+    /// index into tags
+    id: usize,
+    /// phrase ends with an alphanumeric char (needs a boundary after it)
+    word_end: bool,
+}
+
 /// A set of phrases, each with a tag.
 pub struct Lex<T: Copy> {
-    ac: Option<AhoCorasick>,
+    by_first: FnvMap<String, Vec<Pat>>,
+    /// phrases starting with a non-alphanumeric char ("£", "\"To\"")
+    odd: Vec<Pat>,
     tags: Vec<T>,
+    case_insensitive: bool,
 }
 
 fn variants(p: &str) -> Vec<String> {
@@ -21,78 +56,215 @@ fn variants(p: &str) -> Vec<String> {
     if p.contains('\'') {
         v.push(p.replace('\'', "’"));
     }
-    if p.contains(' ') && !p.contains('-') {
-        // hyphenated compounds are written both ways ("body-worn", "body worn")
-    }
     v
 }
 
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// End of the alphanumeric run starting at `i`.
+fn token_end(p: &str, i: usize) -> usize {
+    let mut j = i;
+    while j < p.len() {
+        match p[j..].chars().next() {
+            Some(c) if is_word(c) => j += c.len_utf8(),
+            _ => break,
+        }
+    }
+    j
+}
+
+/// End of the second token when `p[first_end..]` is one separator char followed by a token.
+fn second_token_end(p: &str, first_end: usize) -> Option<usize> {
+    let sep = p[first_end..].chars().next()?;
+    if is_word(sep) {
+        return None;
+    }
+    let k = first_end + sep.len_utf8();
+    let e = token_end(p, k);
+    (e > k).then_some(e)
+}
+
+/// Lookup key of a phrase: its first token, or its first two tokens with their separator.
+fn key_of(p: &str) -> Option<String> {
+    let e1 = token_end(p, 0);
+    if e1 == 0 {
+        return None;
+    }
+    Some(match second_token_end(p, e1) {
+        Some(e2) => p[..e2].to_string(),
+        None => p[..e1].to_string(),
+    })
+}
+
 impl<T: Copy> Lex<T> {
+    #[cfg(test)]
     pub fn new(pairs: &[(&str, T)], case_insensitive: bool) -> Self {
-        let mut pats = Vec::new();
-        let mut tags = Vec::new();
+        Self::from_pairs(pairs.iter().map(|(p, t)| (p.to_string(), *t)).collect(), case_insensitive)
+    }
+
+    /// Build from owned (phrase, tag) pairs, adding curly-apostrophe variants.
+    pub fn from_pairs(pairs: Vec<(String, T)>, case_insensitive: bool) -> Self {
+        let mut pats = Vec::with_capacity(pairs.len());
+        let mut tags = Vec::with_capacity(pairs.len());
         for (p, t) in pairs {
-            for v in variants(p) {
+            for v in variants(&p) {
                 pats.push(v);
-                tags.push(*t);
+                tags.push(t);
             }
         }
         Self::from_owned(pats, tags, case_insensitive)
     }
 
-    pub fn from_owned(pats: Vec<String>, tags: Vec<T>, case_insensitive: bool) -> Self {
-        let build = |kind: Option<AhoCorasickKind>| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(case_insensitive)
-                .match_kind(MatchKind::Standard)
-                .kind(kind)
-                .build(&pats)
-                .ok()
-        };
-        let ac = build(Some(AhoCorasickKind::DFA)).or_else(|| build(None));
-        Lex { ac, tags }
+    /// Add more phrases (already including any variants wanted).
+    pub fn extend(&mut self, pairs: impl Iterator<Item = (String, T)>) {
+        for (p, t) in pairs {
+            let id = self.tags.len();
+            self.tags.push(t);
+            self.insert(p, id);
+        }
     }
 
-    /// All word-bounded hits, chosen leftmost-longest among bounded matches (non-overlapping).
-    pub fn find(&self, hay: &str) -> Vec<Hit<T>> {
+    fn insert(&mut self, p: String, id: usize) {
+        if p.is_empty() {
+            return;
+        }
+        let text = if self.case_insensitive { p.to_lowercase() } else { p };
+        if self.case_insensitive && text.len() != text.to_ascii_lowercase().len() {
+            return;
+        }
+        let word_end = text.chars().next_back().is_some_and(is_word);
+        match key_of(&text) {
+            Some(key) => self.by_first.entry(key).or_default().push(Pat { text, id, word_end }),
+            None => self.odd.push(Pat { text, id, word_end }),
+        }
+    }
+
+    pub fn from_owned(pats: Vec<String>, tags: Vec<T>, case_insensitive: bool) -> Self {
+        let mut lex = Lex { by_first: FnvMap::default(), odd: Vec::new(), tags, case_insensitive };
+        for (id, p) in pats.into_iter().enumerate() {
+            lex.insert(p, id);
+        }
+        lex
+    }
+
+    fn raw_hits(&self, hay: &str) -> Vec<(usize, usize, usize)> {
+        let lowered;
+        let h: &str = if self.case_insensitive {
+            lowered = lower_keep_len(hay);
+            &lowered
+        } else {
+            hay
+        };
+        let toks = tokens(h);
         let mut out = Vec::new();
-        let Some(ac) = &self.ac else { return out };
-        let mut all: Vec<(usize, usize, usize)> = ac
-            .find_overlapping_iter(hay)
-            .filter(|m| bounded(hay, m.start(), m.end()))
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-            .collect();
-        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut last_end = 0;
-        for (s, e, p) in all {
-            if s >= last_end {
-                out.push(Hit { start: s, end: e, tag: self.tags[p] });
-                last_end = e;
+        let boundary_ok = |e: usize| -> bool {
+            match h.as_bytes().get(e) {
+                None => true,
+                Some(b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
+                Some(_) => h[e..].chars().next().is_none_or(|c2| !is_word(c2)),
+            }
+        };
+        for (k, &(ts, te)) in toks.iter().enumerate() {
+            let mut ends = [Some(te), None];
+            if let Some(&(ns, ne)) = toks.get(k + 1) {
+                // one separator char between the tokens
+                if ns > te && h[te..ns].chars().count() == 1 {
+                    ends[1] = Some(ne);
+                }
+            }
+            for ke in ends.into_iter().flatten() {
+                let Some(cands) = self.by_first.get(&h[ts..ke]) else { continue };
+                let rest = &h.as_bytes()[ts..];
+                for p in cands {
+                    let pb = p.text.as_bytes();
+                    if rest.len() >= pb.len() && &rest[..pb.len()] == pb {
+                        let e = ts + pb.len();
+                        if !p.word_end || boundary_ok(e) {
+                            out.push((ts, e, p.id));
+                        }
+                    }
+                }
+            }
+        }
+        for p in &self.odd {
+            let mut from = 0;
+            while let Some(k) = h[from..].find(p.text.as_str()) {
+                let s = from + k;
+                let e = s + p.text.len();
+                if !p.word_end || boundary_ok(e) {
+                    out.push((s, e, p.id));
+                }
+                from = e.max(s + 1);
+                while from < h.len() && !h.is_char_boundary(from) {
+                    from += 1;
+                }
             }
         }
         out
     }
+
+    /// One pass over `hay`; leftmost-longest selection of hits done separately per class.
+    pub fn find_classes<const N: usize>(&self, hay: &str, class: impl Fn(&T) -> usize) -> [Vec<Hit<T>>; N] {
+        let mut out: [Vec<Hit<T>>; N] = std::array::from_fn(|_| Vec::new());
+        let mut all = self.raw_hits(hay);
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut last_end = [0usize; N];
+        for (s, e, p) in all {
+            let tag = self.tags[p];
+            let c = class(&tag);
+            if c < N && s >= last_end[c] {
+                out[c].push(Hit { start: s, end: e, tag });
+                last_end[c] = e;
+            }
+        }
+        out
+    }
+
+    /// All hits, leftmost-longest, non-overlapping.
+    #[cfg(test)]
+    pub fn find(&self, hay: &str) -> Vec<Hit<T>> {
+        let [v] = self.find_classes::<1>(hay, |_| 0);
+        v
+    }
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+/// Alphanumeric runs of `h` as byte ranges.
+fn tokens(h: &str) -> Vec<(usize, usize)> {
+    let b = h.as_bytes();
+    let mut out = Vec::with_capacity(h.len() / 5);
+    let mut i = 0;
+    let mut start: Option<usize> = None;
+    while i < b.len() {
+        let (w, l) = if b[i].is_ascii() {
+            (b[i].is_ascii_alphanumeric(), 1)
+        } else {
+            match h[i..].chars().next() {
+                Some(c) => (is_word(c), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        match (w, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+        i += l;
+    }
+    if let Some(s) = start {
+        out.push((s, b.len()));
+    }
+    out
 }
 
-/// True when hay[s..e] is not glued to a word character on either side.
-pub fn bounded(hay: &str, s: usize, e: usize) -> bool {
-    let first = hay[s..e].chars().next();
-    let last = hay[s..e].chars().next_back();
-    let before_ok = match hay[..s].chars().next_back() {
-        Some(c) => !(is_word_char(c) && first.is_some_and(is_word_char)),
-        None => true,
-    };
-    let after_ok = match hay[e..].chars().next() {
-        Some(c) => !(is_word_char(c) && last.is_some_and(is_word_char)),
-        None => true,
-    };
-    before_ok && after_ok
+/// ASCII lower-casing plus a few same-length folds; byte offsets are preserved.
+fn lower_keep_len(s: &str) -> String {
+    s.to_ascii_lowercase()
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -111,6 +283,20 @@ mod tests {
         let lx = Lex::new(&[("didn't hold", 1u8)], true);
         assert_eq!(lx.find("it didn’t hold them").len(), 1);
         assert_eq!(lx.find("it didn't hold them").len(), 1);
+        assert_eq!(lx.find("it didn't holder them").len(), 0);
     }
 
+    #[test]
+    fn longest_wins_and_odd_patterns() {
+        let lx = Lex::new(&[("south wales police", 1u8), ("new south wales police", 2), ("£", 3)], true);
+        let h = lx.find("the New South Wales Police paid £5");
+        let tags: Vec<u8> = h.iter().map(|h| h.tag).collect();
+        assert_eq!(tags, vec![2, 3]);
+    }
+
+    #[test]
+    fn case_sensitive() {
+        let lx = Lex::new(&[("MPS", 1u8)], false);
+        assert_eq!(lx.find("MPs and the MPS").len(), 1);
+    }
 }

@@ -7,7 +7,13 @@ fn ex(title: &str, text: &str) -> Extraction {
 }
 
 fn ex_src(title: &str, text: &str, source: &str) -> Extraction {
-    extract(&ArticleInput { url: "https://example.org/a", title, text, source, published: None })
+    extract(&ArticleInput {
+        url: "https://example.org/a",
+        title,
+        text,
+        source,
+        published: None,
+    })
 }
 
 fn forces_of(e: &Extraction) -> Vec<Vec<String>> {
@@ -15,7 +21,10 @@ fn forces_of(e: &Extraction) -> Vec<Vec<String>> {
 }
 
 fn report_for<'a>(e: &'a Extraction, id: &str) -> &'a Report {
-    e.reports.iter().find(|r| r.forces.iter().any(|f| f == id)).unwrap_or_else(|| panic!("no report for {id}: {e:#?}"))
+    e.reports
+        .iter()
+        .find(|r| r.forces.iter().any(|f| f == id))
+        .unwrap_or_else(|| panic!("no report for {id}: {e:#?}"))
 }
 
 fn types(r: &Report) -> Vec<&'static str> {
@@ -33,7 +42,12 @@ fn seed_roundup_gives_four_reports() {
     let e = ex(title, text);
     assert!(e.relevant, "{e:#?}");
     let f = forces_of(&e);
-    for want in [vec!["metropolitan"], vec!["northern-ireland"], vec!["norfolk", "suffolk"], vec!["south-yorkshire"]] {
+    for want in [
+        vec!["metropolitan"],
+        vec!["northern-ireland"],
+        vec!["norfolk", "suffolk"],
+        vec!["south-yorkshire"],
+    ] {
         let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
         assert!(f.contains(&want), "missing {want:?} in {f:?}");
     }
@@ -49,10 +63,16 @@ fn seed_roundup_gives_four_reports() {
     assert_eq!(met.counts.first().map(|c| c.count), Some(47_000));
     assert_eq!(met.third_party, Some(true));
     let psni = report_for(&e, "northern-ireland");
-    assert_eq!(psni.counts.first().map(|c| (c.count, c.qualifier)), Some((10_000, Qualifier::Approx)));
+    assert_eq!(
+        psni.counts.first().map(|c| (c.count, c.qualifier)),
+        Some((10_000, Qualifier::Approx))
+    );
     assert_eq!(psni.cause.value, Cause::AccidentalDisclosure);
     let ns = report_for(&e, "norfolk");
-    assert_eq!(ns.counts.first().map(|c| (c.count, c.qualifier)), Some((1_000, Qualifier::AtLeast)));
+    assert_eq!(
+        ns.counts.first().map(|c| (c.count, c.qualifier)),
+        Some((1_000, Qualifier::AtLeast))
+    );
     assert!(types(ns).contains(&"victim_details"));
     let syp = report_for(&e, "south-yorkshire");
     assert!(syp.counts.is_empty(), "{:?}", syp.counts);
@@ -206,7 +226,14 @@ fn data_types_spun_synonyms() {
         "Private particulars of 5,000 Larger Manchester Police officers could have been stolen in a hack. The power said the agency held names, images, cellphone numbers and dwelling addresses, together with monetary particulars and warrant playing cards serial numbers.",
     );
     let r = report_for(&e, "greater-manchester");
-    for t in ["name", "photo", "phone_number", "home_address", "financial", "staff_id"] {
+    for t in [
+        "name",
+        "photo",
+        "phone_number",
+        "home_address",
+        "financial",
+        "staff_id",
+    ] {
         assert!(types(r).contains(&t), "{t} missing from {:?}", types(r));
     }
 }
@@ -236,10 +263,20 @@ fn negation_scope() {
         let e = ex("Kent Police hacked", &text);
         let r = report_for(&e, "kent");
         for t in *pos {
-            assert!(types(r).contains(t), "{sentence}: {t} not exposed; got {:?} / {:?}", types(r), negs(r));
+            assert!(
+                types(r).contains(t),
+                "{sentence}: {t} not exposed; got {:?} / {:?}",
+                types(r),
+                negs(r)
+            );
         }
         for t in *neg {
-            assert!(negs(r).contains(t), "{sentence}: {t} not negated; got {:?} / {:?}", types(r), negs(r));
+            assert!(
+                negs(r).contains(t),
+                "{sentence}: {t} not negated; got {:?} / {:?}",
+                types(r),
+                negs(r)
+            );
             assert!(!types(r).contains(t), "{sentence}: {t} in both");
         }
     }
@@ -248,17 +285,44 @@ fn negation_scope() {
 #[test]
 fn counts_table() {
     let cases: &[(&str, Option<(u64, Qualifier)>)] = &[
-        ("Details of more than two thousand officers and staff were published in error.", Some((2_000, Qualifier::AtLeast))),
-        ("All 47k of its officers and staff were warned their details were exposed.", Some((47_000, Qualifier::Exact))),
-        ("The data of some 1.2m people was exposed.", Some((1_200_000, Qualifier::Approx))),
-        ("Records of nearly 9,500 officers were published in error.", Some((9_500, Qualifier::Approx))),
-        ("Up to 600 victims' details were released in error.", Some((600, Qualifier::AtMost))),
-        ("The force was fined £750,000 after data was published in error.", None),
+        (
+            "Details of more than two thousand officers and staff were published in error.",
+            Some((2_000, Qualifier::AtLeast)),
+        ),
+        (
+            "All 47k of its officers and staff were warned their details were exposed.",
+            Some((47_000, Qualifier::Exact)),
+        ),
+        (
+            "The data of some 1.2m people was exposed.",
+            Some((1_200_000, Qualifier::Approx)),
+        ),
+        (
+            "Records of nearly 9,500 officers were published in error.",
+            Some((9_500, Qualifier::Approx)),
+        ),
+        (
+            "Up to 600 victims' details were released in error.",
+            Some((600, Qualifier::AtMost)),
+        ),
+        (
+            "The force was fined £750,000 after data was published in error.",
+            None,
+        ),
         ("Hackers took 250GB of data in 2021.", None),
-        ("The data was online for three hours in March 2022 before it was removed.", None),
+        (
+            "The data was online for three hours in March 2022 before it was removed.",
+            None,
+        ),
         ("It affected around 69 cases.", None),
-        ("Up to 7,000 officers are part of a group action over the data breach.", None),
-        ("A victim's interview recording was lost.", Some((1, Qualifier::Exact))),
+        (
+            "Up to 7,000 officers are part of a group action over the data breach.",
+            None,
+        ),
+        (
+            "A victim's interview recording was lost.",
+            Some((1, Qualifier::Exact)),
+        ),
     ];
     for (sentence, want) in cases {
         let text = format!("Kent Police said data had been published in error. {sentence}");
@@ -296,11 +360,18 @@ fn roundup_attribution_and_bare_mentions() {
     let text = "Merseyside Police has been fined £60,000 after the home addresses of 800 witnesses were emailed to the wrong recipients.\nSeparately, Gwent Police lost an unencrypted memory stick holding the names and dates of birth of 20 informants.\nThe incidents come weeks after a far larger leak at West Yorkshire Police.";
     let e = ex(title, text);
     let f = forces_of(&e);
-    assert_eq!(f, vec![vec!["merseyside".to_string()], vec!["gwent".to_string()]], "{e:#?}");
+    assert_eq!(
+        f,
+        vec![vec!["merseyside".to_string()], vec!["gwent".to_string()]],
+        "{e:#?}"
+    );
     let m = report_for(&e, "merseyside");
     assert_eq!(m.cause.value, Cause::MisdirectedCommunication);
     assert_eq!(m.counts[0].count, 800);
-    assert!(m.developments.iter().any(|d| d.kind == DevelopmentKind::Fine && d.amount_minor == Some(6_000_000)));
+    assert!(m
+        .developments
+        .iter()
+        .any(|d| d.kind == DevelopmentKind::Fine && d.amount_minor == Some(6_000_000)));
     let g = report_for(&e, "gwent");
     assert_eq!(g.cause.value, Cause::LossOrTheft);
     assert_eq!(g.counts[0].count, 20);
@@ -324,21 +395,34 @@ fn third_party_and_supplier() {
 fn api_helpers() {
     for t in DataType::ALL {
         assert_eq!(DataType::from_id(t.id()), Some(t));
-        assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{}\"", t.id()));
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            format!("\"{}\"", t.id())
+        );
     }
     for c in Cause::ALL {
         assert_eq!(Cause::from_id(c.id()), Some(c));
-        assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.id()));
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            format!("\"{}\"", c.id())
+        );
     }
     assert!(Cause::Ransomware.specificity() > Cause::CyberAttack.specificity());
     assert!(Cause::CyberAttack.specificity() > Cause::Unknown.specificity());
     assert_eq!(force_name("btp"), Some("British Transport Police"));
-    assert!(all_uk_forces().iter().any(|(id, _)| *id == "police-scotland"));
+    assert!(all_uk_forces()
+        .iter()
+        .any(|(id, _)| *id == "police-scotland"));
 }
 
 #[test]
 fn never_panics_on_odd_input() {
-    for (t, x) in [("", ""), ("£", "€€€ 1,,,000 \u{a0}"), ("Police", "..."), ("ü", "Met Police 1.2.3m ’’ “")] {
+    for (t, x) in [
+        ("", ""),
+        ("£", "€€€ 1,,,000 \u{a0}"),
+        ("Police", "..."),
+        ("ü", "Met Police 1.2.3m ’’ “"),
+    ] {
         let _ = ex(t, x);
     }
 }

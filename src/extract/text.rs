@@ -11,9 +11,9 @@ pub struct Sentence {
 
 const ABBREVS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "no", "co", "inc", "ltd", "jr", "sr", "vs", "etc", "gov", "lt",
-    "col", "sgt", "insp", "supt", "det", "con", "cllr", "prof", "rev", "gen", "capt", "cpl",
-    "ch", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "approx", "dept", "fig", "est", "u.s", "d.c", "e.g", "i.e", "a.m", "p.m",
+    "col", "sgt", "insp", "supt", "det", "con", "cllr", "prof", "rev", "gen", "capt", "cpl", "ch",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
+    "dept", "fig", "est", "u.s", "d.c", "e.g", "i.e", "a.m", "p.m",
 ];
 
 fn is_abbrev(before: &str) -> bool {
@@ -65,11 +65,23 @@ fn push(doc: &str, s: usize, e: usize, para: usize, is_title: bool, out: &mut Ve
     let trail = seg.len() - seg.trim_end().len();
     let (s2, e2) = (s + lead, e - trail);
     if e2 > s2 {
-        out.push(Sentence { start: s2, end: e2, para, is_title });
+        out.push(Sentence {
+            start: s2,
+            end: e2,
+            para,
+            is_title,
+        });
     }
 }
 
-fn split_line(doc: &str, off: usize, line: &str, para: usize, is_title: bool, out: &mut Vec<Sentence>) {
+fn split_line(
+    doc: &str,
+    off: usize,
+    line: &str,
+    para: usize,
+    is_title: bool,
+    out: &mut Vec<Sentence>,
+) {
     let bytes = line.as_bytes();
     let mut seg_start = 0usize;
     let mut i = 0usize;
@@ -96,7 +108,14 @@ fn split_line(doc: &str, off: usize, line: &str, para: usize, is_title: bool, ou
                 }
                 let next = line[k..].chars().next();
                 let starts_new = match next {
-                    Some(c) => c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“' || c == '‘' || c == '\'',
+                    Some(c) => {
+                        c.is_uppercase()
+                            || c.is_ascii_digit()
+                            || c == '"'
+                            || c == '“'
+                            || c == '‘'
+                            || c == '\''
+                    }
                     None => false,
                 };
                 if starts_new && !(b == b'.' && is_abbrev(&line[seg_start..i])) {
@@ -125,7 +144,14 @@ mod tests {
         let texts: Vec<&str> = s.iter().map(|x| &doc[x.start..x.end]).collect();
         assert_eq!(
             texts,
-            vec!["Title here", "Mr. Smith said it.", "The force (PSNI) agreed!", "Was it 9.5 m?", "Yes.", "New para."]
+            vec![
+                "Title here",
+                "Mr. Smith said it.",
+                "The force (PSNI) agreed!",
+                "Was it 9.5 m?",
+                "Yes.",
+                "New para."
+            ]
         );
         assert!(s[0].is_title);
         assert!(!s[1].is_title);

@@ -1,25 +1,212 @@
-//! The long-running service (scheduled polling, HTTP API, dashboard, Atom feeds) and the
-//! offline demo. Placeholder until the service lands: the entry points exist so the CLI is
-//! wired, and they say plainly that they are not built.
+//! The long-running service (`run`): scheduled polling plus the HTTP API, dashboard and
+//! Atom feeds, with a clean shutdown; the offline `demo`; and [`remote_get`], which the CLI
+//! uses to ask a running service when it holds the database.
+//!
+//! # Layout
+//!
+//! * [`schedule`] — one polling task per source, stop token, grace period.
+//! * [`routes`] — the axum router: `/api/...`, pages, feeds.
+//! * [`page`] — HTML templates and [`page::escape`].
+//! * [`atom`] — Atom 1.0 feeds of incidents.
+//! * [`error`] — [`error::ApiError`] → status + JSON `{code, message}`.
+//! * [`demo`] — the bundled sample sources served on loopback.
+//! * `client` — the tiny HTTP/1.1 GET behind [`remote_get`] (only `fetch` may use reqwest).
+//!
+//! # Shutdown
+//!
+//! [`run`] takes the shutdown trigger as a future: production passes [`shutdown_signal`]
+//! (SIGINT or SIGTERM), tests pass their own. When it resolves: scheduling stops, polls
+//! under way get `settings.shutdown_grace` to finish (then are abandoned), the HTTP server
+//! drains within the same deadline, and the store is flushed.
 
+pub mod atom;
+mod client;
+pub mod demo;
+pub mod error;
+pub mod page;
+pub mod routes;
+pub mod schedule;
+
+use std::future::Future;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::fetch::{FetchError, Fetcher};
+use crate::store::{Store, StoreError};
 
-/// `breachwatch run`: poll on schedule and serve on `listen` until SIGINT/SIGTERM.
-pub fn cli_run(_config: &Config, _db: &Path, _listen: Option<&str>) -> Result<()> {
-    bail!("`run` is not built yet")
+pub use routes::{router, AppState};
+
+/// Why the service stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The HTTP client for polling could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Fetcher(#[from] FetchError),
+    /// The HTTP server failed.
+    #[error("the HTTP server failed: {0}")]
+    Http(#[from] std::io::Error),
+    /// The final flush of the database failed.
+    #[error("cannot flush the database: {0}")]
+    Store(#[from] StoreError),
 }
 
-/// `breachwatch demo`: serve the bundled sample sources on loopback, poll them, serve the dashboard.
-pub fn cli_demo(_config: &Config, _db: Option<&Path>, _listen: Option<&str>) -> Result<()> {
-    bail!("`demo` is not built yet")
+/// Serves the dashboard, API and feeds on `listener` until `shutdown` resolves, then lets
+/// open requests finish. No polling: [`run`] adds that.
+///
+/// # Errors
+///
+/// When accepting connections fails for good.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The service: polls every enabled source at start and then on its schedule, and serves
+/// HTTP on `listener`, until `shutdown` resolves. Then it stops scheduling, gives polls
+/// and requests under way `settings.shutdown_grace` to finish, and flushes the store.
+///
+/// # Errors
+///
+/// When the HTTP client cannot be built, the server fails, or the final flush fails.
+pub async fn run(
+    config: Arc<Config>,
+    store: Store,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), ServiceError> {
+    let fetcher = Fetcher::new(&config.settings)?;
+    let (stop, token) = schedule::stop_channel();
+    let scheduler = schedule::spawn(config.clone(), store.clone(), fetcher, token.clone());
+    tracing::info!(sources = scheduler.len(), "Scheduled polling.");
+    let state = AppState {
+        store: store.clone(),
+        config: config.clone(),
+    };
+    let mut server_token = token.clone();
+    let mut server = tokio::spawn(serve(listener, state, async move {
+        server_token.stopped().await;
+    }));
+
+    let early: Option<std::io::Result<()>> = tokio::select! {
+        _ = shutdown => None,
+        ended = &mut server => Some(ended.unwrap_or_else(|e| Err(std::io::Error::other(e)))),
+    };
+    stop.stop();
+    let grace = config.settings.shutdown_grace;
+    tracing::info!(grace_secs = grace.as_secs(), "Shutting down.");
+    let deadline = tokio::time::Instant::now() + grace;
+    let abandoned = scheduler.finish(grace).await;
+    let served = match early {
+        Some(result) => result,
+        None => match tokio::time::timeout_at(deadline, &mut server).await {
+            Ok(joined) => joined.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+            Err(_) => {
+                tracing::warn!("Closing HTTP connections still open after the grace period.");
+                server.abort();
+                Ok(())
+            }
+        },
+    };
+    store.flush()?;
+    tracing::info!(abandoned = ?abandoned, "Stopped; database flushed.");
+    served?;
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %error, "Cannot listen for Ctrl-C.");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "Cannot listen for SIGTERM.");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// `breachwatch run`: poll on schedule and serve on `listen` (else the config's `listen`)
+/// until SIGINT/SIGTERM, then shut down cleanly.
+///
+/// # Errors
+///
+/// When the database cannot be opened, the address cannot be bound, or the service fails.
+pub fn cli_run(config: &Config, db: &Path, listen: Option<&str>) -> Result<()> {
+    let addr = listen.unwrap_or(&config.settings.listen).to_string();
+    let store = Store::open(db)?;
+    if config.sources.iter().all(|s| !s.enabled) {
+        tracing::warn!("No enabled sources in the config: serving the stored incidents only.");
+    }
+    let rt = runtime()?;
+    let config = Arc::new(config.clone());
+    let result = rt.block_on(async {
+        let listener = TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        eprintln!("breachwatch: serving http://{local}/ (Ctrl-C to stop)");
+        run(config, store, listener, shutdown_signal()).await?;
+        eprintln!("breachwatch: stopped");
+        anyhow::Ok(())
+    });
+    // Polls abandoned mid-way may sit in synchronous code; do not wait on them for long.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    result
+}
+
+/// `breachwatch demo`: see [`demo::run_demo`].
+///
+/// # Errors
+///
+/// When the sample files are missing, the database cannot be opened or an address cannot
+/// be bound.
+pub fn cli_demo(config: &Config, db: Option<&Path>, listen: Option<&str>) -> Result<()> {
+    let rt = runtime()?;
+    let result = rt.block_on(demo::run_demo(config, db, listen, shutdown_signal()));
+    rt.shutdown_timeout(Duration::from_secs(1));
+    result
 }
 
 /// GETs `path_and_query` (e.g. `/api/incidents?force=kent`) from a running service at
 /// `listen` and returns the body, for the CLI while `run` holds the database.
-pub fn remote_get(_listen: &str, _path_and_query: &str) -> Result<String> {
-    bail!("the database is in use and no service answered")
+///
+/// # Errors
+///
+/// When nothing answers within a few seconds, or the service answers with a non-2xx status
+/// (the error carries its JSON `message`).
+pub fn remote_get(listen: &str, path_and_query: &str) -> Result<String> {
+    client::get(listen, path_and_query, Duration::from_secs(15))
 }

@@ -1,6 +1,8 @@
 //! The only module that touches sled.
 //!
-//! One tree, `v1`, with prefixed keys (see [`keys`]). Writes that belong together (an article,
+//! Three trees with prefixed keys (see [`keys`]): `v1` for indexes, incidents and state, and
+//! `v1-articles` / `v1-analyses` for the large texts, so that index nodes stay small (sled
+//! copies a node on every write to it). Writes that belong together (an article,
 //! its analysis, its near-duplicate index entries and the incidents it changes) go in one
 //! [`WriteSet`], applied as one atomic sled batch: an ingest killed at any moment leaves a
 //! database that opens, and a re-run completes it with nothing lost and nothing doubled.
@@ -43,13 +45,37 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
+    /// Indexes, incidents, signatures, source state: small values.
     tree: sled::Tree,
+    /// `art/` records: large raw texts kept apart so index nodes stay small.
+    articles: sled::Tree,
+    /// `ana/` records: large derived documents.
+    analyses: sled::Tree,
+}
+
+/// Which of the three trees a key lives in.
+#[derive(Clone, Copy)]
+enum Part {
+    Main = 0,
+    Articles = 1,
+    Analyses = 2,
+}
+
+fn part(key: &[u8]) -> Part {
+    if key.starts_with(keys::ARTICLE) {
+        Part::Articles
+    } else if key.starts_with(keys::ANALYSIS) {
+        Part::Analyses
+    } else {
+        Part::Main
+    }
 }
 
 /// Writes applied together, atomically.
 #[derive(Default)]
 pub struct WriteSet {
-    batch: sled::Batch,
+    batches: [sled::Batch; 3],
+    used: [bool; 3],
     len: usize,
 }
 
@@ -65,11 +91,15 @@ impl WriteSet {
         self.len == 0
     }
     fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        self.batch.insert(key, value);
+        let p = part(&key) as usize;
+        self.used[p] = true;
+        self.batches[p].insert(key, value);
         self.len += 1;
     }
     fn del(&mut self, key: Vec<u8>) {
-        self.batch.remove(key);
+        let p = part(&key) as usize;
+        self.used[p] = true;
+        self.batches[p].remove(key);
         self.len += 1;
     }
     pub fn put_article(&mut self, a: &Article) {
@@ -146,7 +176,14 @@ impl Store {
                 _ => StoreError::Sled(e),
             })?;
         let tree = db.open_tree("v1")?;
-        let store = Store { db, tree };
+        let articles = db.open_tree("v1-articles")?;
+        let analyses = db.open_tree("v1-analyses")?;
+        let store = Store {
+            db,
+            tree,
+            articles,
+            analyses,
+        };
         match store.tree.get(keys::SCHEMA)? {
             None => {
                 store
@@ -168,10 +205,26 @@ impl Store {
 
     /// Applies a write set atomically.
     pub fn apply(&self, w: WriteSet) -> Result<(), StoreError> {
-        if w.len > 0 {
-            self.tree.apply_batch(w.batch)?;
+        use sled::transaction::{TransactionError, Transactional};
+        if w.len == 0 {
+            return Ok(());
         }
-        Ok(())
+        if w.used == [true, false, false] {
+            self.tree.apply_batch(w.batches.into_iter().next().expect("three batches"))?;
+            return Ok(());
+        }
+        let [main, arts, anas] = &w.batches;
+        (&self.tree, &self.articles, &self.analyses)
+            .transaction(|(t, a, n)| {
+                t.apply_batch(main)?;
+                a.apply_batch(arts)?;
+                n.apply_batch(anas)?;
+                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(e) => StoreError::Sled(e),
+                TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
+            })
     }
 
     /// Flushes to disk; call before exit.
@@ -180,8 +233,16 @@ impl Store {
         Ok(())
     }
 
+    fn tree_for(&self, key: &[u8]) -> &sled::Tree {
+        match part(key) {
+            Part::Main => &self.tree,
+            Part::Articles => &self.articles,
+            Part::Analyses => &self.analyses,
+        }
+    }
+
     fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
-        match self.tree.get(key)? {
+        match self.tree_for(key).get(key)? {
             None => Ok(None),
             Some(v) => serde_json::from_slice(&v)
                 .map(Some)
@@ -196,7 +257,7 @@ impl Store {
         &self,
         prefix: &[u8],
     ) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
-        self.tree.scan_prefix(prefix).map(|r| {
+        self.tree_for(prefix).scan_prefix(prefix).map(|r| {
             let (k, v) = r?;
             serde_json::from_slice(&v).map_err(|source| StoreError::Decode {
                 key: String::from_utf8_lossy(&k).into_owned(),
@@ -216,7 +277,7 @@ impl Store {
     }
 
     pub fn has_article(&self, key: &str) -> Result<bool, StoreError> {
-        Ok(self.tree.contains_key(keys::article(key))?)
+        Ok(self.articles.contains_key(keys::article(key))?)
     }
     pub fn article(&self, key: &str) -> Result<Option<Article>, StoreError> {
         self.get(&keys::article(key))
@@ -225,7 +286,7 @@ impl Store {
         self.scan(keys::ARTICLE)
     }
     pub fn article_count(&self) -> usize {
-        self.tree.scan_prefix(keys::ARTICLE).count()
+        self.articles.len()
     }
     pub fn analysis(&self, key: &str) -> Result<Option<Analysis>, StoreError> {
         self.get(&keys::analysis(key))
@@ -319,18 +380,20 @@ impl Store {
     /// Removes every derived record (analyses, band index, incidents and their indexes),
     /// keeping articles and source state. Used by `reprocess`.
     pub fn clear_derived(&self) -> Result<(), StoreError> {
+        self.analyses.clear()?;
         for prefix in keys::DERIVED {
+            let tree = self.tree_for(prefix);
             let mut batch = sled::Batch::default();
             let mut n = 0;
-            for k in self.tree.scan_prefix(prefix).keys() {
+            for k in tree.scan_prefix(prefix).keys() {
                 batch.remove(k?);
                 n += 1;
                 if n == 10_000 {
-                    self.tree.apply_batch(std::mem::take(&mut batch))?;
+                    tree.apply_batch(std::mem::take(&mut batch))?;
                     n = 0;
                 }
             }
-            self.tree.apply_batch(batch)?;
+            tree.apply_batch(batch)?;
         }
         Ok(())
     }

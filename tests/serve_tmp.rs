@@ -1,0 +1,5 @@
+#[path = "it/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+#[path = "it/serve.rs"]
+mod serve;
