@@ -206,7 +206,7 @@ pub fn run(cli: Cli) -> Result<()> {
         match Store::open(&db) {
             Ok(s) => Ok(Access::Local(s)),
             Err(crate::store::StoreError::Locked { .. }) => Ok(Access::Remote(
-                crate::serve::remote_get(&config.settings.listen, api)?,
+                crate::serve::remote_get(&crate::serve::service_addr(&db, &config.settings.listen), api)?,
             )),
             Err(e) => Err(e.into()),
         }

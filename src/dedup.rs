@@ -636,10 +636,18 @@ pub fn build_incident(
     let mut timeline: Vec<Development> = Vec::new();
     for m in &members {
         for d in &m.report.developments {
-            if timeline
-                .iter()
-                .any(|t| t.kind == d.kind && t.url == m.article.url)
-            {
+            // One entry per event: the same kind and amount within a week is the same event
+            // told again (by a copy, or another outlet).
+            let same_event = |t: &Development| {
+                t.kind == d.kind
+                    && t.amount_minor == d.amount_minor
+                    && (t.url == m.article.url
+                        || match (t.date, m.article.published) {
+                            (Some(a), Some(b)) => (a - b).num_days().abs() <= 7,
+                            _ => false,
+                        })
+            };
+            if timeline.iter().any(same_event) {
                 continue;
             }
             timeline.push(Development {

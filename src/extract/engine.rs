@@ -69,6 +69,16 @@ static STATS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)(?-u:\b)").unwrap()
 });
 
+/// "arrested by (officers from) <force>": the gap between an arrest verb and the force.
+static BY_FORCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:by|from)\s+(?:the\s+)?(?:(?:officers|detectives|police|investigators|members)\s+(?:from|of|at|with)\s+(?:the\s+)?)?$").unwrap()
+});
+
+/// "no operational data", "no other personal information": a negation cue before a list of types.
+static NO_DATA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:no|none of the|not any|nor any)\s+(?:[a-z-]+\s+){0,2}?(?:data|information|details|records|particulars|info)(?-u:\b)").unwrap()
+});
+
 static OTHER_VICTIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:attack|attacks|hack|hacking|breach|intrusion)\s+(?:on|of|at|against)\s+([^,.;]{0,70})").unwrap()
 });
@@ -105,6 +115,33 @@ fn other_victim(text: &str) -> bool {
         !POLICE_ISH.iter().any(|w| obj.contains(w))
     })
 }
+
+/// Data subjects that point at a non-police victim organisation.
+const OTHER_VICTIM_NOUNS: &[&str] = &[
+    "customers",
+    "customer's",
+    "shoppers",
+    "subscribers",
+    "account holders",
+    "retailer",
+    "patients",
+    "pupils",
+    "students",
+    "parents",
+    "the company's",
+    "the firm's",
+    "the bank's",
+    "the council's",
+    "the school's",
+    "the hospital",
+    "the university",
+    "members' personal",
+    "club",
+    "passengers",
+    "users' ",
+    "gamers",
+    "clients",
+];
 
 /// Words allowed between a force name and "breach"/"leak" ("the LAPD applicant database breach").
 const ADJ_OK: &[&str] = &[
@@ -226,11 +263,9 @@ fn mention_role(ldoc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> 
             if h.start >= m.end && h.start - m.end <= 45 {
                 return Role::Investigator;
             }
-            if h.end <= m.start && m.start - h.end <= 60 {
-                let gap = &ldoc[h.end..m.start];
-                if gap.contains("by") {
-                    return Role::Investigator;
-                }
+            if h.end <= m.start && m.start - h.end <= 40 && BY_FORCE.is_match(&ldoc[h.end..m.start])
+            {
+                return Role::Investigator;
             }
         }
         if !has(cues, Cue::OtherAgency) {
@@ -267,6 +302,14 @@ fn sentence_facts(
     }
     let text = &doc[s.start..s.end];
     let email_ctx = has(cues, Cue::EmailCtx);
+    let no_data: Vec<(usize, usize)> = if types.is_empty() {
+        Vec::new()
+    } else {
+        NO_DATA
+            .find_iter(&ldoc[s.start..s.end])
+            .map(|m| (s.start + m.start(), s.start + m.end()))
+            .collect()
+    };
     // ---- data types with negation
     for (i, h) in types.iter().enumerate() {
         if mention_spans.iter().any(|&(a, b)| h.start < b && a < h.end) {
@@ -335,7 +378,9 @@ fn sentence_facts(
             }
         }
         // negation
-        let mut negated = false;
+        let mut negated = no_data
+            .iter()
+            .any(|&(_, ne)| ne <= h.start && !crosses_boundary(&ldoc[ne..h.start]));
         for n in negs {
             match n.tag {
                 Neg::Pre => {
@@ -386,7 +431,11 @@ fn sentence_facts(
     let affected = cues
         .iter()
         .any(|c| matches!(c.tag, Cue::Affected | Cue::Exposure | Cue::Breach));
-    let money = if text.contains(['£', '$', '€']) || text.contains("GBP") || text.contains("USD") || text.contains("EUR") {
+    let money = if text.contains(['£', '$', '€'])
+        || text.contains("GBP")
+        || text.contains("USD")
+        || text.contains("EUR")
+    {
         numbers::money_in(text)
     } else {
         Vec::new()
@@ -527,6 +576,7 @@ fn sentence_facts(
 }
 
 /// Strong "the police body is the victim" cue in a sentence.
+#[allow(clippy::too_many_arguments)]
 fn victim_cue(
     doc: &str,
     ldoc: &str,
@@ -539,19 +589,24 @@ fn victim_cue(
 ) -> bool {
     let text = &ldoc[s.start..s.end];
     let retention = text.contains("retention") || text.contains("automatically");
-    let police_word = has_group
-        || [
-            "force",
-            "police",
-            "constabulary",
-            "department",
-            "the power",
-            "plod",
-            "cop",
-            "officer",
-        ]
-        .iter()
-        .any(|w| text.contains(w));
+    let penalty = has(cues, Cue::Penalty)
+        || has(cues, Cue::Reprimand)
+        || has(cues, Cue::Enforcement)
+        || has(cues, Cue::FineWord);
+    let police_word = penalty
+        && (has_group
+            || [
+                "force",
+                "police",
+                "constabulary",
+                "department",
+                "the power",
+                "plod",
+                "cop",
+                "officer",
+            ]
+            .iter()
+            .any(|w| text.contains(w)));
     let hyp = has(cues, Cue::Hypothetical);
     let fine_money = has(cues, Cue::FineWord) && f.has_money;
     let a = !hyp
@@ -575,6 +630,7 @@ fn victim_cue(
     // titles are terse ("Suffolk County police help after county hack"): there the force must own the data
     let c = strong_cause
         && (personal || (has_group && !s.is_title))
+        && (personal || !OTHER_VICTIM_NOUNS.iter().any(|w| text.contains(w)))
         && !other_victim(&doc[s.start..s.end]);
     let d = (has(cues, Cue::SelfReport) || has(cues, Cue::Apology))
         && (exposure
@@ -600,7 +656,13 @@ pub fn run(input: &ArticleInput) -> Extraction {
     let doc = super::document(input.title, input.text);
     let ldoc = doc.to_ascii_lowercase();
     let sents = text::split(&doc, input.title.len());
-    let facts::Scan { types: type_hits, negs: neg_hits, causes: cause_hits, cues: cue_hits, forces: force_hits } = facts::scan(&doc);
+    let facts::Scan {
+        types: type_hits,
+        negs: neg_hits,
+        causes: cause_hits,
+        cues: cue_hits,
+        forces: force_hits,
+    } = facts::scan(&doc);
     let mentions = forces::mentions_from(&doc, force_hits);
     let mention_spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
 
@@ -727,7 +789,9 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let cues = in_range(&cue_hits, s.start, s.end);
         let text = &doc[s.start..s.end];
         let generic = has(cues, Cue::Generic);
-        let stats = (ldoc[s.start..s.end].contains("breaches") || ldoc[s.start..s.end].contains("incidents")) && STATS.is_match(text);
+        let stats = (ldoc[s.start..s.end].contains("breaches")
+            || ldoc[s.start..s.end].contains("incidents"))
+            && STATS.is_match(text);
         let mut groups = sm[si].groups.clone();
         let mut not_involved = !sm[si].not_involved_ids.is_empty();
         excluded.extend(sm[si].not_involved_ids.iter().cloned());
@@ -1030,12 +1094,15 @@ fn merge_acc(dst: &mut Acc, src: Acc) {
     dst.facts += src.facts;
 }
 
+/// Rank of a count candidate: the main affected population is usually a people figure, often the
+/// largest stated, often a stated total; exact figures beat rounded ones.
 fn count_score(c: &CountCand, title: bool, cue: bool) -> i32 {
     let mut s = match c.unit {
         Unit::People => 30,
-        Unit::Records => 20,
-        Unit::Files => 20,
+        Unit::Records => 25,
+        Unit::Files => 25,
     };
+    s += (3.0 * (c.value.max(1) as f64).log10()).round() as i32;
     if c.summed {
         s += 25;
     } else if c.total {
@@ -1045,7 +1112,7 @@ fn count_score(c: &CountCand, title: bool, cue: bool) -> i32 {
         s -= 25;
     }
     if c.qualifier == Qualifier::Exact {
-        s += 5;
+        s += 3;
     }
     if title {
         s += 3;
@@ -1123,7 +1190,7 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
         }
     }
     // cause
-    let cause = if let Some((_, s)) = acc.causes.get(&Cause::Ransomware) {
+    let cause = if let Some((_, s)) = acc.causes.get(&Cause::Ransomware).filter(|(w, _)| *w >= 2) {
         Fact {
             value: Cause::Ransomware,
             span: Some(*s),
@@ -1168,9 +1235,18 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
     } else {
         None
     };
-    let mut devs = acc.devs;
+    let mut devs: Vec<Development> = Vec::new();
+    for d in acc.devs {
+        match devs.iter_mut().find(|x| x.kind == d.kind) {
+            Some(x) => {
+                if x.amount_minor.is_none() && d.amount_minor.is_some() {
+                    *x = d;
+                }
+            }
+            None => devs.push(d),
+        }
+    }
     devs.sort_by_key(|d| (d.span.start, d.kind));
-    devs.dedup_by(|a, b| a.kind == b.kind && a.span == b.span);
     Report {
         forces,
         force_evidence: evidence,
@@ -1219,7 +1295,13 @@ mod perf_probe {
         t!("other", other_victim(doc));
         let (title, text) = raw.split_once("\n\n").unwrap();
         let text = &text[..1900];
-        let input = ArticleInput { url: "", title, text, source: "X", published: None };
+        let input = ArticleInput {
+            url: "",
+            title,
+            text,
+            source: "X",
+            published: None,
+        };
         t!("run", run(&input));
     }
 }

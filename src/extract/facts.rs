@@ -2,8 +2,8 @@
 
 use std::sync::LazyLock;
 
-use super::lexicon::{Hit, Lex};
 use super::forces::FTag;
+use super::lexicon::{Hit, Lex};
 use super::{Cause, DataType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -420,7 +420,6 @@ fn type_pairs() -> Vec<(String, TypeTag)> {
         ("case information", t(CaseRecords)),
         ("crime data", t(CaseRecords)),
         ("statements", w(CaseRecords)),
-        ("witness statements and", t(CaseRecords)),
         ("criminal case files", t(CaseRecords)),
         ("personnel files", w(CaseRecords)),
         ("complaint files", t(CaseRecords)),
@@ -467,6 +466,35 @@ fn type_pairs() -> Vec<(String, TypeTag)> {
         ("tax file numbers", t(NationalId)),
         ("PPS numbers", t(NationalId)),
         ("NI numbers", t(NationalId)),
+        ("Nationwide Insurance numbers", t(NationalId)),
+        ("National Insurance coverage numbers", t(NationalId)),
+        ("Nationwide Insurance coverage numbers", t(NationalId)),
+        ("social security details", t(NationalId)),
+        ("banking institution details", t(Financial)),
+        ("financial institution details", t(Financial)),
+        ("monetary institution details", t(Financial)),
+        ("financial institution particulars", t(Financial)),
+        ("bank card details", t(Financial)),
+        ("payment numbers", t(StaffId)),
+        ("cellular numbers", t(PhoneNumber)),
+        ("cellular phone numbers", t(PhoneNumber)),
+        ("physique-worn video", t(Recordings)),
+        ("physique worn video", t(Recordings)),
+        ("camera footage", t(Recordings)),
+        ("video footage", t(Recordings)),
+        ("digital camera footage", t(Recordings)),
+        ("health-related records", t(Health)),
+        ("clinical records", t(Health)),
+        ("well being information", t(Health)),
+        ("eyewitnesses", t(WitnessDetails)),
+        ("suspected offenders", t(SuspectDetails)),
+        ("login particulars", t(Credentials)),
+        ("log-in particulars", t(Credentials)),
+        ("pics", w(Photo)),
+        ("residence particulars", t(HomeAddress)),
+        ("house particulars", t(HomeAddress)),
+        ("dates of beginning", t(DateOfBirth)),
+        ("birth particulars", t(DateOfBirth)),
         ("identity documents", t(NationalId)),
         ("Social Safety numbers", t(NationalId)),
     ];
@@ -681,7 +709,6 @@ fn cause_pairs() -> Vec<(String, CauseCue)> {
         ("Conti", Direct(Ransomware, 2)),
         ("Medusa", Direct(Ransomware, 2)),
         ("Akira", Direct(Ransomware, 2)),
-        ("encrypted", Direct(Ransomware, 1)),
         ("ransom assault", Direct(Ransomware, 3)),
         ("hacked", Direct(CyberAttack, 2)),
         ("hack", Direct(CyberAttack, 2)),
@@ -712,6 +739,21 @@ fn cause_pairs() -> Vec<(String, CauseCue)> {
         ("attackers", Direct(CyberAttack, 1)),
         // accidental disclosure
         ("human error", Direct(AccidentalDisclosure, 2)),
+        ("human mistake", Direct(AccidentalDisclosure, 2)),
+        ("misconfigured", Direct(AccidentalDisclosure, 2)),
+        ("left open to the internet", Direct(AccidentalDisclosure, 3)),
+        ("unsecured server", Direct(AccidentalDisclosure, 2)),
+        ("unprotected database", Direct(AccidentalDisclosure, 2)),
+        ("publicly accessible", Direct(AccidentalDisclosure, 2)),
+        (
+            "without password protection",
+            Direct(AccidentalDisclosure, 2),
+        ),
+        ("left exposed", Direct(AccidentalDisclosure, 2)),
+        ("open to the internet", Direct(AccidentalDisclosure, 2)),
+        ("human blunder", Direct(AccidentalDisclosure, 2)),
+        ("administrative error", Direct(AccidentalDisclosure, 2)),
+        ("clerical error", Direct(AccidentalDisclosure, 2)),
         ("hidden worksheet", Direct(AccidentalDisclosure, 3)),
         ("hidden tab", Direct(AccidentalDisclosure, 3)),
         ("hidden tabs", Direct(AccidentalDisclosure, 3)),
@@ -853,6 +895,30 @@ fn cause_pairs() -> Vec<(String, CauseCue)> {
         ("without their knowledge", Direct(UnlawfulProcessing, 2)),
         ("handled lawfully", Direct(UnlawfulProcessing, 2)),
         ("excessive", Direct(UnlawfulProcessing, 1)),
+        ("without authorisation", Direct(InsiderMisuse, 2)),
+        ("without authorization", Direct(InsiderMisuse, 2)),
+        ("without permission", Direct(InsiderMisuse, 2)),
+        ("on WhatsApp", Direct(InsiderMisuse, 1)),
+        ("by a member of staff", Direct(InsiderMisuse, 1)),
+        ("by an officer", Direct(InsiderMisuse, 1)),
+        ("gross misconduct", Direct(InsiderMisuse, 2)),
+        ("unlawfully obtaining", Direct(InsiderMisuse, 3)),
+        ("unlawfully obtained", Direct(InsiderMisuse, 3)),
+        ("unlawfully accessed", Direct(InsiderMisuse, 3)),
+        ("Computer Misuse Act", Direct(InsiderMisuse, 1)),
+        ("illegally accessed", Direct(InsiderMisuse, 2)),
+        ("looked up", Direct(InsiderMisuse, 2)),
+        ("data protection offences", Direct(InsiderMisuse, 2)),
+        ("accessed records", Direct(InsiderMisuse, 2)),
+        ("accessed police systems", Direct(InsiderMisuse, 3)),
+        ("leaking", Direct(InsiderMisuse, 1)),
+        ("to a relative", Direct(InsiderMisuse, 2)),
+        ("to a friend", Direct(InsiderMisuse, 2)),
+        ("to a family member", Direct(InsiderMisuse, 2)),
+        ("to an organised crime", Direct(InsiderMisuse, 2)),
+        ("to a journalist", Direct(InsiderMisuse, 2)),
+        ("tipped off", Direct(InsiderMisuse, 2)),
+        ("not encrypted", Direct(LossOrTheft, 1)),
         // combination words
         ("in error", ErrorWord),
         ("by mistake", ErrorWord),
@@ -1297,10 +1363,32 @@ fn cue_pairs() -> Vec<(String, Cue)> {
         ("recipients", EmailCtx),
         ("message", EmailCtx),
         ("no further action", Advice),
-        ("woman", Person), ("man", Person), ("girl", Person), ("boy", Person), ("victim", Person), ("victim's", Person),
-        ("complainant", Person), ("witness", Person), ("witness's", Person), ("child", Person), ("teenager", Person),
-        ("detective constable", Person), ("pensioner", Person), ("mother", Person), ("father", Person),
-        ("resident", Person), ("member of the public", Person), ("woman's", Person), ("man's", Person),
+        ("records", Affected),
+        ("files", Affected),
+        ("accounts", Affected),
+        ("affecting", Affected),
+        ("looked up", Affected),
+        ("accessed", Affected),
+        ("profiles", Affected),
+        ("woman", Person),
+        ("man", Person),
+        ("girl", Person),
+        ("boy", Person),
+        ("victim", Person),
+        ("victim's", Person),
+        ("complainant", Person),
+        ("witness", Person),
+        ("witness's", Person),
+        ("child", Person),
+        ("teenager", Person),
+        ("detective constable", Person),
+        ("pensioner", Person),
+        ("mother", Person),
+        ("father", Person),
+        ("resident", Person),
+        ("member of the public", Person),
+        ("woman's", Person),
+        ("man's", Person),
     ];
     pairs.into_iter().map(|(p, t)| (p.to_string(), t)).collect()
 }
@@ -1331,11 +1419,20 @@ pub static ALL: LazyLock<Lex<AnyTag>> = LazyLock::new(|| {
     let mut pairs: Vec<(String, AnyTag)> = Vec::new();
     pairs.extend(type_pairs().into_iter().map(|(p, t)| (p, AnyTag::Ty(t))));
     pairs.extend(neg_pairs().into_iter().map(|(p, t)| (p, AnyTag::Neg(t))));
-    pairs.extend(cause_pairs().into_iter().map(|(p, t)| (p, AnyTag::Cause(t))));
+    pairs.extend(
+        cause_pairs()
+            .into_iter()
+            .map(|(p, t)| (p, AnyTag::Cause(t))),
+    );
     pairs.extend(cue_pairs().into_iter().map(|(p, t)| (p, AnyTag::Cue(t))));
     let mut lex = Lex::from_pairs(pairs, true);
     // force patterns carry their own apostrophe variants
-    lex.extend(super::forces::gazetteer().pairs.iter().map(|(p, t)| (p.clone(), AnyTag::Force(*t))));
+    lex.extend(
+        super::forces::gazetteer()
+            .pairs
+            .iter()
+            .map(|(p, t)| (p.clone(), AnyTag::Force(*t))),
+    );
     lex
 });
 
@@ -1351,13 +1448,47 @@ pub struct Scan {
 pub fn scan(doc: &str) -> Scan {
     let [a, b, c, d, f0, f1, f2, f3] = ALL.find_classes::<8>(doc, |t| t.class());
     fn conv<T: Copy>(v: Vec<Hit<AnyTag>>, f: impl Fn(AnyTag) -> Option<T>) -> Vec<Hit<T>> {
-        v.into_iter().filter_map(|h| f(h.tag).map(|tag| Hit { start: h.start, end: h.end, tag })).collect()
+        v.into_iter()
+            .filter_map(|h| {
+                f(h.tag).map(|tag| Hit {
+                    start: h.start,
+                    end: h.end,
+                    tag,
+                })
+            })
+            .collect()
     }
     Scan {
         types: conv(a, |t| if let AnyTag::Ty(x) = t { Some(x) } else { None }),
-        negs: conv(b, |t| if let AnyTag::Neg(x) = t { Some(x) } else { None }),
-        causes: conv(c, |t| if let AnyTag::Cause(x) = t { Some(x) } else { None }),
-        cues: conv(d, |t| if let AnyTag::Cue(x) = t { Some(x) } else { None }),
-        forces: [f0, f1, f2, f3].map(|v| conv(v, |t| if let AnyTag::Force(x) = t { Some(x) } else { None })),
+        negs: conv(b, |t| {
+            if let AnyTag::Neg(x) = t {
+                Some(x)
+            } else {
+                None
+            }
+        }),
+        causes: conv(c, |t| {
+            if let AnyTag::Cause(x) = t {
+                Some(x)
+            } else {
+                None
+            }
+        }),
+        cues: conv(d, |t| {
+            if let AnyTag::Cue(x) = t {
+                Some(x)
+            } else {
+                None
+            }
+        }),
+        forces: [f0, f1, f2, f3].map(|v| {
+            conv(v, |t| {
+                if let AnyTag::Force(x) = t {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+        }),
     }
 }

@@ -142,6 +142,64 @@ const INTL: &[(&str, &str, bool)] = &[
     ("An Garda Síochána", "ie-an-garda-siochana", false),
     ("Garda Síochána", "ie-an-garda-siochana", false),
     ("Gardaí", "ie-an-garda-siochana", false),
+    ("Singapore Police Force", "sg-singapore-police-force", false),
+    ("Hong Kong Police Force", "hk-hong-kong-police-force", false),
+    ("Hong Kong police", "hk-hong-kong-police-force", false),
+    (
+        "Philippine National Police",
+        "ph-philippine-national-police",
+        false,
+    ),
+    ("Royal Malaysia Police", "my-royal-malaysia-police", false),
+    (
+        "South African Police Service",
+        "za-south-african-police-service",
+        false,
+    ),
+    ("Nigeria Police Force", "ng-nigeria-police-force", false),
+    ("Kenya Police Service", "ke-kenya-police-service", false),
+    ("Delhi Police", "in-delhi-police", false),
+    ("Mumbai Police", "in-mumbai-police", false),
+    ("Kolkata Police", "in-kolkata-police", false),
+    ("Hyderabad Police", "in-hyderabad-police", false),
+    ("Bengaluru Police", "in-bengaluru-police", false),
+    ("Tamil Nadu Police", "in-tamil-nadu-police", false),
+    ("Kerala Police", "in-kerala-police", false),
+    ("Telangana Police", "in-telangana-police", false),
+    ("Maharashtra Police", "in-maharashtra-police", false),
+    ("Uttar Pradesh Police", "in-uttar-pradesh-police", false),
+    ("Karnataka Police", "in-karnataka-police", false),
+    ("Punjab Police", "in-punjab-police", false),
+    ("Gujarat Police", "in-gujarat-police", false),
+    ("Rajasthan Police", "in-rajasthan-police", false),
+    ("West Bengal Police", "in-west-bengal-police", false),
+    ("Andhra Pradesh Police", "in-andhra-pradesh-police", false),
+    ("Haryana Police", "in-haryana-police", false),
+    ("Polizei", "de-police", false),
+    ("German police", "de-police", false),
+    ("French police", "fr-national-police", false),
+    ("Police nationale", "fr-national-police", false),
+    ("Gendarmerie", "fr-gendarmerie", false),
+    ("Belgian police", "be-federal-police", false),
+    ("Finnish police", "fi-police", false),
+    (
+        "Swedish Police Authority",
+        "se-swedish-police-authority",
+        false,
+    ),
+    ("Swedish police", "se-swedish-police-authority", false),
+    ("Norwegian police", "no-norwegian-police-service", false),
+    ("Danish police", "dk-danish-police", false),
+    ("Israel Police", "il-israel-police", false),
+    ("Israeli police", "il-israel-police", false),
+    ("Japanese police", "jp-national-police-agency", false),
+    (
+        "Chicago Police Department",
+        "us-chicago-police-department",
+        false,
+    ),
+    ("Ontario police", "ca-ontario-provincial-police", false),
+    ("Garda", "ie-an-garda-siochana", true),
     ("LAPD", "us-los-angeles-police-department", true),
     (
         "Los Angeles police",
@@ -526,7 +584,14 @@ fn build() -> Gazetteer {
         pats.push(w.to_string());
         tags.push(FTag::UkCtx);
     }
-    for w in ["police", "officer", "officers", "constabulary", "constable", "force"] {
+    for w in [
+        "police",
+        "officer",
+        "officers",
+        "constabulary",
+        "constable",
+        "force",
+    ] {
         pats.push(w.to_string());
         tags.push(FTag::PoliceCtx);
     }
@@ -810,7 +875,10 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
     }
     // descriptive aliases
     for cm in DESCRIPTIVE_ANY.find_iter(doc) {
-        let Some(d) = DESCRIPTIVE.iter().find(|d| d.re.find(cm.as_str()).is_some_and(|x| x.start() == 0 && x.end() == cm.len())) else {
+        let Some(d) = DESCRIPTIVE.iter().find(|d| {
+            d.re.find(cm.as_str())
+                .is_some_and(|x| x.start() == 0 && x.end() == cm.len())
+        }) else {
             continue;
         };
         {
@@ -852,7 +920,13 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
     // place chains: "Norfolk and Suffolk police", "Beds, Cambs and Herts"
     let places: Vec<(usize, usize, usize)> = place_hits
         .iter()
-        .filter_map(|h| if let FTag::Place(i) = h.tag { Some((h.start, h.end, i)) } else { None })
+        .filter_map(|h| {
+            if let FTag::Place(i) = h.tag {
+                Some((h.start, h.end, i))
+            } else {
+                None
+            }
+        })
         .collect();
     let mut i = 0;
     while i < places.len() {
@@ -904,9 +978,18 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
         }
     }
     // US departments
-    let us_dept_possible = ["Police Department", "Police Dept", "Sheriff", "Department of Police", "Police Bureau", "County Police", "County police", "Division of Police"]
-        .iter()
-        .any(|w| doc.contains(w));
+    let us_dept_possible = [
+        "Police Department",
+        "Police Dept",
+        "Sheriff",
+        "Department of Police",
+        "Police Bureau",
+        "County Police",
+        "County police",
+        "Division of Police",
+    ]
+    .iter()
+    .any(|w| doc.contains(w));
     for c in US_DEPT.captures_iter(if us_dept_possible { doc } else { "" }) {
         let whole = c.get(0).unwrap();
         let name_m = c.get(1).unwrap();
@@ -1249,4 +1332,3 @@ mod tests {
         assert_eq!(slug("St. Louis"), "st-louis");
     }
 }
-

@@ -22,7 +22,11 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= *b as u64;
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -101,7 +105,10 @@ fn key_of(p: &str) -> Option<String> {
 impl<T: Copy> Lex<T> {
     #[cfg(test)]
     pub fn new(pairs: &[(&str, T)], case_insensitive: bool) -> Self {
-        Self::from_pairs(pairs.iter().map(|(p, t)| (p.to_string(), *t)).collect(), case_insensitive)
+        Self::from_pairs(
+            pairs.iter().map(|(p, t)| (p.to_string(), *t)).collect(),
+            case_insensitive,
+        )
     }
 
     /// Build from owned (phrase, tag) pairs, adding curly-apostrophe variants.
@@ -130,19 +137,32 @@ impl<T: Copy> Lex<T> {
         if p.is_empty() {
             return;
         }
-        let text = if self.case_insensitive { p.to_lowercase() } else { p };
+        let text = if self.case_insensitive {
+            p.to_lowercase()
+        } else {
+            p
+        };
         if self.case_insensitive && text.len() != text.to_ascii_lowercase().len() {
             return;
         }
         let word_end = text.chars().next_back().is_some_and(is_word);
         match key_of(&text) {
-            Some(key) => self.by_first.entry(key).or_default().push(Pat { text, id, word_end }),
+            Some(key) => self
+                .by_first
+                .entry(key)
+                .or_default()
+                .push(Pat { text, id, word_end }),
             None => self.odd.push(Pat { text, id, word_end }),
         }
     }
 
     pub fn from_owned(pats: Vec<String>, tags: Vec<T>, case_insensitive: bool) -> Self {
-        let mut lex = Lex { by_first: FnvMap::default(), odd: Vec::new(), tags, case_insensitive };
+        let mut lex = Lex {
+            by_first: FnvMap::default(),
+            odd: Vec::new(),
+            tags,
+            case_insensitive,
+        };
         for (id, p) in pats.into_iter().enumerate() {
             lex.insert(p, id);
         }
@@ -175,7 +195,9 @@ impl<T: Copy> Lex<T> {
                 }
             }
             for ke in ends.into_iter().flatten() {
-                let Some(cands) = self.by_first.get(&h[ts..ke]) else { continue };
+                let Some(cands) = self.by_first.get(&h[ts..ke]) else {
+                    continue;
+                };
                 let rest = &h.as_bytes()[ts..];
                 for p in cands {
                     let pb = p.text.as_bytes();
@@ -206,7 +228,11 @@ impl<T: Copy> Lex<T> {
     }
 
     /// One pass over `hay`; leftmost-longest selection of hits done separately per class.
-    pub fn find_classes<const N: usize>(&self, hay: &str, class: impl Fn(&T) -> usize) -> [Vec<Hit<T>>; N] {
+    pub fn find_classes<const N: usize>(
+        &self,
+        hay: &str,
+        class: impl Fn(&T) -> usize,
+    ) -> [Vec<Hit<T>>; N] {
         let mut out: [Vec<Hit<T>>; N] = std::array::from_fn(|_| Vec::new());
         let mut all = self.raw_hits(hay);
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -215,7 +241,11 @@ impl<T: Copy> Lex<T> {
             let tag = self.tags[p];
             let c = class(&tag);
             if c < N && s >= last_end[c] {
-                out[c].push(Hit { start: s, end: e, tag });
+                out[c].push(Hit {
+                    start: s,
+                    end: e,
+                    tag,
+                });
                 last_end[c] = e;
             }
         }
@@ -288,7 +318,14 @@ mod tests {
 
     #[test]
     fn longest_wins_and_odd_patterns() {
-        let lx = Lex::new(&[("south wales police", 1u8), ("new south wales police", 2), ("£", 3)], true);
+        let lx = Lex::new(
+            &[
+                ("south wales police", 1u8),
+                ("new south wales police", 2),
+                ("£", 3),
+            ],
+            true,
+        );
         let h = lx.find("the New South Wales Police paid £5");
         let tags: Vec<u8> = h.iter().map(|h| h.tag).collect();
         assert_eq!(tags, vec![2, 3]);

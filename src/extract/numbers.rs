@@ -251,7 +251,6 @@ const STOP: &[&str] = &[
     "may",
     "might",
     "said",
-    "and",
     "or",
     "to",
     "in",
@@ -389,14 +388,14 @@ fn words_after(s: &str, n: usize) -> Vec<(usize, usize, String)> {
 
 /// Look for a population noun after a number. Returns (unit, subset).
 fn noun_after(after: &str) -> Option<(Unit, bool)> {
-    let ws = words_after(after, 6);
+    let ws = words_after(after, 8);
     // "-year-old" etc glued by hyphen
     if after.starts_with('-') {
         return None;
     }
     for (k, (_, _, w)) in ws.iter().enumerate() {
         let w = w.trim_end_matches("'s").trim_end_matches('\'');
-        if k >= 5 {
+        if k >= 6 {
             break;
         }
         if w == "of" {
@@ -439,14 +438,20 @@ fn word_value(w: &str) -> Option<u64> {
     if w.len() > 9 {
         return None;
     }
-    WORD_NUMS.iter().find(|(n, _)| n.eq_ignore_ascii_case(w)).map(|(_, v)| *v)
+    WORD_NUMS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(w))
+        .map(|(_, v)| *v)
 }
 
 fn mult_value(w: &str) -> Option<u64> {
     if w.len() > 8 {
         return None;
     }
-    MULTS.iter().find(|(n, _)| n.eq_ignore_ascii_case(w)).map(|(_, v)| *v)
+    MULTS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(w))
+        .map(|(_, v)| *v)
 }
 
 /// Word-number runs: (start, end, value) relative to `s`.
@@ -536,7 +541,8 @@ fn word_numbers(s: &str) -> Vec<(usize, usize, u64)> {
 pub fn counts_in(s: &str, off: usize) -> Vec<CountCand> {
     let mut out = Vec::new();
     let mut raw: Vec<(usize, usize, u64)> = Vec::new();
-    for c in NUM.captures_iter(s) {
+    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+    for c in NUM.captures_iter(if has_digit { s } else { "" }) {
         let m = c.get(0).unwrap();
         // glued to letters/digits before (e.g. "A47", "£5")?
         let before = &s[..m.start()];
@@ -604,7 +610,18 @@ pub fn counts_in(s: &str, off: usize) -> Vec<CountCand> {
         }
         raw.push((m.start(), m.end(), (v * mult).round() as u64));
     }
-    for (st, en, v) in word_numbers(s) {
+    let lower = s.to_ascii_lowercase();
+    let maybe_words = [
+        "hundred", "thousand", "million", "billion", "lakh", "crore", "ten", "eleven", "twelve",
+        "teen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    for (st, en, v) in if maybe_words {
+        word_numbers(s)
+    } else {
+        Vec::new()
+    } {
         if raw.iter().any(|r| st < r.1 && r.0 < en) {
             continue;
         }
@@ -656,7 +673,6 @@ pub fn counts_in(s: &str, off: usize) -> Vec<CountCand> {
         .iter()
         .filter(|c| c.unit == Unit::People && !c.subset)
         .collect();
-    let lower = s.to_ascii_lowercase();
     if people.len() >= 2
         && !lower.contains("total")
         && !lower.contains("in all")

@@ -177,14 +177,34 @@ pub fn cli_run(config: &Config, db: &Path, listen: Option<&str>) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        // Tell the CLI where to find us while we hold the database (see `service_addr`).
+        let marker = db.join(SERVICE_ADDR_FILE);
+        if let Err(e) = std::fs::write(&marker, local.to_string()) {
+            tracing::warn!(error = %e, "Could not write {}", marker.display());
+        }
         eprintln!("breachwatch: serving http://{local}/ (Ctrl-C to stop)");
-        run(config, store, listener, shutdown_signal()).await?;
+        let served = run(config, store, listener, shutdown_signal()).await;
+        let _ = std::fs::remove_file(&marker);
+        served?;
         eprintln!("breachwatch: stopped");
         anyhow::Ok(())
     });
     // Polls abandoned mid-way may sit in synchronous code; do not wait on them for long.
     rt.shutdown_timeout(Duration::from_secs(1));
     result
+}
+
+/// The file in the database directory where `run` writes the address it serves on.
+pub const SERVICE_ADDR_FILE: &str = "breachwatch-service.addr";
+
+/// Where the service holding the database at `db` listens: the address it wrote at start,
+/// else `fallback` (the config's `listen`).
+pub fn service_addr(db: &Path, fallback: &str) -> String {
+    std::fs::read_to_string(db.join(SERVICE_ADDR_FILE))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| fallback.to_string())
 }
 
 /// `breachwatch demo`: see [`demo::run_demo`].

@@ -148,6 +148,7 @@ pub fn layout(title: &str, active: &str, body: &str) -> String {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{title} · breachwatch</title>
 <link rel="alternate" type="application/atom+xml" title="Police data breach incidents" href="/feeds/incidents.atom">
 <style>{CSS}</style>
@@ -186,8 +187,8 @@ pub fn hbar_svg(title: &str, rows: &[(String, u64)], max_rows: usize) -> String 
     for (i, (label, count)) in rows.iter().enumerate() {
         let y = 4.0 + row_h * i as f64;
         let w = (bar_w * (*count as f64) / max).max(2.0);
-        let shown: String = if label.chars().count() > 21 {
-            label.chars().take(20).collect::<String>() + "…"
+        let shown: String = if label.chars().count() > 19 {
+            label.chars().take(18).collect::<String>() + "…"
         } else {
             label.clone()
         };

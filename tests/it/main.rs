@@ -2,5 +2,8 @@
 
 mod cli;
 mod helpers;
+mod incidents;
 mod ingest;
 mod poll;
+mod serve;
+mod trends;

@@ -1,0 +1,130 @@
+//! Merging reports into incidents: order independence, reprocess, and the matching traps.
+
+use breachwatch::extract::{Cause, DevelopmentKind};
+use breachwatch::ingest::{ingest_path, Format};
+use breachwatch::model::Incident;
+use breachwatch::pipeline;
+use breachwatch::query::{self, Filter};
+use breachwatch::store::Store;
+
+use crate::helpers::*;
+
+fn fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/incidents.jsonl")
+}
+
+fn ingest_lines(store: &Store, dir: &std::path::Path, lines: &[String]) {
+    let f = dir.join("in.jsonl");
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    ingest_path(store, &f, Format::Jsonl, &mut Vec::new(), &mut |_| {}).unwrap();
+}
+
+/// Incidents in a comparable form: id, forces, sorted source urls, cause, affected.
+fn summary(store: &Store) -> Vec<String> {
+    let mut v: Vec<String> = query::incidents(store, &Filter::default())
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let mut urls: Vec<&str> = i.sources.iter().map(|s| s.url.as_str()).collect();
+            urls.sort();
+            format!("{} {:?} {:?} {:?} {:?} {:?}", i.id, i.forces, urls, i.cause, i.affected, i.data_types)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn lines() -> Vec<String> {
+    std::fs::read_to_string(fixture()).unwrap().lines().map(str::to_owned).collect()
+}
+
+fn by_url<'a>(all: &'a [Incident], tail: &str) -> Vec<&'a Incident> {
+    all.iter().filter(|i| i.sources.iter().any(|s| s.url.ends_with(tail))).collect()
+}
+
+#[test]
+fn any_order_gives_the_same_incidents_and_reprocess_equals_fresh() {
+    let base = lines();
+    let (dir, sorted) = temp_store();
+    ingest_lines(&sorted, dir.path(), &base);
+    let want = summary(&sorted);
+    assert!(!want.is_empty());
+    // Reversed, rotated and interleaved orders, and in several runs.
+    let mut orders: Vec<Vec<String>> = vec![base.iter().rev().cloned().collect()];
+    for k in [3, 5] {
+        let mut o = base.clone();
+        o.rotate_left(k);
+        orders.push(o);
+    }
+    orders.push(base.iter().step_by(2).chain(base.iter().skip(1).step_by(2)).cloned().collect());
+    for order in orders {
+        let (dir, store) = temp_store();
+        let (a, b) = order.split_at(order.len() / 2);
+        ingest_lines(&store, dir.path(), a);
+        ingest_lines(&store, dir.path(), b);
+        assert_eq!(summary(&store), want);
+        pipeline::reprocess(&store).unwrap();
+        assert_eq!(summary(&store), want, "reprocess must equal a fresh ingest");
+    }
+    // Re-ingesting changes nothing.
+    ingest_lines(&sorted, dir.path(), &base);
+    assert_eq!(summary(&sorted), want);
+}
+
+#[test]
+fn matching_traps() {
+    let (dir, store) = temp_store();
+    ingest_lines(&store, dir.path(), &lines());
+    let all = query::incidents(&store, &Filter::default()).unwrap();
+
+    // Three different events at one force within six weeks stay three incidents.
+    let laptop = by_url(&all, "wiltshire-police-laptop-stolen");
+    let foi = by_url(&all, "wiltshire-police-foi-spreadsheet");
+    let notebook = by_url(&all, "wiltshire-police-notebook-lost");
+    assert_eq!((laptop.len(), foi.len(), notebook.len()), (1, 1, 1));
+    assert_ne!(laptop[0].id, foi[0].id);
+    assert_ne!(laptop[0].id, notebook[0].id);
+    assert_ne!(foi[0].id, notebook[0].id);
+    assert_eq!(laptop[0].cause, Cause::LossOrTheft);
+
+    // The syndicated copy and the fine nine months later join the FOI incident.
+    let foi = foi[0];
+    assert!(foi.sources.iter().any(|s| s.url.contains("regionalwire.example")));
+    assert!(foi.sources.iter().any(|s| s.url.ends_with("wiltshire-police-fined-foi-spreadsheet")));
+    assert_eq!(foi.sources.len(), 3);
+    let fine = foi.timeline.iter().find(|d| d.kind == DevelopmentKind::Fine).expect("a fine in the timeline");
+    assert_eq!(fine.amount_minor, Some(6_000_000));
+    assert_eq!(fine.date.unwrap().format("%Y-%m").to_string(), "2024-11");
+    // Sources oldest first.
+    let dates: Vec<_> = foi.sources.iter().map(|s| s.published).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+
+    // One supplier hack, two forces, two dates: two incidents, never merged across forces.
+    let dorset = by_url(&all, "dorset-police-supplier-hack");
+    let dc = by_url(&all, "devon-cornwall-police-supplier-hack");
+    assert_eq!(dorset[0].forces, ["dorset"]);
+    assert_eq!(dc[0].forces, ["devon-and-cornwall"], "a compound single force does not split");
+    assert_ne!(dorset[0].id, dc[0].id);
+
+    // Police investigating someone else's breach is no incident.
+    assert!(by_url(&all, "wiltshire-police-arrest-hacker-retailer").is_empty());
+    assert!(all.iter().all(|i| !i.forces.is_empty()));
+}
+
+#[test]
+fn show_explains_facts_with_their_sentences() {
+    let (dir, store) = temp_store();
+    ingest_lines(&store, dir.path(), &lines());
+    let all = query::incidents(&store, &Filter::default()).unwrap();
+    let foi = by_url(&all, "wiltshire-police-foi-spreadsheet")[0];
+    let mut out = Vec::new();
+    breachwatch::render::incident_text(&mut out, foi).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("sources (3), oldest first"), "{text}");
+    assert!(text.contains("timeline:"));
+    assert!(text.contains("cause=accidental_disclosure: \"") && text.contains("published in error"), "the cause's sentence is shown: {text}");
+    assert_eq!(text.matches("apology:").count(), 1, "one apology, however many copies report it: {text}");
+    assert!(foi.not_exposed.contains(&breachwatch::extract::DataType::HomeAddress));
+}
