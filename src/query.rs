@@ -174,6 +174,10 @@ pub struct TrendRow {
 }
 
 /// Incident counts and people affected per key and period, sorted by period then key.
+///
+/// Whole months come from the counters the store maintains on every write (no incident is
+/// read); only the partial months at the ends of a `since`/`until` range are counted from the
+/// incidents first reported in them.
 pub fn trends(
     store: &Store,
     by: TrendKey,
@@ -181,33 +185,91 @@ pub fn trends(
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
 ) -> Result<Vec<TrendRow>, StoreError> {
-    let filter = Filter {
-        since,
-        until,
-        ..Filter::default()
+    use chrono::{Datelike, Months};
+    let dim = match by {
+        TrendKey::Force => "force",
+        TrendKey::DataType => "data-type",
+        TrendKey::Cause => "cause",
     };
+    let month_of = |d: NaiveDate| d.format("%Y-%m").to_string();
+    let first_of = |d: NaiveDate| d.with_day(1).expect("day 1 exists");
+    let last_of = |d: NaiveDate| first_of(d) + Months::new(1) - chrono::Days::new(1);
+    // Whole months inside the range, and the partial ones at its ends.
+    let mut partial: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    let from_month = since.map(|s| {
+        if s.day() == 1 {
+            month_of(s)
+        } else {
+            partial.push((s, until.map_or(last_of(s), |u| u.min(last_of(s)))));
+            month_of(first_of(s) + Months::new(1))
+        }
+    });
+    let to_month = until.map(|u| {
+        if u == last_of(u) {
+            month_of(u)
+        } else {
+            let start = since.map_or(first_of(u), |s| s.max(first_of(u)));
+            if !partial.iter().any(|p| p.0 <= u && u <= p.1) {
+                partial.push((start, u));
+            }
+            month_of(first_of(u) - chrono::Days::new(1))
+        }
+    });
     let mut rows: std::collections::BTreeMap<(String, String), TrendRow> = Default::default();
-    for inc in incidents(store, &filter)? {
-        let keys: Vec<String> = match by {
-            TrendKey::Force => inc.forces.clone(),
-            TrendKey::DataType => inc.data_types.iter().map(|t| t.id().to_string()).collect(),
-            TrendKey::Cause => vec![inc.cause.id().to_string()],
-        };
-        let label = period.label(&inc.first_reported);
-        for k in keys {
-            let row = rows
-                .entry((label.clone(), k.clone()))
-                .or_insert_with(|| TrendRow {
-                    key: k,
-                    period: label.clone(),
-                    incidents: 0,
-                    people_affected: 0,
-                    incidents_without_count: 0,
-                });
-            row.incidents += 1;
-            match &inc.affected {
-                Some(a) => row.people_affected += a.count,
-                None => row.incidents_without_count += 1,
+    let label_of_month = |m: &str| -> String {
+        match period {
+            Period::Month => m.to_string(),
+            Period::Year => m[..4].to_string(),
+            Period::Quarter => {
+                let mo: u32 = m[5..7].parse().unwrap_or(1);
+                format!("{}-Q{}", &m[..4], (mo - 1) / 3 + 1)
+            }
+            Period::All => "all".into(),
+        }
+    };
+    let mut add = |label: String, key: String, n: i64, people: i64, without: i64| {
+        let row = rows.entry((label.clone(), key.clone())).or_insert_with(|| TrendRow {
+            key,
+            period: label,
+            incidents: 0,
+            people_affected: 0,
+            incidents_without_count: 0,
+        });
+        row.incidents += n.max(0) as u64;
+        row.people_affected += people.max(0) as u64;
+        row.incidents_without_count += without.max(0) as u64;
+    };
+    let whole = match (&from_month, &to_month) {
+        (Some(f), Some(t)) => f <= t,
+        _ => true,
+    };
+    if whole {
+        for (month, key, [n, people, without]) in store.aggregates(dim, from_month.as_deref(), to_month.as_deref())? {
+            add(label_of_month(&month), key, n, people, without);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (a, b) in partial {
+        let margin = 86_400;
+        let from = a.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp() - margin;
+        let to = b.and_hms_opt(23, 59, 59).expect("end of day").and_utc().timestamp() + margin;
+        for id in store.incident_ids_between(from, to)? {
+            let Some(inc) = store.incident(&id)? else { continue };
+            let day = inc.first_reported.date_naive();
+            if day < a || day > b || !seen.insert(id) {
+                continue;
+            }
+            let keys: Vec<String> = match by {
+                TrendKey::Force => inc.forces.clone(),
+                TrendKey::DataType => inc.data_types.iter().map(|t| t.id().to_string()).collect(),
+                TrendKey::Cause => vec![inc.cause.id().to_string()],
+            };
+            let label = period.label(&inc.first_reported);
+            for k in keys {
+                match &inc.affected {
+                    Some(x) => add(label.clone(), k, 1, x.count as i64, 0),
+                    None => add(label.clone(), k, 1, 0, 1),
+                }
             }
         }
     }

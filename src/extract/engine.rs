@@ -49,7 +49,7 @@ struct SentFacts {
     has_money: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Acc {
     sentences: BTreeSet<usize>,
     evidence: Vec<Span>,
@@ -230,6 +230,11 @@ const STRONG_BOUNDARIES: &[&str] = &[
     " – but",
 ];
 
+/// One of the force's own people losing, sending or leaking data.
+static STAFF_CAUSED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:an?|one of its|its own|its)\s+(?:(?:serving|police|special|civilian|former)\s+)?(?:officers?|detectives?|constables?|members? of staff|staff members?|employees?|workers?|call handlers?|pcsos?)\b[^.;]{0,40}?\b(?:lost|left|mislaid|misplaced|dropped|sent|emailed|shared|published|disclosed|leaked|accessed|uploaded|posted)\b").unwrap()
+});
+
 fn crosses_boundary(seg: &str) -> bool {
     STRONG_BOUNDARIES.iter().any(|b| seg.contains(b))
 }
@@ -267,6 +272,10 @@ fn mention_role(ldoc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> 
             {
                 return Role::Investigator;
             }
+        }
+        // "<force> is investigating after an officer lost a notebook": its own staff caused it.
+        if STAFF_CAUSED.is_match(&ldoc[m.end..sent.end]) {
+            return Role::Normal;
         }
         if !has(cues, Cue::OtherAgency) {
             for h in cues.iter().filter(|h| h.tag == Cue::Investigator) {
@@ -670,6 +679,8 @@ pub fn run(input: &ArticleInput) -> Extraction {
     let mut accs: BTreeMap<BTreeSet<String>, Acc> = BTreeMap::new();
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     let mut focus: Option<BTreeSet<String>> = None;
+    // force sets named as one body ("Norfolk and Suffolk Police") or forming a known collaboration
+    let mut joint_keys: BTreeSet<BTreeSet<String>> = BTreeSet::new();
     let mut pending: Vec<(usize, SentFacts, bool)> = Vec::new();
     let mut first_person = false;
 
@@ -721,6 +732,9 @@ pub fn run(input: &ArticleInput) -> Extraction {
                             });
                             continue;
                         }
+                    }
+                    if m.ids.len() > 1 {
+                        joint_keys.insert(m.ids.clone());
                     }
                     groups.push(Group {
                         start: m.start,
@@ -949,15 +963,27 @@ pub fn run(input: &ArticleInput) -> Extraction {
         }
     }
 
-    // drop excluded forces
+    // drop excluded forces; split sets of separately named forces ("the Met and GMP") that are not
+    // one body or a known collaboration: each force gets the facts stated for the pair
+    let collabs = &forces::gazetteer().collabs;
     let mut merged: BTreeMap<BTreeSet<String>, Acc> = BTreeMap::new();
     for (k, v) in accs {
         let k2: BTreeSet<String> = k.into_iter().filter(|i| !excluded.contains(i)).collect();
         if k2.is_empty() {
             continue;
         }
-        let e = merged.entry(k2).or_default();
-        merge_acc(e, v);
+        let joint =
+            k2.len() == 1 || joint_keys.contains(&k2) || collabs.iter().any(|c| k2.is_subset(c));
+        if joint {
+            let e = merged.entry(k2).or_default();
+            merge_acc(e, v);
+        } else {
+            for id in &k2 {
+                let single: BTreeSet<String> = std::iter::once(id.clone()).collect();
+                let e = merged.entry(single).or_default();
+                merge_acc(e, v.clone());
+            }
+        }
     }
     // merge subsets into supersets that carry facts
     let keys: Vec<BTreeSet<String>> = merged.keys().cloned().collect();

@@ -434,6 +434,12 @@ fn noun_after(after: &str) -> Option<(Unit, bool)> {
     None
 }
 
+/// Nouns after which a small word number ("seven victims") is a count of people or records.
+const SMALL_COUNT_NOUNS: &[&str] = &[
+    "victims", "people", "officers", "witnesses", "individuals", "families", "complainants",
+    "employees", "staff", "survivors", "informants", "records", "files", "recordings",
+];
+
 fn word_value(w: &str) -> Option<u64> {
     if w.len() > 9 {
         return None;
@@ -529,7 +535,13 @@ fn word_numbers(s: &str) -> Vec<(usize, usize, u64)> {
             j += 1;
         }
         let v = total + cur;
-        if v > 0 && (had_mult || v >= 10) {
+        // Small numbers ("two forces", "three years") count only before a people or record noun.
+        let small_ok = v >= 2 && {
+            let next = s[end..].trim_start();
+            let word: String = next.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+            SMALL_COUNT_NOUNS.contains(&word.as_str())
+        };
+        if v > 0 && (had_mult || v >= 10 || small_ok) {
             out.push((st, end, v));
         }
         k = j.max(k + 1);
@@ -614,6 +626,7 @@ pub fn counts_in(s: &str, off: usize) -> Vec<CountCand> {
     let maybe_words = [
         "hundred", "thousand", "million", "billion", "lakh", "crore", "ten", "eleven", "twelve",
         "teen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        "two ", "three ", "four ", "five ", "six ", "seven ", "eight ", "nine ",
     ]
     .iter()
     .any(|w| lower.contains(w));

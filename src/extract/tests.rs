@@ -522,3 +522,33 @@ fn no_panic_on_truncated_text() {
         i += 37;
     }
 }
+
+#[test]
+fn separately_named_forces_get_separate_reports() {
+    let e = ex(
+        "Supplier hack hits two forces",
+        "The Met and Greater Manchester Police said a ransomware attack on their ID card supplier exposed the names and photographs of officers and staff. The Met said 47,000 officers and staff had been warned. GMP said more than 12,500 officers were affected.",
+    );
+    let mut f = forces_of(&e);
+    f.sort();
+    assert_eq!(
+        f,
+        vec![
+            vec!["greater-manchester".to_string()],
+            vec!["metropolitan".to_string()]
+        ],
+        "{e:#?}"
+    );
+    assert_eq!(report_for(&e, "metropolitan").counts[0].count, 47_000);
+    assert_eq!(report_for(&e, "greater-manchester").counts[0].count, 12_500);
+    assert!(types(report_for(&e, "greater-manchester")).contains(&"photo"));
+    // a joint body stays one report
+    let e = ex(
+        "Two forces reprimanded",
+        "Surrey Police and Sussex Police were reprimanded after an app recorded 200,000 calls with victims without a lawful basis.",
+    );
+    assert_eq!(
+        forces_of(&e),
+        vec![vec!["surrey".to_string(), "sussex".to_string()]]
+    );
+}

@@ -13,6 +13,7 @@
 //! | `tim/` | time `/` incident id | empty |
 //! | `ain/` | article key `/` incident id | empty |
 //! | `src/` | source id | [`crate::model::SourceState`] |
+//! | `agg/` | dimension `/` yyyy-mm `/` key | incidents, people affected, incidents without a figure (3 × i64 LE) |
 
 pub const SCHEMA: &[u8] = b"meta/schema";
 pub const ARTICLE: &[u8] = b"art/";
@@ -24,9 +25,12 @@ pub const FORCE_TIME: &[u8] = b"ift/";
 pub const TIME: &[u8] = b"tim/";
 pub const ARTICLE_INCIDENT: &[u8] = b"ain/";
 pub const SOURCE: &[u8] = b"src/";
+pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 7] = [ANALYSIS, BAND, MINHASH, INCIDENT, FORCE_TIME, TIME, ARTICLE_INCIDENT];
+pub const DERIVED: [&[u8]; 8] = [
+    ANALYSIS, BAND, MINHASH, INCIDENT, FORCE_TIME, TIME, ARTICLE_INCIDENT, AGGREGATE,
+];
 
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -90,6 +94,19 @@ pub fn article_incident_prefix(article_key: &str) -> Vec<u8> {
 }
 pub fn article_incident(article_key: &str, id: &str) -> Vec<u8> {
     cat(&[&article_incident_prefix(article_key), id.as_bytes()])
+}
+pub fn aggregate(dim: &str, month: &str, key: &str) -> Vec<u8> {
+    format!("agg/{dim}/{month}/{key}").into_bytes()
+}
+pub fn aggregate_prefix(dim: &str) -> Vec<u8> {
+    format!("agg/{dim}/").into_bytes()
+}
+/// `(month, key)` of an aggregate key.
+pub fn aggregate_parts(key: &[u8]) -> (String, String) {
+    let s = String::from_utf8_lossy(key);
+    let mut parts = s.splitn(4, '/').skip(2);
+    let month = parts.next().unwrap_or("").to_string();
+    (month, parts.next().unwrap_or("").to_string())
 }
 pub fn source(id: &str) -> Vec<u8> {
     cat(&[SOURCE, id.as_bytes()])

@@ -77,6 +77,18 @@ pub struct WriteSet {
     batches: [sled::Batch; 3],
     used: [bool; 3],
     len: usize,
+    /// Changes to the maintained trend counters, applied on top of the stored values.
+    deltas: std::collections::BTreeMap<Vec<u8>, [i64; 3]>,
+}
+
+/// The trend counters one incident contributes to: per dimension, its first-reported month and
+/// each of its keys.
+fn aggregate_keys(inc: &Incident) -> Vec<Vec<u8>> {
+    let month = inc.first_reported.format("%Y-%m").to_string();
+    let mut out: Vec<Vec<u8>> = inc.forces.iter().map(|f| keys::aggregate("force", &month, f)).collect();
+    out.extend(inc.data_types.iter().map(|t| keys::aggregate("data-type", &month, t.id())));
+    out.push(keys::aggregate("cause", &month, inc.cause.id()));
+    out
 }
 
 fn enc<T: Serialize>(v: &T) -> Vec<u8> {
@@ -139,6 +151,18 @@ impl WriteSet {
             self.put(keys::article_incident(&m.article_key, &inc.id), Vec::new());
         }
         self.put(keys::incident(&inc.id), enc(inc));
+        self.count(inc, 1);
+    }
+    fn count(&mut self, inc: &Incident, sign: i64) {
+        let people = inc.affected.as_ref().map(|a| a.count as i64).unwrap_or(0);
+        let without = inc.affected.is_none() as i64;
+        for k in aggregate_keys(inc) {
+            let d = self.deltas.entry(k).or_default();
+            d[0] += sign;
+            d[1] += sign * people;
+            d[2] += sign * without;
+        }
+        self.len += 1;
     }
     /// Removes an incident and every index entry [`WriteSet::put_incident`] made for it.
     pub fn remove_incident(&mut self, inc: &Incident) {
@@ -151,10 +175,19 @@ impl WriteSet {
             self.del(keys::article_incident(&m.article_key, &inc.id));
         }
         self.del(keys::incident(&inc.id));
+        self.count(inc, -1);
     }
     pub fn put_source_state(&mut self, id: &str, s: &SourceState) {
         self.put(keys::source(id), enc(s));
     }
+}
+
+fn decode_counts(b: &[u8]) -> [i64; 3] {
+    let mut v = [0i64; 3];
+    for (i, c) in b.chunks_exact(8).take(3).enumerate() {
+        v[i] = i64::from_le_bytes(c.try_into().expect("8 bytes"));
+    }
+    v
 }
 
 impl Store {
@@ -208,6 +241,22 @@ impl Store {
         use sled::transaction::{TransactionError, Transactional};
         if w.len == 0 {
             return Ok(());
+        }
+        let mut w = w;
+        // Single writer: counters are read here and written in the same atomic apply.
+        for (k, d) in std::mem::take(&mut w.deltas) {
+            if d == [0, 0, 0] {
+                continue;
+            }
+            let mut v = self.tree.get(&k)?.map(|b| decode_counts(&b)).unwrap_or_default();
+            for i in 0..3 {
+                v[i] += d[i];
+            }
+            if v[0] <= 0 {
+                w.del(k);
+            } else {
+                w.put(k, v.iter().flat_map(|x| x.to_le_bytes()).collect());
+            }
         }
         if w.used == [true, false, false] {
             self.tree.apply_batch(w.batches.into_iter().next().expect("three batches"))?;
@@ -355,6 +404,29 @@ impl Store {
     /// Ids of incidents that contain a report of `article_key`.
     pub fn incidents_of_article(&self, article_key: &str) -> Result<Vec<String>, StoreError> {
         self.tails(&keys::article_incident_prefix(article_key))
+    }
+    /// Maintained trend counters of a dimension (`force`, `data-type`, `cause`) for months in
+    /// `[from, to]` (`yyyy-mm`, inclusive): `(month, key, [incidents, people, without figure])`.
+    pub fn aggregates(&self, dim: &str, from: Option<&str>, to: Option<&str>) -> Result<Vec<(String, String, [i64; 3])>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.tree.scan_prefix(keys::aggregate_prefix(dim)) {
+            let (k, v) = r?;
+            let (month, key) = keys::aggregate_parts(&k);
+            if from.is_some_and(|f| month.as_str() < f) || to.is_some_and(|t| month.as_str() > t) {
+                continue;
+            }
+            out.push((month, key, decode_counts(&v)));
+        }
+        Ok(out)
+    }
+    /// Incident ids first reported in `[from, to]` (Unix seconds), by the time index.
+    pub fn incident_ids_between(&self, from: i64, to: i64) -> Result<Vec<String>, StoreError> {
+        let (lo, hi) = (keys::time(from, ""), keys::time(to.saturating_add(1), ""));
+        let mut out = Vec::new();
+        for r in self.tree.range(lo..hi).keys() {
+            out.push(keys::time_and_id(&r?).1);
+        }
+        Ok(out)
     }
     pub fn source_state(&self, id: &str) -> Result<Option<SourceState>, StoreError> {
         self.get(&keys::source(id))

@@ -37,6 +37,13 @@ fn trends_match_hand_counts() {
     let since = chrono::NaiveDate::from_ymd_opt(2024, 3, 1);
     let s = query::trends(&store, TrendKey::Force, Period::All, since, None).unwrap();
     assert_eq!(s.iter().map(|r| r.incidents).sum::<u64>(), 3, "notebook, Dorset, Devon and Cornwall");
+    // A range starting mid-month: the laptop (5 Feb) is out, the FOI leak (20 Feb) is in.
+    let mid = query::trends(&store, TrendKey::Force, Period::All, chrono::NaiveDate::from_ymd_opt(2024, 2, 10), chrono::NaiveDate::from_ymd_opt(2024, 5, 10)).unwrap();
+    assert_eq!(mid.iter().find(|r| r.key == "wiltshire").unwrap().incidents, 2);
+    assert_eq!(mid.iter().map(|r| r.incidents).sum::<u64>(), 3, "FOI, notebook, Dorset (2 May); not Devon and Cornwall (16 May)");
+    let same_month = query::trends(&store, TrendKey::Force, Period::Month, chrono::NaiveDate::from_ymd_opt(2024, 2, 10), chrono::NaiveDate::from_ymd_opt(2024, 2, 25)).unwrap();
+    assert_eq!(same_month.len(), 1);
+    assert_eq!((same_month[0].period.as_str(), same_month[0].incidents, same_month[0].people_affected), ("2024-02", 1, 1150));
     // Data types: an incident counts once under each of its types.
     let t = query::trends(&store, TrendKey::DataType, Period::All, None, None).unwrap();
     assert_eq!(t.iter().find(|r| r.key == "staff_id").unwrap().incidents, 3);
