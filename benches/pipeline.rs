@@ -28,7 +28,9 @@ fn bench_extract(c: &mut Criterion) {
         published: None,
     };
     assert!(extract(&input).relevant);
-    c.bench_function("extract_2kb_article", |b| b.iter(|| extract(black_box(&input))));
+    c.bench_function("extract_2kb_article", |b| {
+        b.iter(|| extract(black_box(&input)))
+    });
 }
 
 /// A store of `n` incidents over eight years, 43 forces, every cause.
@@ -48,7 +50,11 @@ fn store_with_incidents(n: usize) -> (tempfile::TempDir, Store) {
             force_names: vec![force],
             data_types: vec![DataType::ALL[i % DataType::ALL.len()], DataType::Name],
             not_exposed: vec![],
-            affected: (i % 3 != 0).then(|| Affected { count: (i % 5000) as u64 + 1, qualifier: Qualifier::Exact, unit: Unit::People }),
+            affected: (i % 3 != 0).then(|| Affected {
+                count: (i % 5000) as u64 + 1,
+                qualifier: Qualifier::Exact,
+                unit: Unit::People,
+            }),
             cause: Cause::ALL[i % Cause::ALL.len()],
             third_party: None,
             supplier: None,
@@ -76,11 +82,25 @@ fn bench_trends(c: &mut Criterion) {
     let rows = query::trends(&store, TrendKey::Force, Period::Year, None, None).unwrap();
     assert_eq!(rows.iter().map(|r| r.incidents).sum::<u64>(), 100_000);
     c.bench_function("trends_force_year_100k_incidents", |b| {
-        b.iter(|| query::trends(black_box(&store), TrendKey::Force, Period::Year, None, None).unwrap())
+        b.iter(|| {
+            query::trends(black_box(&store), TrendKey::Force, Period::Year, None, None).unwrap()
+        })
     });
-    let (since, until) = (chrono::NaiveDate::from_ymd_opt(2020, 3, 15), chrono::NaiveDate::from_ymd_opt(2023, 9, 20));
+    let (since, until) = (
+        chrono::NaiveDate::from_ymd_opt(2020, 3, 15),
+        chrono::NaiveDate::from_ymd_opt(2023, 9, 20),
+    );
     c.bench_function("trends_type_month_mid_month_range_100k_incidents", |b| {
-        b.iter(|| query::trends(black_box(&store), TrendKey::DataType, Period::Month, since, until).unwrap())
+        b.iter(|| {
+            query::trends(
+                black_box(&store),
+                TrendKey::DataType,
+                Period::Month,
+                since,
+                until,
+            )
+            .unwrap()
+        })
     });
 }
 

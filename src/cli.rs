@@ -205,9 +205,12 @@ pub fn run(cli: Cli) -> Result<()> {
     let open_or_remote = |api: &str| -> Result<Access> {
         match Store::open(&db) {
             Ok(s) => Ok(Access::Local(s)),
-            Err(crate::store::StoreError::Locked { .. }) => Ok(Access::Remote(
-                crate::serve::remote_get(&crate::serve::service_addr(&db, &config.settings.listen), api)?,
-            )),
+            Err(crate::store::StoreError::Locked { .. }) => {
+                Ok(Access::Remote(crate::serve::remote_get(
+                    &crate::serve::service_addr(&db, &config.settings.listen),
+                    api,
+                )?))
+            }
             Err(e) => Err(e.into()),
         }
     };

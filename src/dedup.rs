@@ -280,7 +280,8 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
     let overlap = types.intersection(&p.types).count() as i32;
     // Outside the first fortnight of coverage, a report must agree on more than the force.
-    let close = when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
+    let close =
+        when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
     if !close && !is_follow_up(r.report) {
         let smaller = types.len().min(p.types.len());
         let contained = smaller > 0 && overlap as usize * 2 >= smaller;
@@ -437,7 +438,11 @@ fn is_round(n: u64) -> bool {
 
 fn figure_weight(c: &CountFact, r: &ReportInput) -> i32 {
     // The extractor lists a report's figures best first.
-    let mut w = if r.report.counts.first() == Some(c) { 3 } else { 0 };
+    let mut w = if r.report.counts.first() == Some(c) {
+        3
+    } else {
+        0
+    };
     if c.qualifier == Qualifier::Exact {
         w += 3;
     }

@@ -193,7 +193,10 @@ impl Incident {
             articles,
             count: self.affected.as_ref().map(|a| a.count),
             count_unit: self.affected.as_ref().map(|a| a.unit),
-            follow_up: self.timeline.iter().any(|d| d.kind != DevelopmentKind::Apology),
+            follow_up: self
+                .timeline
+                .iter()
+                .any(|d| d.kind != DevelopmentKind::Apology),
         }
     }
 }

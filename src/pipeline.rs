@@ -102,7 +102,11 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
         analysis.near_duplicate_of = near_duplicate(store, &analysis)?;
-        w.put_minhash(&article.key, &analysis.minhash, &dedup::bands(&analysis.minhash));
+        w.put_minhash(
+            &article.key,
+            &analysis.minhash,
+            &dedup::bands(&analysis.minhash),
+        );
     }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {

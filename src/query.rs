@@ -228,13 +228,15 @@ pub fn trends(
         }
     };
     let mut add = |label: String, key: String, n: i64, people: i64, without: i64| {
-        let row = rows.entry((label.clone(), key.clone())).or_insert_with(|| TrendRow {
-            key,
-            period: label,
-            incidents: 0,
-            people_affected: 0,
-            incidents_without_count: 0,
-        });
+        let row = rows
+            .entry((label.clone(), key.clone()))
+            .or_insert_with(|| TrendRow {
+                key,
+                period: label,
+                incidents: 0,
+                people_affected: 0,
+                incidents_without_count: 0,
+            });
         row.incidents += n.max(0) as u64;
         row.people_affected += people.max(0) as u64;
         row.incidents_without_count += without.max(0) as u64;
@@ -244,17 +246,31 @@ pub fn trends(
         _ => true,
     };
     if whole {
-        for (month, key, [n, people, without]) in store.aggregates(dim, from_month.as_deref(), to_month.as_deref())? {
+        for (month, key, [n, people, without]) in
+            store.aggregates(dim, from_month.as_deref(), to_month.as_deref())?
+        {
             add(label_of_month(&month), key, n, people, without);
         }
     }
     let mut seen = std::collections::BTreeSet::new();
     for (a, b) in partial {
         let margin = 86_400;
-        let from = a.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp() - margin;
-        let to = b.and_hms_opt(23, 59, 59).expect("end of day").and_utc().timestamp() + margin;
+        let from = a
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp()
+            - margin;
+        let to = b
+            .and_hms_opt(23, 59, 59)
+            .expect("end of day")
+            .and_utc()
+            .timestamp()
+            + margin;
         for id in store.incident_ids_between(from, to)? {
-            let Some(inc) = store.incident(&id)? else { continue };
+            let Some(inc) = store.incident(&id)? else {
+                continue;
+            };
             let day = inc.first_reported.date_naive();
             if day < a || day > b || !seen.insert(id) {
                 continue;

@@ -436,8 +436,20 @@ fn noun_after(after: &str) -> Option<(Unit, bool)> {
 
 /// Nouns after which a small word number ("seven victims") is a count of people or records.
 const SMALL_COUNT_NOUNS: &[&str] = &[
-    "victims", "people", "officers", "witnesses", "individuals", "families", "complainants",
-    "employees", "staff", "survivors", "informants", "records", "files", "recordings",
+    "victims",
+    "people",
+    "officers",
+    "witnesses",
+    "individuals",
+    "families",
+    "complainants",
+    "employees",
+    "staff",
+    "survivors",
+    "informants",
+    "records",
+    "files",
+    "recordings",
 ];
 
 fn word_value(w: &str) -> Option<u64> {
@@ -538,7 +550,11 @@ fn word_numbers(s: &str) -> Vec<(usize, usize, u64)> {
         // Small numbers ("two forces", "three years") count only before a people or record noun.
         let small_ok = v >= 2 && {
             let next = s[end..].trim_start();
-            let word: String = next.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+            let word: String = next
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .collect::<String>()
+                .to_lowercase();
             SMALL_COUNT_NOUNS.contains(&word.as_str())
         };
         if v > 0 && (had_mult || v >= 10 || small_ok) {

@@ -29,7 +29,14 @@ pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
 pub const DERIVED: [&[u8]; 8] = [
-    ANALYSIS, BAND, MINHASH, INCIDENT, FORCE_TIME, TIME, ARTICLE_INCIDENT, AGGREGATE,
+    ANALYSIS,
+    BAND,
+    MINHASH,
+    INCIDENT,
+    FORCE_TIME,
+    TIME,
+    ARTICLE_INCIDENT,
+    AGGREGATE,
 ];
 
 fn cat(parts: &[&[u8]]) -> Vec<u8> {

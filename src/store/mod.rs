@@ -85,8 +85,16 @@ pub struct WriteSet {
 /// each of its keys.
 fn aggregate_keys(inc: &Incident) -> Vec<Vec<u8>> {
     let month = inc.first_reported.format("%Y-%m").to_string();
-    let mut out: Vec<Vec<u8>> = inc.forces.iter().map(|f| keys::aggregate("force", &month, f)).collect();
-    out.extend(inc.data_types.iter().map(|t| keys::aggregate("data-type", &month, t.id())));
+    let mut out: Vec<Vec<u8>> = inc
+        .forces
+        .iter()
+        .map(|f| keys::aggregate("force", &month, f))
+        .collect();
+    out.extend(
+        inc.data_types
+            .iter()
+            .map(|t| keys::aggregate("data-type", &month, t.id())),
+    );
     out.push(keys::aggregate("cause", &month, inc.cause.id()));
     out
 }
@@ -248,7 +256,11 @@ impl Store {
             if d == [0, 0, 0] {
                 continue;
             }
-            let mut v = self.tree.get(&k)?.map(|b| decode_counts(&b)).unwrap_or_default();
+            let mut v = self
+                .tree
+                .get(&k)?
+                .map(|b| decode_counts(&b))
+                .unwrap_or_default();
             for i in 0..3 {
                 v[i] += d[i];
             }
@@ -259,7 +271,8 @@ impl Store {
             }
         }
         if w.used == [true, false, false] {
-            self.tree.apply_batch(w.batches.into_iter().next().expect("three batches"))?;
+            self.tree
+                .apply_batch(w.batches.into_iter().next().expect("three batches"))?;
             return Ok(());
         }
         let [main, arts, anas] = &w.batches;
@@ -342,7 +355,12 @@ impl Store {
     }
     /// Articles indexed under MinHash band `band` with value `hash`; `None` when more than
     /// `cap` share it (boilerplate every article has says nothing about copies).
-    pub fn band_members(&self, band: usize, hash: u64, cap: usize) -> Result<Option<Vec<String>>, StoreError> {
+    pub fn band_members(
+        &self,
+        band: usize,
+        hash: u64,
+        cap: usize,
+    ) -> Result<Option<Vec<String>>, StoreError> {
         let prefix = keys::band_prefix(band, hash);
         let mut out = Vec::new();
         for r in self.tree.scan_prefix(&prefix).keys() {
@@ -407,7 +425,12 @@ impl Store {
     }
     /// Maintained trend counters of a dimension (`force`, `data-type`, `cause`) for months in
     /// `[from, to]` (`yyyy-mm`, inclusive): `(month, key, [incidents, people, without figure])`.
-    pub fn aggregates(&self, dim: &str, from: Option<&str>, to: Option<&str>) -> Result<Vec<(String, String, [i64; 3])>, StoreError> {
+    pub fn aggregates(
+        &self,
+        dim: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<(String, String, [i64; 3])>, StoreError> {
         let mut out = Vec::new();
         for r in self.tree.scan_prefix(keys::aggregate_prefix(dim)) {
             let (k, v) = r?;

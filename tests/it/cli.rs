@@ -89,17 +89,40 @@ fn a_second_process_gets_a_clear_message() {
     let _held = breachwatch::store::Store::open(&db).unwrap();
     // A writer is told plainly.
     let file = dir.path().join("a.jsonl");
-    std::fs::write(&file, "{\"url\":\"https://a.example/1\",\"text\":\"body\"}\n").unwrap();
-    let out = bin().arg("--db").arg(&db).arg("ingest").arg(&file).output().unwrap();
+    std::fs::write(
+        &file,
+        "{\"url\":\"https://a.example/1\",\"text\":\"body\"}\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&file)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("in use by another breachwatch process"), "{err}");
+    assert!(
+        err.contains("in use by another breachwatch process"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     // A reader tries the service, and says so when none answers.
     let cfg = dir.path().join("feeds.toml");
     std::fs::write(&cfg, "[settings]\nlisten = \"127.0.0.1:9\"\n").unwrap();
-    let out = bin().arg("--db").arg(&db).arg("--config").arg(&cfg).args(["incidents"]).output().unwrap();
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["incidents"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("in use") && err.contains("127.0.0.1:9"), "{err}");
+    assert!(
+        err.contains("in use") && err.contains("127.0.0.1:9"),
+        "{err}"
+    );
 }

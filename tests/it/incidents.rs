@@ -27,7 +27,10 @@ fn summary(store: &Store) -> Vec<String> {
         .map(|i| {
             let mut urls: Vec<&str> = i.sources.iter().map(|s| s.url.as_str()).collect();
             urls.sort();
-            format!("{} {:?} {:?} {:?} {:?} {:?}", i.id, i.forces, urls, i.cause, i.affected, i.data_types)
+            format!(
+                "{} {:?} {:?} {:?} {:?} {:?}",
+                i.id, i.forces, urls, i.cause, i.affected, i.data_types
+            )
         })
         .collect();
     v.sort();
@@ -35,11 +38,17 @@ fn summary(store: &Store) -> Vec<String> {
 }
 
 fn lines() -> Vec<String> {
-    std::fs::read_to_string(fixture()).unwrap().lines().map(str::to_owned).collect()
+    std::fs::read_to_string(fixture())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn by_url<'a>(all: &'a [Incident], tail: &str) -> Vec<&'a Incident> {
-    all.iter().filter(|i| i.sources.iter().any(|s| s.url.ends_with(tail))).collect()
+    all.iter()
+        .filter(|i| i.sources.iter().any(|s| s.url.ends_with(tail)))
+        .collect()
 }
 
 #[test]
@@ -56,7 +65,13 @@ fn any_order_gives_the_same_incidents_and_reprocess_equals_fresh() {
         o.rotate_left(k);
         orders.push(o);
     }
-    orders.push(base.iter().step_by(2).chain(base.iter().skip(1).step_by(2)).cloned().collect());
+    orders.push(
+        base.iter()
+            .step_by(2)
+            .chain(base.iter().skip(1).step_by(2))
+            .cloned()
+            .collect(),
+    );
     for order in orders {
         let (dir, store) = temp_store();
         let (a, b) = order.split_at(order.len() / 2);
@@ -89,10 +104,20 @@ fn matching_traps() {
 
     // The syndicated copy and the fine nine months later join the FOI incident.
     let foi = foi[0];
-    assert!(foi.sources.iter().any(|s| s.url.contains("regionalwire.example")));
-    assert!(foi.sources.iter().any(|s| s.url.ends_with("wiltshire-police-fined-foi-spreadsheet")));
+    assert!(foi
+        .sources
+        .iter()
+        .any(|s| s.url.contains("regionalwire.example")));
+    assert!(foi
+        .sources
+        .iter()
+        .any(|s| s.url.ends_with("wiltshire-police-fined-foi-spreadsheet")));
     assert_eq!(foi.sources.len(), 3);
-    let fine = foi.timeline.iter().find(|d| d.kind == DevelopmentKind::Fine).expect("a fine in the timeline");
+    let fine = foi
+        .timeline
+        .iter()
+        .find(|d| d.kind == DevelopmentKind::Fine)
+        .expect("a fine in the timeline");
     assert_eq!(fine.amount_minor, Some(6_000_000));
     assert_eq!(fine.date.unwrap().format("%Y-%m").to_string(), "2024-11");
     // Sources oldest first.
@@ -105,7 +130,11 @@ fn matching_traps() {
     let dorset = by_url(&all, "dorset-police-supplier-hack");
     let dc = by_url(&all, "devon-cornwall-police-supplier-hack");
     assert_eq!(dorset[0].forces, ["dorset"]);
-    assert_eq!(dc[0].forces, ["devon-and-cornwall"], "a compound single force does not split");
+    assert_eq!(
+        dc[0].forces,
+        ["devon-and-cornwall"],
+        "a compound single force does not split"
+    );
     assert_ne!(dorset[0].id, dc[0].id);
 
     // Police investigating someone else's breach is no incident.
@@ -124,7 +153,16 @@ fn show_explains_facts_with_their_sentences() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("sources (3), oldest first"), "{text}");
     assert!(text.contains("timeline:"));
-    assert!(text.contains("cause=accidental_disclosure: \"") && text.contains("published in error"), "the cause's sentence is shown: {text}");
-    assert_eq!(text.matches("apology:").count(), 1, "one apology, however many copies report it: {text}");
-    assert!(foi.not_exposed.contains(&breachwatch::extract::DataType::HomeAddress));
+    assert!(
+        text.contains("cause=accidental_disclosure: \"") && text.contains("published in error"),
+        "the cause's sentence is shown: {text}"
+    );
+    assert_eq!(
+        text.matches("apology:").count(),
+        1,
+        "one apology, however many copies report it: {text}"
+    );
+    assert!(foi
+        .not_exposed
+        .contains(&breachwatch::extract::DataType::HomeAddress));
 }
