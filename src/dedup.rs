@@ -241,22 +241,23 @@ struct Profile<'a> {
 pub const FRESH_DAYS: i64 = 120;
 
 /// Reports within this many days of an incident's coverage need only compatible facts.
-pub const CLOSE_DAYS: i64 = 14;
+pub const CLOSE_DAYS: i64 = 7;
 
 fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
-    !a.is_empty() && (a.is_subset(b) || b.is_subset(a))
+    !a.is_empty() && a == b
 }
 
 /// How well `r` fits the cluster; `None` when it must not join.
 fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
-    if !forces_agree(&p.forces, forces) {
-        return None;
-    }
     let copy = r.near_duplicate_of.is_some_and(|d| p.articles.contains(d))
         || p.articles.contains(r.article.key.as_str())
         || p.copies_of.contains(r.article.key.as_str());
-    if copy {
+    if copy && !p.forces.is_disjoint(forces) {
         return Some(100);
+    }
+    // Never across different forces: a joint report is not a single force's incident.
+    if !forces_agree(&p.forces, forces) {
+        return None;
     }
     let cause = r.report.cause.value;
     let known: Vec<Cause> = p
@@ -279,17 +280,25 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     let gap = when - p.last;
     let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
     let overlap = types.intersection(&p.types).count() as i32;
-    // Outside the first fortnight of coverage, a report must agree on more than the force.
+    // Outside the first week of coverage, a report must agree on more than the force.
     let close =
         when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
     if !close && !is_follow_up(r.report) {
+        // Half of the smaller list of exposed data is shared, and at least two types when
+        // both lists have two.
         let smaller = types.len().min(p.types.len());
-        let contained = smaller > 0 && overlap as usize * 2 >= smaller;
+        let overlap_n = overlap as usize;
+        let contained = smaller > 0 && overlap_n * 2 >= smaller && overlap_n >= smaller.min(2);
         let same_count = match (r.report.counts.first(), p.count) {
             (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
             _ => false,
         };
-        if !(known.contains(&cause) && (contained || same_count)) {
+        let agrees = if cause == Cause::Unknown {
+            contained
+        } else {
+            known.contains(&cause) && (contained || same_count)
+        };
+        if !agrees {
             return None;
         }
     }
@@ -299,7 +308,7 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     if gap > Duration::days(FRESH_DAYS) && !follow_up {
         return None;
     }
-    if overlap == 0 && types.len() >= 2 && p.types.len() >= 2 {
+    if overlap == 0 && !types.is_empty() && !p.types.is_empty() {
         return None;
     }
     if !follow_up && !p.follow_up {
