@@ -225,6 +225,9 @@ struct Profile<'a> {
     forces: BTreeSet<&'a str>,
     causes: BTreeSet<Cause>,
     types: BTreeSet<DataType>,
+    /// Each member's own list, so agreement is judged against a real report, not against a
+    /// union that grows with every merge.
+    member_types: Vec<BTreeSet<DataType>>,
     artefacts: BTreeSet<&'static str>,
     articles: BTreeSet<&'a str>,
     /// Articles the members are near-duplicates of.
@@ -286,8 +289,12 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     if !close && !is_follow_up(r.report) {
         // Half of the smaller list of exposed data is shared, and at least two types when
         // both lists have two.
-        let smaller = types.len().min(p.types.len());
-        let overlap_n = overlap as usize;
+        let (overlap_n, smaller) = p
+            .member_types
+            .iter()
+            .map(|m| (types.intersection(m).count(), types.len().min(m.len())))
+            .max()
+            .unwrap_or((overlap as usize, types.len().min(p.types.len())));
         let contained = smaller > 0 && overlap_n * 2 >= smaller && overlap_n >= smaller.min(2);
         let same_count = match (r.report.counts.first(), p.count) {
             (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
@@ -344,6 +351,7 @@ pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
         forces: p.forces.iter().map(String::as_str).collect(),
         causes: [p.cause].into(),
         types: p.types.iter().copied().collect(),
+        member_types: Vec::new(),
         artefacts: BTreeSet::new(),
         articles: p.articles.iter().map(String::as_str).collect(),
         copies_of: BTreeSet::new(),
@@ -380,7 +388,9 @@ pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
                 let (p, members) = &mut groups[g];
                 p.forces.extend(forces.iter().copied());
                 p.causes.insert(r.report.cause.value);
-                p.types.extend(types);
+                let own: BTreeSet<DataType> = types.collect();
+                p.types.extend(own.iter().copied());
+                p.member_types.push(own);
                 p.artefacts.extend(artefacts(r));
                 p.articles.insert(r.article.key.as_str());
                 p.copies_of.extend(r.near_duplicate_of);
@@ -398,7 +408,8 @@ pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
                 Profile {
                     forces,
                     causes: [r.report.cause.value].into(),
-                    types: types.collect(),
+                    types: types.clone().collect(),
+                    member_types: vec![types.collect()],
                     artefacts: artefacts(r),
                     articles: [r.article.key.as_str()].into(),
                     copies_of: r.near_duplicate_of.into_iter().collect(),

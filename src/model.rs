@@ -40,7 +40,10 @@ impl Article {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub article_key: String,
-    /// `extract::document(title, clean text)`: the string every span points into.
+    /// `extract::document(title, clean text)`: the string every span points into. Stored
+    /// only for articles with reports (it is what their evidence sentences are cut from);
+    /// empty otherwise, to keep the database small.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub document: String,
     pub extraction: Extraction,
     /// MinHash signature of the article's shingles, for near-duplicate detection.

@@ -112,6 +112,8 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     let incidents = if relevant {
         merge(store, article, &analysis, w)?
     } else {
+        // Nothing points into the document of an article without reports.
+        analysis.document.clear();
         0
     };
     w.put_analysis(&analysis);
