@@ -67,13 +67,12 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
         "sources",
         "timeline",
     ])?;
-    let id = |v: &dyn erased::Id| v.id_str();
     for i in all {
         let (c, q, u) = match &i.affected {
             Some(a) => (
                 a.count.to_string(),
-                id(&a.qualifier).to_string(),
-                id(&a.unit).to_string(),
+                a.qualifier.id().to_string(),
+                a.unit.id().to_string(),
             ),
             None => Default::default(),
         };
@@ -129,31 +128,6 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
     }
     w.flush()?;
     Ok(())
-}
-
-mod erased {
-    pub trait Id {
-        fn id_str(&self) -> &'static str;
-    }
-    impl Id for crate::extract::Qualifier {
-        fn id_str(&self) -> &'static str {
-            match self {
-                Self::Exact => "exact",
-                Self::Approx => "approx",
-                Self::AtLeast => "at_least",
-                Self::AtMost => "at_most",
-            }
-        }
-    }
-    impl Id for crate::extract::Unit {
-        fn id_str(&self) -> &'static str {
-            match self {
-                Self::People => "people",
-                Self::Records => "records",
-                Self::Files => "files",
-            }
-        }
-    }
 }
 
 /// The VERIS confidentiality data variety of one of our data types.
