@@ -210,11 +210,7 @@ fn causes_compatible(a: Cause, b: Cause) -> bool {
 
 /// Whether a report brings a development (fine, reprimand, arrest, lawsuit...), the mark of a
 /// follow-up that may come long after the incident.
-pub fn is_follow_up_report(r: &Report) -> bool {
-    is_follow_up(r)
-}
-
-fn is_follow_up(r: &Report) -> bool {
+pub fn is_follow_up(r: &Report) -> bool {
     r.developments
         .iter()
         .any(|d| d.kind != DevelopmentKind::Apology)

@@ -155,6 +155,27 @@ fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreEr
     Ok(best.map(|(_, k)| k))
 }
 
+/// The reports of one analysed article, as the matcher takes them.
+fn report_inputs<'a>(
+    article: &'a Article,
+    analysis: &'a Analysis,
+) -> impl Iterator<Item = ReportInput<'a>> + 'a {
+    let siblings = analysis.extraction.reports.len();
+    analysis
+        .extraction
+        .reports
+        .iter()
+        .enumerate()
+        .map(move |(index, report)| ReportInput {
+            article,
+            document: &analysis.document,
+            report,
+            index,
+            near_duplicate_of: analysis.near_duplicate_of.as_deref(),
+            siblings,
+        })
+}
+
 /// Re-clusters the new article's reports with every stored incident they might join.
 fn merge(
     store: &Store,
@@ -166,16 +187,9 @@ fn merge(
     let mut candidates: BTreeSet<String> = BTreeSet::new();
     let t = article.when().timestamp();
     let years = 6 * 365 * 86_400;
-    for (i, report) in analysis.extraction.reports.iter().enumerate() {
-        let input = ReportInput {
-            article,
-            document: &analysis.document,
-            report,
-            index: i,
-            near_duplicate_of: analysis.near_duplicate_of.as_deref(),
-            siblings: analysis.extraction.reports.len(),
-        };
-        let from = if dedup::is_follow_up_report(report) || input.siblings > 1 {
+    for input in report_inputs(article, analysis) {
+        let report = input.report;
+        let from = if dedup::is_follow_up(report) || input.siblings > 1 {
             t - years
         } else {
             t - dedup::FRESH_DAYS * 86_400
@@ -219,29 +233,9 @@ fn merge(
         }
     }
     for (key, (a, an)) in &loaded {
-        for (i, report) in an.extraction.reports.iter().enumerate() {
-            if wanted.contains(&(key.as_str(), i)) {
-                inputs.push(ReportInput {
-                    article: a,
-                    document: &an.document,
-                    report,
-                    index: i,
-                    near_duplicate_of: an.near_duplicate_of.as_deref(),
-                    siblings: an.extraction.reports.len(),
-                });
-            }
-        }
+        inputs.extend(report_inputs(a, an).filter(|r| wanted.contains(&(key.as_str(), r.index))));
     }
-    for (i, report) in analysis.extraction.reports.iter().enumerate() {
-        inputs.push(ReportInput {
-            article,
-            document: &analysis.document,
-            report,
-            index: i,
-            near_duplicate_of: analysis.near_duplicate_of.as_deref(),
-            siblings: analysis.extraction.reports.len(),
-        });
-    }
+    inputs.extend(report_inputs(article, analysis));
     let groups = dedup::cluster(&inputs);
     for inc in &old {
         w.remove_incident(inc);
