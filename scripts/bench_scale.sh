@@ -22,4 +22,4 @@ for f in "$work"/chunk.*; do
   last=$t
 done
 echo "first=${first}s last=${last}s ratio=$(echo "scale=3; $last / $first" | bc)"
-"$bin" --db "$work/db" incidents --format json | python3 -c 'import json,sys; print("incidents:", len(json.load(sys.stdin)))'
+"$bin" --db "$work/db" incidents --format json | python3 "$(dirname "$0")/synth_grouping.py" "$work/corpus/truth.jsonl"

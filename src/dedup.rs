@@ -18,7 +18,8 @@ use sha2::{Digest, Sha256};
 
 use crate::extract::{Cause, CountFact, DataType, DevelopmentKind, Qualifier, Report, Span, Unit};
 use crate::model::{
-    Affected, Article, Development, Evidence, Figure, Incident, IncidentProfile, Member, SourceRef,
+    Affected, Article, ArticleRef, Development, Evidence, Figure, Incident, IncidentProfile,
+    Member, ReportRecord, SourceRef,
 };
 
 /// Signature length and banding.
@@ -27,6 +28,9 @@ pub const BAND_ROWS: usize = 2;
 pub const BANDS: usize = MINHASH_LEN / BAND_ROWS;
 /// Estimated Jaccard at or above which two articles are copies of one story.
 pub const NEAR_DUP_THRESHOLD: f64 = 0.28;
+/// Copies (syndicated, spun) run within this many days of the original; similar text further
+/// apart is another story told with the same boilerplate.
+pub const COPY_DAYS: i64 = 30;
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -92,50 +96,63 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
 }
 
-/// One report with what matching needs of its article.
-#[derive(Debug, Clone)]
-pub struct ReportInput<'a> {
-    pub article: &'a Article,
-    pub document: &'a str,
-    pub report: &'a Report,
-    pub index: usize,
-    pub near_duplicate_of: Option<&'a str>,
-    /// How many reports the article has: a round-up often retells old incidents.
-    pub siblings: usize,
+/// The report records of one analysed article: each report with its article's metadata and
+/// the sentences its facts came from, cut from `document` (what every span points into).
+pub fn records(
+    article: &Article,
+    document: &str,
+    reports: &[Report],
+    near_duplicate_of: Option<&str>,
+) -> Vec<ReportRecord> {
+    let meta = ArticleRef::of(article);
+    reports
+        .iter()
+        .enumerate()
+        .map(|(index, report)| {
+            let mut spans: Vec<Span> = Vec::new();
+            spans.extend(report.force_evidence.iter().take(1).copied());
+            spans.extend(report.data_types.iter().filter_map(|f| f.span));
+            spans.extend(report.not_exposed.iter().filter_map(|f| f.span));
+            spans.extend(report.cause.span);
+            spans.extend(report.counts.iter().map(|c| c.span));
+            spans.extend(report.developments.iter().map(|d| d.span));
+            spans.sort();
+            spans.dedup();
+            ReportRecord {
+                article: meta.clone(),
+                index,
+                siblings: reports.len(),
+                near_duplicate_of: near_duplicate_of.map(str::to_owned),
+                report: report.clone(),
+                sentences: spans.into_iter().map(|s| (s, cut(document, s))).collect(),
+            }
+        })
+        .collect()
 }
 
-impl ReportInput<'_> {
-    fn when(&self) -> DateTime<FixedOffset> {
-        self.article.when()
+/// The text of `span` in `d`, trimmed and capped at 400 bytes.
+fn cut(d: &str, s: Span) -> String {
+    let (mut a, mut b) = (s.start.min(d.len()), s.end.min(d.len()));
+    while !d.is_char_boundary(a) {
+        a -= 1;
     }
-    fn order_key(&self) -> (i64, &str, usize) {
-        (
-            self.when().timestamp(),
-            self.article.key.as_str(),
-            self.index,
-        )
+    while !d.is_char_boundary(b) {
+        b += 1;
     }
-    fn sentence(&self, span: Option<&Span>) -> String {
-        let Some(s) = span else { return String::new() };
-        let d = self.document;
-        let (mut a, mut b) = (s.start.min(d.len()), s.end.min(d.len()));
-        while !d.is_char_boundary(a) {
-            a -= 1;
+    let t = d[a..b.max(a)].trim();
+    if t.len() > 400 {
+        let mut cut = 400;
+        while !t.is_char_boundary(cut) {
+            cut -= 1;
         }
-        while !d.is_char_boundary(b) {
-            b += 1;
-        }
-        let t = d[a..b].trim();
-        if t.len() > 400 {
-            let mut cut = 400;
-            while !t.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            format!("{}…", &t[..cut])
-        } else {
-            t.to_string()
-        }
+        format!("{}…", &t[..cut])
+    } else {
+        t.to_string()
     }
+}
+
+fn order_key(r: &ReportRecord) -> (i64, &str, usize) {
+    (r.when().timestamp(), r.article.key.as_str(), r.index)
 }
 
 /// Artefacts named near a loss or theft; disjoint artefacts mean different incidents.
@@ -183,7 +200,7 @@ const ARTEFACTS: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn artefacts(r: &ReportInput) -> BTreeSet<&'static str> {
+fn artefacts(r: &ReportRecord) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     if r.report.cause.value != Cause::LossOrTheft {
         return out;
@@ -221,6 +238,8 @@ struct Profile<'a> {
     forces: BTreeSet<&'a str>,
     causes: BTreeSet<Cause>,
     types: BTreeSet<DataType>,
+    /// Types some member said were not exposed.
+    not_exposed: BTreeSet<DataType>,
     /// Each member's own list, so agreement is judged against a real report, not against a
     /// union that grows with every merge.
     member_types: Vec<BTreeSet<DataType>>,
@@ -246,12 +265,36 @@ fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
     !a.is_empty() && a == b
 }
 
+/// Whether `r` states facts no copy of the cluster's story could: an incompatible cause, or a
+/// precise figure far from the cluster's precise figure.
+fn contradicts(p: &Profile, r: &ReportRecord) -> bool {
+    let cause = r.report.cause.value;
+    if !p.causes.iter().all(|c| causes_compatible(*c, cause)) {
+        return true;
+    }
+    match (r.report.counts.first(), p.count) {
+        (Some(a), Some(b)) if a.unit == p.count_unit && !p.follow_up => {
+            precise_conflict(a.count, b)
+        }
+        _ => false,
+    }
+}
+
+/// Two precise figures (not round, at least 100) more than 10% apart.
+fn precise_conflict(a: u64, b: u64) -> bool {
+    let (lo, hi) = (a.min(b) as f64, a.max(b) as f64);
+    !is_round(a) && !is_round(b) && lo >= 100.0 && hi / lo > 1.1
+}
+
 /// How well `r` fits the cluster; `None` when it must not join.
-fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
-    let copy = r.near_duplicate_of.is_some_and(|d| p.articles.contains(d))
+fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
+    let copy = r
+        .near_duplicate_of
+        .as_deref()
+        .is_some_and(|d| p.articles.contains(d))
         || p.articles.contains(r.article.key.as_str())
         || p.copies_of.contains(r.article.key.as_str());
-    if copy && !p.forces.is_disjoint(forces) {
+    if copy && !p.forces.is_disjoint(forces) && !contradicts(p, r) {
         return Some(100);
     }
     // Never across different forces: a joint report is not a single force's incident.
@@ -282,20 +325,29 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     // Outside the first week of coverage, a report must agree on more than the force.
     let close =
         when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
-    if !close && !is_follow_up(r.report) {
-        // Half of the smaller list of exposed data is shared, and at least two types when
-        // both lists have two.
-        let (overlap_n, smaller) = p
-            .member_types
-            .iter()
-            .map(|m| (types.intersection(m).count(), types.len().min(m.len())))
-            .max()
-            .unwrap_or((overlap as usize, types.len().min(p.types.len())));
-        let contained = smaller > 0 && overlap_n * 2 >= smaller && overlap_n >= smaller.min(2);
-        let same_count = match (r.report.counts.first(), p.count) {
-            (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
-            _ => false,
+    let same_count = match (r.report.counts.first(), p.count) {
+        (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
+        _ => false,
+    };
+    if !close && !is_follow_up(&r.report) {
+        // Half of the smaller list of exposed data is shared with some member's list, and at
+        // least two types when both lists have two.
+        let union = [p.types.clone()];
+        let lists = if p.member_types.is_empty() {
+            &union[..]
+        } else {
+            &p.member_types[..]
         };
+        let contained = lists.iter().any(|m| {
+            let (shared, smaller) = (types.intersection(m).count(), types.len().min(m.len()));
+            smaller > 0 && shared * 2 >= smaller && shared >= smaller.min(2)
+        });
+        // Weeks apart, a report that calls exposed what the story said was safe (or the
+        // reverse) is about another breach.
+        let negated: BTreeSet<DataType> = r.report.not_exposed.iter().map(|f| f.value).collect();
+        if !types.is_disjoint(&p.not_exposed) || !negated.is_disjoint(&p.types) {
+            return None;
+        }
         let agrees = if cause == Cause::Unknown {
             contained
         } else {
@@ -307,7 +359,7 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     }
     // A round-up retelling an old incident matches it on cause and data, not on timing.
     let retold = r.siblings > 1 && known.contains(&cause) && overlap >= 2;
-    let follow_up = is_follow_up(r.report) || retold;
+    let follow_up = is_follow_up(&r.report) || retold;
     if gap > Duration::days(FRESH_DAYS) && !follow_up {
         return None;
     }
@@ -332,12 +384,17 @@ fn fit(p: &Profile, r: &ReportInput, forces: &BTreeSet<&str>) -> Option<i32> {
     }
     let same_cause = known.contains(&cause) as i32;
     let exact_forces = (p.forces == *forces) as i32;
-    Some(10 * same_cause + 3 * overlap + 5 * exact_forces - (gap.num_days().abs() / 90) as i32)
+    // Among clusters it may join, a report prefers the one covered the same week and the one
+    // with its figure.
+    Some(
+        10 * same_cause + 3 * overlap + 5 * exact_forces + 6 * close as i32 + 6 * same_count as i32
+            - (gap.num_days().abs() / 90) as i32,
+    )
 }
 
 /// A loose pre-filter over a stored incident's profile: could `r` join it? Everything that
 /// [`cluster`] may merge passes; the real decision is made by re-clustering.
-pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
+pub fn may_join(p: &IncidentProfile, r: &ReportRecord) -> bool {
     let at = |ts: i64| {
         DateTime::from_timestamp(ts, 0)
             .unwrap_or_default()
@@ -347,6 +404,7 @@ pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
         forces: p.forces.iter().map(String::as_str).collect(),
         causes: [p.cause].into(),
         types: p.types.iter().copied().collect(),
+        not_exposed: BTreeSet::new(),
         member_types: Vec::new(),
         artefacts: BTreeSet::new(),
         articles: p.articles.iter().map(String::as_str).collect(),
@@ -363,9 +421,9 @@ pub fn may_join(p: &IncidentProfile, r: &ReportInput) -> bool {
 
 /// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in
 /// canonical order; the result does not depend on the order of `inputs`.
-pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
+pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
-    order.sort_by(|a, b| inputs[*a].order_key().cmp(&inputs[*b].order_key()));
+    order.sort_by(|a, b| order_key(&inputs[*a]).cmp(&order_key(&inputs[*b])));
     let mut groups: Vec<(Profile, Vec<usize>)> = Vec::new();
     for i in order {
         let r = &inputs[i];
@@ -386,10 +444,12 @@ pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
                 p.causes.insert(r.report.cause.value);
                 let own: BTreeSet<DataType> = types.collect();
                 p.types.extend(own.iter().copied());
+                p.not_exposed
+                    .extend(r.report.not_exposed.iter().map(|f| f.value));
                 p.member_types.push(own);
                 p.artefacts.extend(artefacts(r));
                 p.articles.insert(r.article.key.as_str());
-                p.copies_of.extend(r.near_duplicate_of);
+                p.copies_of.extend(r.near_duplicate_of.as_deref());
                 p.last = p.last.max(r.when());
                 if p.count.is_none() {
                     if let Some(c) = r.report.counts.first() {
@@ -397,7 +457,7 @@ pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
                         p.count_unit = c.unit;
                     }
                 }
-                p.follow_up |= is_follow_up(r.report);
+                p.follow_up |= is_follow_up(&r.report);
                 members.push(i);
             }
             None => groups.push((
@@ -405,10 +465,11 @@ pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
                     forces,
                     causes: [r.report.cause.value].into(),
                     types: types.clone().collect(),
+                    not_exposed: r.report.not_exposed.iter().map(|f| f.value).collect(),
                     member_types: vec![types.collect()],
                     artefacts: artefacts(r),
                     articles: [r.article.key.as_str()].into(),
-                    copies_of: r.near_duplicate_of.into_iter().collect(),
+                    copies_of: r.near_duplicate_of.as_deref().into_iter().collect(),
                     last: r.when(),
                     first: r.when(),
                     count: r.report.counts.first().map(|c| c.count),
@@ -418,7 +479,7 @@ pub fn cluster(inputs: &[ReportInput]) -> Vec<Vec<usize>> {
                         .first()
                         .map(|c| c.unit)
                         .unwrap_or(Unit::People),
-                    follow_up: is_follow_up(r.report),
+                    follow_up: is_follow_up(&r.report),
                 },
                 vec![i],
             )),
@@ -432,7 +493,7 @@ fn slug_time(t: &DateTime<FixedOffset>) -> String {
 }
 
 /// The stable id of an incident whose earliest member is `first`.
-pub fn incident_id(first: &ReportInput) -> String {
+pub fn incident_id(first: &ReportRecord) -> String {
     let mut forces = first.report.forces.clone();
     forces.sort();
     let mut h = Sha256::new();
@@ -452,7 +513,7 @@ fn is_round(n: u64) -> bool {
     n >= 100 && (n % 500 == 0 || (n >= 10_000 && n % 1000 == 0))
 }
 
-fn figure_weight(c: &CountFact, r: &ReportInput) -> i32 {
+fn figure_weight(c: &CountFact, r: &ReportRecord) -> i32 {
     // The extractor lists a report's figures best first.
     let mut w = if r.report.counts.first() == Some(c) {
         3
@@ -466,7 +527,7 @@ fn figure_weight(c: &CountFact, r: &ReportInput) -> i32 {
         w += 3;
     }
     let outlet = format!("{} {}", r.article.source, r.article.url).to_lowercase();
-    if outlet.contains("ico") || outlet.contains("commissioner") || is_follow_up(r.report) {
+    if outlet.contains("ico") || outlet.contains("commissioner") || is_follow_up(&r.report) {
         w += 2;
     }
     if outlet.contains(".police.") || outlet.contains("police.uk") {
@@ -477,11 +538,11 @@ fn figure_weight(c: &CountFact, r: &ReportInput) -> i32 {
 
 /// Builds the incident of one group (indexes into `inputs`, in canonical order).
 pub fn build_incident(
-    inputs: &[ReportInput],
+    inputs: &[ReportRecord],
     group: &[usize],
     force_name: impl Fn(&str) -> Option<String>,
 ) -> Incident {
-    let members: Vec<&ReportInput> = group.iter().map(|i| &inputs[*i]).collect();
+    let members: Vec<&ReportRecord> = group.iter().map(|i| &inputs[*i]).collect();
     let first = members[0];
     let mut forces: BTreeSet<String> = BTreeSet::new();
     for m in &members {

@@ -7,7 +7,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{Cause, DataType, DevelopmentKind, Extraction, Qualifier, Unit};
+use crate::extract::{Cause, DataType, DevelopmentKind, Extraction, Qualifier, Report, Span, Unit};
 
 /// An article as received, with its raw text kept so later stages can be re-run from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +50,68 @@ pub struct Analysis {
     pub minhash: Vec<u32>,
     /// The earlier-keyed article this one is a syndicated or spun copy of, if any.
     pub near_duplicate_of: Option<String>,
+}
+
+/// What an incident needs of an article: everything but its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRef {
+    pub key: String,
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    /// The outlet.
+    pub source: String,
+    /// [`Article::when`].
+    pub when: DateTime<FixedOffset>,
+}
+
+impl ArticleRef {
+    pub fn of(a: &Article) -> ArticleRef {
+        ArticleRef {
+            key: a.key.clone(),
+            url: a.url.clone(),
+            canonical_url: a.canonical_url.clone(),
+            title: a.title.clone(),
+            published: a.published,
+            source: a.source.clone(),
+            when: a.when(),
+        }
+    }
+}
+
+/// One incident report of one article, self-contained: what matching and incident building
+/// need, with the sentence of every fact already cut from the document. Written once, when
+/// the article is processed; merging reads these and never loads an article or analysis, so
+/// the cost of re-clustering a candidate incident does not grow with the size of its texts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub article: ArticleRef,
+    /// Position of the report in its article's extraction.
+    pub index: usize,
+    /// How many reports the article has: a round-up often retells old incidents.
+    pub siblings: usize,
+    /// The earlier article this one is a syndicated or spun copy of.
+    pub near_duplicate_of: Option<String>,
+    pub report: Report,
+    /// The sentence of every span in `report`, sorted by span.
+    pub sentences: Vec<(Span, String)>,
+}
+
+impl ReportRecord {
+    pub fn when(&self) -> DateTime<FixedOffset> {
+        self.article.when
+    }
+    /// The sentence a fact came from; empty when it has no span.
+    pub fn sentence(&self, span: Option<&Span>) -> String {
+        span.and_then(|s| {
+            self.sentences
+                .binary_search_by(|(k, _)| k.cmp(s))
+                .ok()
+                .map(|i| self.sentences[i].1.clone())
+        })
+        .unwrap_or_default()
+    }
 }
 
 /// The best-supported affected figure.

@@ -2,14 +2,14 @@
 //! its raw text, classified and extracted, checked for near-duplicates, and merged into
 //! incidents, and all of it is written in one atomic [`WriteSet`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 
 use crate::canon;
-use crate::dedup::{self, ReportInput};
+use crate::dedup;
 use crate::extract::{self, ArticleInput};
-use crate::model::{Analysis, Article, Incident};
+use crate::model::{Analysis, Article, Incident, ReportRecord};
 use crate::parse::html;
 use crate::parse::RawItem;
 use crate::store::{Store, StoreError, WriteSet};
@@ -101,21 +101,32 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
-        analysis.near_duplicate_of = near_duplicate(store, &analysis)?;
+        analysis.near_duplicate_of = near_duplicate(store, &analysis, article.when().timestamp())?;
         w.put_minhash(
             &article.key,
+            article.when().timestamp(),
             &analysis.minhash,
             &dedup::bands(&analysis.minhash),
         );
     }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
-        merge(store, article, &analysis, w)?
+        let records = dedup::records(
+            article,
+            &analysis.document,
+            &analysis.extraction.reports,
+            analysis.near_duplicate_of.as_deref(),
+        );
+        for r in &records {
+            w.put_report(r);
+        }
+        merge(store, records, w)?
     } else {
-        // Nothing points into the document of an article without reports.
-        analysis.document.clear();
         0
     };
+    // The report records carry every sentence evidence needs; the document is rebuilt from
+    // the article by `reprocess`.
+    analysis.document.clear();
     w.put_analysis(&analysis);
     Ok(Outcome::New {
         relevant,
@@ -127,8 +138,10 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
 /// A band shared by more articles than this is boilerplate, not a sign of a copy.
 const BAND_CAP: usize = 16;
 
-/// The most similar stored relevant article, if it is a copy of the same story.
-fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreError> {
+/// The most similar stored relevant article, if it is a copy of the same story: similar text
+/// published within [`dedup::COPY_DAYS`] of `when`. Template-like coverage of two different
+/// breaches months apart (same force, same boilerplate) is not a copy.
+fn near_duplicate(store: &Store, a: &Analysis, when: i64) -> Result<Option<String>, StoreError> {
     let mut seen = BTreeSet::new();
     let mut best: Option<(f64, String)> = None;
     for (band, hash) in dedup::bands(&a.minhash).into_iter().enumerate() {
@@ -139,9 +152,12 @@ fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreEr
             if key == a.article_key || !seen.insert(key.clone()) {
                 continue;
             }
-            let Some(other) = store.minhash(&key)? else {
+            let Some((other, other_when)) = store.minhash(&key)? else {
                 continue;
             };
+            if other_when != i64::MIN && (other_when - when).abs() > dedup::COPY_DAYS * 86_400 {
+                continue;
+            }
             let sim = dedup::similarity(&a.minhash, &other);
             if sim >= dedup::NEAR_DUP_THRESHOLD
                 && best
@@ -155,54 +171,28 @@ fn near_duplicate(store: &Store, a: &Analysis) -> Result<Option<String>, StoreEr
     Ok(best.map(|(_, k)| k))
 }
 
-/// The reports of one analysed article, as the matcher takes them.
-fn report_inputs<'a>(
-    article: &'a Article,
-    analysis: &'a Analysis,
-) -> impl Iterator<Item = ReportInput<'a>> + 'a {
-    let siblings = analysis.extraction.reports.len();
-    analysis
-        .extraction
-        .reports
-        .iter()
-        .enumerate()
-        .map(move |(index, report)| ReportInput {
-            article,
-            document: &analysis.document,
-            report,
-            index,
-            near_duplicate_of: analysis.near_duplicate_of.as_deref(),
-            siblings,
-        })
-}
-
 /// Re-clusters the new article's reports with every stored incident they might join.
-fn merge(
-    store: &Store,
-    article: &Article,
-    analysis: &Analysis,
-    w: &mut WriteSet,
-) -> Result<usize, StoreError> {
-    // Candidate incidents: by force and time through the index, plus the near-duplicate's.
+/// Candidates come from the force/time index (profiles only); their members are read as
+/// [`ReportRecord`]s, so no article or analysis is loaded.
+fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
     let mut candidates: BTreeSet<String> = BTreeSet::new();
-    let t = article.when().timestamp();
     let years = 6 * 365 * 86_400;
-    for input in report_inputs(article, analysis) {
-        let report = input.report;
-        let from = if dedup::is_follow_up(report) || input.siblings > 1 {
+    for r in &new {
+        let t = r.when().timestamp();
+        let from = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
             t - years
         } else {
             t - dedup::FRESH_DAYS * 86_400
         };
-        for force in &report.forces {
+        for force in &r.report.forces {
             for p in store.incidents_of_force(force, from, t + years)? {
-                if dedup::may_join(&p, &input) {
+                if dedup::may_join(&p, r) {
                     candidates.insert(p.id);
                 }
             }
         }
     }
-    if let Some(orig) = &analysis.near_duplicate_of {
+    if let Some(orig) = new.first().and_then(|r| r.near_duplicate_of.as_deref()) {
         candidates.extend(store.incidents_of_article(orig)?);
     }
     let old: Vec<Incident> = candidates
@@ -210,32 +200,20 @@ fn merge(
         .filter_map(|id| store.incident(id).transpose())
         .collect::<Result<_, _>>()?;
 
-    // Load every member of the candidates.
-    let mut loaded: BTreeMap<String, (Article, Analysis)> = BTreeMap::new();
-    for inc in &old {
-        for m in &inc.members {
-            if loaded.contains_key(&m.article_key) || m.article_key == article.key {
-                continue;
-            }
-            if let (Some(a), Some(an)) = (
-                store.article(&m.article_key)?,
-                store.analysis(&m.article_key)?,
-            ) {
-                loaded.insert(m.article_key.clone(), (a, an));
-            }
-        }
-    }
-    let mut inputs: Vec<ReportInput> = Vec::new();
+    let fresh: BTreeSet<&str> = new.iter().map(|r| r.article.key.as_str()).collect();
     let mut wanted: BTreeSet<(&str, usize)> = BTreeSet::new();
     for inc in &old {
         for m in &inc.members {
-            wanted.insert((m.article_key.as_str(), m.report));
+            if !fresh.contains(m.article_key.as_str()) {
+                wanted.insert((m.article_key.as_str(), m.report));
+            }
         }
     }
-    for (key, (a, an)) in &loaded {
-        inputs.extend(report_inputs(a, an).filter(|r| wanted.contains(&(key.as_str(), r.index))));
+    let mut inputs: Vec<ReportRecord> = Vec::with_capacity(wanted.len() + new.len());
+    for (key, index) in wanted {
+        inputs.extend(store.report(key, index)?);
     }
-    inputs.extend(report_inputs(article, analysis));
+    inputs.extend(new);
     let groups = dedup::cluster(&inputs);
     for inc in &old {
         w.remove_incident(inc);

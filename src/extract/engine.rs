@@ -235,6 +235,29 @@ static STAFF_CAUSED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:an?|one of its|its own|its)\s+(?:(?:serving|police|special|civilian|former)\s+)?(?:officers?|detectives?|constables?|members? of staff|staff members?|employees?|workers?|call handlers?|pcsos?)\b[^.;]{0,40}?\b(?:lost|left|mislaid|misplaced|dropped|sent|emailed|shared|published|disclosed|leaked|accessed|uploaded|posted)\b").unwrap()
 });
 
+/// "<force> is investigating after a cyber attack left data exposed": an event named with no
+/// other victim ("... on a local retailer", "... at a school") is the force's own.
+static OWN_EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:is|are|has been|have been|was|were)\s+investigating\s+after\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attack|ransomware attack|attack|data breach|breach|hack|leak|security incident|data loss|(theft|loss)\s+of\s+(?:an?|the|its|some)?\s*(?:[\w-]+\s+){0,2}?(?:laptops?|computers?|phones?|devices?|notebooks?|files?|documents?|papers?|paperwork|discs?|disks?|records?|data|bags?|usb sticks?|memory sticks?))\b").unwrap()
+});
+
+fn own_event(rest: &str) -> bool {
+    OWN_EVENT.find(rest).is_some_and(|m| {
+        let after = rest[m.end()..].trim_start();
+        ![
+            "on ",
+            "at ",
+            "against ",
+            "of ",
+            "targeting ",
+            "affecting ",
+            "in ",
+        ]
+        .iter()
+        .any(|p| after.starts_with(p))
+    })
+}
+
 fn crosses_boundary(seg: &str) -> bool {
     STRONG_BOUNDARIES.iter().any(|b| seg.contains(b))
 }
@@ -274,7 +297,7 @@ fn mention_role(ldoc: &str, m: &Mention, sent: &Sentence, cues: &[Hit<Cue>]) -> 
             }
         }
         // "<force> is investigating after an officer lost a notebook": its own staff caused it.
-        if STAFF_CAUSED.is_match(&ldoc[m.end..sent.end]) {
+        if STAFF_CAUSED.is_match(&ldoc[m.end..sent.end]) || own_event(&ldoc[m.end..sent.end]) {
             return Role::Normal;
         }
         if !has(cues, Cue::OtherAgency) {

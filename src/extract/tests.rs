@@ -449,6 +449,18 @@ fn more_causes_and_forces() {
             Cause::LossOrTheft,
         ),
         (
+            "Force investigates its own breach",
+            "Avon and Somerset Police is investigating after a ransomware attack left the personal details of 2,000 officers exposed.",
+            "avon-and-somerset",
+            Cause::Ransomware,
+        ),
+        (
+            "Laptop theft at force",
+            "Gwent Police is investigating after the theft of an unencrypted laptop left data on 273 members of the public exposed.",
+            "gwent",
+            Cause::LossOrTheft,
+        ),
+        (
             "Indian police data leak",
             "Hackers stole the personal data of 20 lakh people from a Telangana Police database, including names and phone numbers.",
             "in-telangana-police",
@@ -460,7 +472,7 @@ fn more_causes_and_forces() {
         let r = report_for(&e, force);
         assert_eq!(r.cause.value, *cause, "{title}");
     }
-    let e = ex("Indian police data leak", cases[3].1);
+    let e = ex("Indian police data leak", cases[5].1);
     assert_eq!(
         report_for(&e, "in-telangana-police").counts[0].count,
         2_000_000
@@ -484,6 +496,10 @@ fn police_advising_after_company_hack_is_not_relevant() {
         (
             "Police urge shoppers to change passwords",
             "Greater Manchester Police urged customers of the retailer to change their passwords after hackers stole their login details and addresses.",
+        ),
+        (
+            "Police investigate school hack",
+            "Essex Police is investigating after a cyber attack on a secondary school exposed the names and addresses of 1,200 pupils.",
         ),
         (
             "Force warns patients after hospital hack",

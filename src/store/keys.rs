@@ -7,7 +7,8 @@
 //! | `art/` | article key | [`crate::model::Article`] |
 //! | `ana/` | article key | [`crate::model::Analysis`] |
 //! | `lsh/` | band `/` hash `/` article key | empty |
-//! | `mhs/` | article key | MinHash signature, 64 little-endian u32 |
+//! | `rep/` | article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] (in the analyses tree) |
+//! | `mhs/` | article key | MinHash signature (64 little-endian u32), then the article's time (i64 LE Unix seconds) |
 //! | `inc/` | incident id | [`crate::model::Incident`] |
 //! | `ift/` | force `/` last-reported time `/` incident id | [`crate::model::IncidentProfile`] |
 //! | `tim/` | time `/` incident id | empty |
@@ -20,6 +21,7 @@ pub const ARTICLE: &[u8] = b"art/";
 pub const ANALYSIS: &[u8] = b"ana/";
 pub const BAND: &[u8] = b"lsh/";
 pub const MINHASH: &[u8] = b"mhs/";
+pub const REPORT: &[u8] = b"rep/";
 pub const INCIDENT: &[u8] = b"inc/";
 pub const FORCE_TIME: &[u8] = b"ift/";
 pub const TIME: &[u8] = b"tim/";
@@ -28,8 +30,9 @@ pub const SOURCE: &[u8] = b"src/";
 pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 8] = [
+pub const DERIVED: [&[u8]; 9] = [
     ANALYSIS,
+    REPORT,
     BAND,
     MINHASH,
     INCIDENT,
@@ -60,6 +63,9 @@ pub fn article(key: &str) -> Vec<u8> {
 }
 pub fn analysis(key: &str) -> Vec<u8> {
     cat(&[ANALYSIS, key.as_bytes()])
+}
+pub fn report(article_key: &str, index: usize) -> Vec<u8> {
+    format!("rep/{article_key}/{index:04x}").into_bytes()
 }
 pub fn minhash(key: &str) -> Vec<u8> {
     cat(&[MINHASH, key.as_bytes()])

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::{Analysis, Article, Incident, IncidentProfile, SourceState};
+use crate::model::{Analysis, Article, Incident, IncidentProfile, ReportRecord, SourceState};
 
 /// The on-disk layout version. Bump it when a stored type changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -64,7 +64,7 @@ enum Part {
 fn part(key: &[u8]) -> Part {
     if key.starts_with(keys::ARTICLE) {
         Part::Articles
-    } else if key.starts_with(keys::ANALYSIS) {
+    } else if key.starts_with(keys::ANALYSIS) || key.starts_with(keys::REPORT) {
         Part::Analyses
     } else {
         Part::Main
@@ -128,15 +128,18 @@ impl WriteSet {
     pub fn put_analysis(&mut self, a: &Analysis) {
         self.put(keys::analysis(&a.article_key), enc(a));
     }
+    pub fn put_report(&mut self, r: &ReportRecord) {
+        self.put(keys::report(&r.article.key, r.index), enc(r));
+    }
     pub fn remove_analysis(&mut self, article_key: &str) {
         self.del(keys::analysis(article_key));
     }
     /// Indexes an article's MinHash signature and bands for near-duplicate lookup.
-    pub fn put_minhash(&mut self, article_key: &str, sig: &[u32], bands: &[u64]) {
-        self.put(
-            keys::minhash(article_key),
-            sig.iter().flat_map(|v| v.to_le_bytes()).collect(),
-        );
+    /// `when` (Unix seconds) is the article's time: copies are only looked for near it.
+    pub fn put_minhash(&mut self, article_key: &str, when: i64, sig: &[u32], bands: &[u64]) {
+        let mut v: Vec<u8> = sig.iter().flat_map(|v| v.to_le_bytes()).collect();
+        v.extend(when.to_le_bytes());
+        self.put(keys::minhash(article_key), v);
         self.put_bands(article_key, bands);
     }
     fn put_bands(&mut self, article_key: &str, bands: &[u64]) {
@@ -353,6 +356,14 @@ impl Store {
     pub fn analysis(&self, key: &str) -> Result<Option<Analysis>, StoreError> {
         self.get(&keys::analysis(key))
     }
+    /// The stored record of report `index` of an article.
+    pub fn report(
+        &self,
+        article_key: &str,
+        index: usize,
+    ) -> Result<Option<ReportRecord>, StoreError> {
+        self.get(&keys::report(article_key, index))
+    }
     /// Articles indexed under MinHash band `band` with value `hash`; `None` when more than
     /// `cap` share it (boilerplate every article has says nothing about copies).
     pub fn band_members(
@@ -372,12 +383,17 @@ impl Store {
         }
         Ok(Some(out))
     }
-    /// The stored MinHash signature of an article.
-    pub fn minhash(&self, key: &str) -> Result<Option<Vec<u32>>, StoreError> {
+    /// The stored MinHash signature of an article and the article's time (Unix seconds).
+    pub fn minhash(&self, key: &str) -> Result<Option<(Vec<u32>, i64)>, StoreError> {
         Ok(self.tree.get(keys::minhash(key))?.map(|v| {
-            v.chunks_exact(4)
+            // 64 little-endian u32, then the time as a little-endian i64.
+            let (sig, when) = v.split_at(v.len().min(crate::dedup::MINHASH_LEN * 4));
+            let when = when.try_into().map(i64::from_le_bytes).unwrap_or(i64::MIN);
+            let sig = sig
+                .chunks_exact(4)
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect()
+                .collect();
+            (sig, when)
         }))
     }
     pub fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
