@@ -66,6 +66,7 @@ fn store_with_incidents(n: usize) -> (tempfile::TempDir, Store) {
             timeline: vec![],
             conflicts: vec![],
             members: vec![],
+            opens_late: false,
         };
         w.put_incident(&inc);
         if i % 2000 == 1999 {

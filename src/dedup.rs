@@ -48,20 +48,30 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// MinHash signature of a text's word 3-shingles (lowercased alphanumeric words).
+/// MinHash signature of a text's word 3-shingles (lowercased alphanumeric words). A shingle's
+/// hash combines its three word hashes, so no string is built per shingle.
 pub fn minhash(text: &str) -> Vec<u32> {
-    let words: Vec<String> = text
+    let mut lower = String::new();
+    let words: Vec<u64> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
+        .map(|w| {
+            if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() {
+                lower.clear();
+                lower.extend(w.chars().flat_map(char::to_lowercase));
+                fnv1a(lower.as_bytes())
+            } else {
+                fnv1a(w.as_bytes())
+            }
+        })
         .collect();
     let mut sig = vec![u32::MAX; MINHASH_LEN];
     if words.len() < 3 {
         return sig;
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(words.len());
     for w in words.windows(3) {
-        let h = fnv1a(w.join(" ").as_bytes());
+        let h = mix(mix(w[0] ^ mix(w[1]).rotate_left(21)) ^ mix(w[2]).rotate_left(42));
         if !seen.insert(h) {
             continue;
         }
@@ -776,6 +786,7 @@ pub fn build_incident(
                 report: m.index,
             })
             .collect(),
+        opens_late: first.siblings > 1 || is_follow_up(&first.report),
     }
 }
 

@@ -1,5 +1,10 @@
 use clap::Parser;
 
+/// sled keeps its page cache on the heap; glibc's allocator slows down as that heap grows
+/// (measured: malloc time doubled at 30k articles), mimalloc stays flat.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = breachwatch::cli::Cli::parse();
     breachwatch::telemetry::init("warn", std::io::stderr);

@@ -36,7 +36,8 @@ impl Article {
     }
 }
 
-/// What the pipeline derived from one article; rebuilt by `reprocess`.
+/// What the pipeline derives from one article. Not stored as such (see
+/// [`crate::pipeline::process`]); `reprocess` derives it again from the article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub article_key: String,
@@ -202,6 +203,12 @@ pub struct Incident {
     /// Where sources disagree, in words.
     pub conflicts: Vec<String>,
     pub members: Vec<Member>,
+    /// Whether the earliest member may join a report much older than itself (it brings a
+    /// development, or comes from a round-up): such incidents are also indexed by first
+    /// report, so an older report ingested later still finds them. Set by
+    /// [`crate::dedup::build_incident`]; not stored.
+    #[serde(skip)]
+    pub opens_late: bool,
 }
 
 /// Per-source polling state.
@@ -221,7 +228,7 @@ pub struct SourceState {
 }
 
 /// The few facts of an incident that candidate matching needs, kept as the value of the
-/// force/time index so finding candidates decodes no full incident.
+/// force/month index so finding candidates decodes no full incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentProfile {
     pub id: String,

@@ -124,10 +124,10 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     } else {
         0
     };
-    // The report records carry every sentence evidence needs; the document is rebuilt from
-    // the article by `reprocess`.
-    analysis.document.clear();
-    w.put_analysis(&analysis);
+    // The analysis itself is not stored: its reports live on as report records (with the
+    // sentences evidence needs) and its signature in the near-duplicate index, and
+    // `reprocess` rebuilds everything from the article. An article without reports thus
+    // costs one write.
     Ok(Outcome::New {
         relevant,
         reports,
@@ -172,20 +172,28 @@ fn near_duplicate(store: &Store, a: &Analysis, when: i64) -> Result<Option<Strin
 }
 
 /// Re-clusters the new article's reports with every stored incident they might join.
-/// Candidates come from the force/time index (profiles only); their members are read as
+/// Candidates come from the force/month index (profiles only); their members are read as
 /// [`ReportRecord`]s, so no article or analysis is loaded.
 fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
+    // A report joins an incident whose coverage it falls near, or any within six years when
+    // it brings a development or retells old news in a round-up; an older report can also
+    // open an incident whose first member is such a late report.
     let mut candidates: BTreeSet<String> = BTreeSet::new();
     let years = 6 * 365 * 86_400;
+    let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
     for r in &new {
         let t = r.when().timestamp();
-        let from = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
-            t - years
+        let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
+            years
         } else {
-            t - dedup::FRESH_DAYS * 86_400
+            near
         };
         for force in &r.report.forces {
-            for p in store.incidents_of_force(force, from, t + years)? {
+            let found = store
+                .incidents_of_force(force, t - back, t + near)?
+                .into_iter()
+                .chain(store.late_incidents_of_force(force, t, t + years)?);
+            for p in found {
                 if dedup::may_join(&p, r) {
                     candidates.insert(p.id);
                 }
@@ -215,14 +223,37 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     }
     inputs.extend(new);
     let groups = dedup::cluster(&inputs);
-    for inc in &old {
-        w.remove_incident(inc);
+    // A candidate whose members come out of clustering unchanged is left as stored: only the
+    // incidents the new reports join, split or merge are rewritten.
+    let member_set = |g: &Vec<usize>| -> BTreeSet<(&str, usize)> {
+        g.iter()
+            .map(|i| (inputs[*i].article.key.as_str(), inputs[*i].index))
+            .collect()
+    };
+    let old_sets: Vec<BTreeSet<(&str, usize)>> = old
+        .iter()
+        .map(|inc| {
+            inc.members
+                .iter()
+                .map(|m| (m.article_key.as_str(), m.report))
+                .collect()
+        })
+        .collect();
+    let new_sets: Vec<BTreeSet<(&str, usize)>> = groups.iter().map(member_set).collect();
+    for (inc, set) in old.iter().zip(&old_sets) {
+        if !new_sets.contains(set) {
+            w.remove_incident(inc);
+        }
     }
     let name = |id: &str| extract::force_name(id).map(str::to_owned);
-    for g in &groups {
-        w.put_incident(&dedup::build_incident(&inputs, g, name));
+    let mut written = 0;
+    for (g, set) in groups.iter().zip(&new_sets) {
+        if !old_sets.contains(set) {
+            w.put_incident(&dedup::build_incident(&inputs, g, name));
+            written += 1;
+        }
     }
-    Ok(groups.len())
+    Ok(written)
 }
 
 /// Re-runs extraction and merging over every stored article, as a fresh ingest would.

@@ -5,12 +5,13 @@
 //! | --- | --- | --- |
 //! | `meta/schema` | | schema version |
 //! | `art/` | article key | [`crate::model::Article`] |
-//! | `ana/` | article key | [`crate::model::Analysis`] |
+//! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
 //! | `lsh/` | band `/` hash `/` article key | empty |
 //! | `rep/` | article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] (in the analyses tree) |
 //! | `mhs/` | article key | MinHash signature (64 little-endian u32), then the article's time (i64 LE Unix seconds) |
 //! | `inc/` | incident id | [`crate::model::Incident`] |
-//! | `ift/` | force `/` last-reported time `/` incident id | [`crate::model::IncidentProfile`] |
+//! | `ifm/` | force `/` yyyy-mm `/` incident id, for every month from first to last report | [`crate::model::IncidentProfile`] |
+//! | `ifl/` | force `/` first-reported time `/` incident id, for incidents that open late (see [`crate::model::Incident::opens_late`]) | [`crate::model::IncidentProfile`] |
 //! | `tim/` | time `/` incident id | empty |
 //! | `ain/` | article key `/` incident id | empty |
 //! | `src/` | source id | [`crate::model::SourceState`] |
@@ -23,20 +24,22 @@ pub const BAND: &[u8] = b"lsh/";
 pub const MINHASH: &[u8] = b"mhs/";
 pub const REPORT: &[u8] = b"rep/";
 pub const INCIDENT: &[u8] = b"inc/";
-pub const FORCE_TIME: &[u8] = b"ift/";
+pub const FORCE_MONTH: &[u8] = b"ifm/";
+pub const FORCE_LATE: &[u8] = b"ifl/";
 pub const TIME: &[u8] = b"tim/";
 pub const ARTICLE_INCIDENT: &[u8] = b"ain/";
 pub const SOURCE: &[u8] = b"src/";
 pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 9] = [
+pub const DERIVED: [&[u8]; 10] = [
     ANALYSIS,
     REPORT,
     BAND,
     MINHASH,
     INCIDENT,
-    FORCE_TIME,
+    FORCE_MONTH,
+    FORCE_LATE,
     TIME,
     ARTICLE_INCIDENT,
     AGGREGATE,
@@ -79,16 +82,46 @@ pub fn band(band: usize, hash: u64, article_key: &str) -> Vec<u8> {
 pub fn incident(id: &str) -> Vec<u8> {
     cat(&[INCIDENT, id.as_bytes()])
 }
-pub fn force_time(force: &str, ts: i64, id: &str) -> Vec<u8> {
-    format!("ift/{force}/{}/{id}", time_hex(ts)).into_bytes()
+/// `yyyy-mm` (UTC) of a Unix time.
+pub fn month_of(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .unwrap_or_default()
+        .format("%Y-%m")
+        .to_string()
 }
-pub fn force_time_range(force: &str, from: i64, to: i64) -> (Vec<u8>, Vec<u8>) {
+/// The `yyyy-mm` months from `from` to `to` (Unix seconds), inclusive, at most `cap`.
+pub fn months(from: i64, to: i64, cap: usize) -> Vec<String> {
+    use chrono::Datelike;
+    let at = |ts: i64| chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default();
+    let (a, b) = (at(from), at(to.max(from)));
+    let (mut y, mut m) = (a.year(), a.month());
+    let mut out = Vec::new();
+    while (y, m) <= (b.year(), b.month()) && out.len() < cap {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+pub fn force_month(force: &str, month: &str, id: &str) -> Vec<u8> {
+    format!("ifm/{force}/{month}/{id}").into_bytes()
+}
+/// Keys of `force` for months `from..=to` (`yyyy-mm`).
+pub fn force_month_range(force: &str, from: &str, to: &str) -> (Vec<u8>, Vec<u8>) {
     (
-        format!("ift/{force}/{}/", time_hex(from)).into_bytes(),
-        format!("ift/{force}/{}0", time_hex(to)).into_bytes(),
+        format!("ifm/{force}/{from}/").into_bytes(),
+        format!("ifm/{force}/{to}0").into_bytes(),
     )
 }
-/// The incident id at the end of a `ift/` or `tim/` key.
+pub fn force_late(force: &str, first: i64, id: &str) -> Vec<u8> {
+    format!("ifl/{force}/{}/{id}", time_hex(first)).into_bytes()
+}
+pub fn force_late_range(force: &str, from: i64, to: i64) -> (Vec<u8>, Vec<u8>) {
+    (
+        format!("ifl/{force}/{}/", time_hex(from)).into_bytes(),
+        format!("ifl/{force}/{}0", time_hex(to)).into_bytes(),
+    )
+}
+/// The incident id at the end of an `ifm/`, `ifl/` or `tim/` key.
 pub fn id_after_time(key: &[u8]) -> String {
     let s = String::from_utf8_lossy(key);
     s.rsplit('/').next().unwrap_or("").to_string()
@@ -136,10 +169,37 @@ mod tests {
         let c = time(1_700_000_000, "x");
         assert!(a < b && b < c);
         assert_eq!(time_and_id(&c), (1_700_000_000, "x".to_string()));
-        let (lo, hi) = force_time_range("kent", 0, 2_000_000_000);
-        let k = force_time("kent", 1_700_000_000, "kent-2023-11-abc");
+        let (lo, hi) = force_late_range("kent", 0, 2_000_000_000);
+        let k = force_late("kent", 1_700_000_000, "kent-2023-11-abc");
         assert!(lo <= k && k < hi);
         assert_eq!(id_after_time(&k), "kent-2023-11-abc");
-        assert!(force_time("kent-x", 5, "i") > hi || force_time("kent-x", 5, "i") < lo);
+        assert!(force_late("kent-x", 5, "i") > hi || force_late("kent-x", 5, "i") < lo);
+        let (lo, hi) = force_month_range("kent", "2023-10", "2023-12");
+        for m in ["2023-10", "2023-11", "2023-12"] {
+            let k = force_month("kent", m, "kent-2023-11-abc");
+            assert!(lo <= k && k < hi, "{m}");
+            assert_eq!(id_after_time(&k), "kent-2023-11-abc");
+        }
+        assert!(force_month("kent", "2024-01", "a") >= hi);
+        assert!(force_month("kent", "2023-09", "z") < lo);
+        let other = force_month("kent-x", "2023-11", "a");
+        assert!(
+            other < lo || other >= hi,
+            "another force's key is outside the range"
+        );
+    }
+
+    #[test]
+    fn months_span_year_ends_and_cap() {
+        let d = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+        assert_eq!(
+            months(d("2023-11-30T23:00:00Z"), d("2024-02-01T00:00:00Z"), 100),
+            ["2023-11", "2023-12", "2024-01", "2024-02"]
+        );
+        assert_eq!(
+            months(d("2023-11-30T23:00:00Z"), d("2023-11-01T00:00:00Z"), 100),
+            ["2023-11"]
+        );
+        assert_eq!(months(0, d("2030-01-01T00:00:00Z"), 3).len(), 3);
     }
 }

@@ -1,9 +1,10 @@
 //! The only module that touches sled.
 //!
-//! Three trees with prefixed keys (see [`keys`]): `v1` for indexes, incidents and state, and
-//! `v1-articles` / `v1-analyses` for the large texts, so that index nodes stay small (sled
-//! copies a node on every write to it). Writes that belong together (an article,
-//! its analysis, its near-duplicate index entries and the incidents it changes) go in one
+//! Three trees with prefixed keys (see [`keys`]): `v1` for indexes, incidents and state,
+//! `v1-articles` for the raw texts and `v1-analyses` for the report records, so that index
+//! nodes stay small (sled copies a node on every write to it). Writes that belong together
+//! (an article, its report records, its near-duplicate index entries and the incidents it
+//! changes) go in one
 //! [`WriteSet`], applied as one atomic sled batch: an ingest killed at any moment leaves a
 //! database that opens, and a re-run completes it with nothing lost and nothing doubled.
 //! sled flushes every 500 ms on its own; [`Store::flush`] is called on shutdown.
@@ -15,10 +16,10 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::{Analysis, Article, Incident, IncidentProfile, ReportRecord, SourceState};
+use crate::model::{Article, Incident, IncidentProfile, ReportRecord, SourceState};
 
 /// The on-disk layout version. Bump it when a stored type changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +50,7 @@ pub struct Store {
     tree: sled::Tree,
     /// `art/` records: large raw texts kept apart so index nodes stay small.
     articles: sled::Tree,
-    /// `ana/` records: large derived documents.
+    /// `rep/` report records: derived, self-contained, read when re-clustering.
     analyses: sled::Tree,
 }
 
@@ -99,6 +100,17 @@ fn aggregate_keys(inc: &Incident) -> Vec<Vec<u8>> {
     out
 }
 
+/// The months an incident is indexed under: every month from its first to its last report.
+/// Matching never joins a report more than six years after an incident's first (see
+/// [`crate::dedup`]), so the list is bounded.
+fn incident_months(inc: &Incident) -> Vec<String> {
+    keys::months(
+        inc.first_reported.timestamp(),
+        inc.last_reported.timestamp(),
+        7 * 12 + 1,
+    )
+}
+
 fn enc<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("stored records always serialise")
 }
@@ -125,14 +137,9 @@ impl WriteSet {
     pub fn put_article(&mut self, a: &Article) {
         self.put(keys::article(&a.key), enc(a));
     }
-    pub fn put_analysis(&mut self, a: &Analysis) {
-        self.put(keys::analysis(&a.article_key), enc(a));
-    }
+    /// Stores the self-contained record of one report (see [`ReportRecord`]).
     pub fn put_report(&mut self, r: &ReportRecord) {
         self.put(keys::report(&r.article.key, r.index), enc(r));
-    }
-    pub fn remove_analysis(&mut self, article_key: &str) {
-        self.del(keys::analysis(article_key));
     }
     /// Indexes an article's MinHash signature and bands for near-duplicate lookup.
     /// `when` (Unix seconds) is the article's time: copies are only looked for near it.
@@ -147,15 +154,18 @@ impl WriteSet {
             self.put(keys::band(i, *b, article_key), Vec::new());
         }
     }
-    /// Stores an incident with its force/time and time indexes and article links.
+    /// Stores an incident with its force/month (and, when it opens late, force/first) index
+    /// entries, its time index and its article links.
     pub fn put_incident(&mut self, inc: &Incident) {
         let ts = inc.first_reported.timestamp();
         let profile = enc(&inc.profile());
         for f in &inc.forces {
-            self.put(
-                keys::force_time(f, inc.last_reported.timestamp(), &inc.id),
-                profile.clone(),
-            );
+            for m in incident_months(inc) {
+                self.put(keys::force_month(f, &m, &inc.id), profile.clone());
+            }
+            if inc.opens_late {
+                self.put(keys::force_late(f, ts, &inc.id), profile.clone());
+            }
         }
         self.put(keys::time(ts, &inc.id), Vec::new());
         for m in &inc.members {
@@ -179,7 +189,11 @@ impl WriteSet {
     pub fn remove_incident(&mut self, inc: &Incident) {
         let ts = inc.first_reported.timestamp();
         for f in &inc.forces {
-            self.del(keys::force_time(f, inc.last_reported.timestamp(), &inc.id));
+            for m in incident_months(inc) {
+                self.del(keys::force_month(f, &m, &inc.id));
+            }
+            // Written only for incidents that open late; deleting a missing key is harmless.
+            self.del(keys::force_late(f, ts, &inc.id));
         }
         self.del(keys::time(ts, &inc.id));
         for m in &inc.members {
@@ -207,6 +221,7 @@ impl Store {
         let db = sled::Config::new()
             .path(path)
             .flush_every_ms(Some(500))
+            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|e| match &e {
                 sled::Error::Io(io)
@@ -353,9 +368,6 @@ impl Store {
     pub fn article_count(&self) -> usize {
         self.articles.len()
     }
-    pub fn analysis(&self, key: &str) -> Result<Option<Analysis>, StoreError> {
-        self.get(&keys::analysis(key))
-    }
     /// The stored record of report `index` of an article.
     pub fn report(
         &self,
@@ -405,18 +417,42 @@ impl Store {
     pub fn incident_count(&self) -> usize {
         self.tree.scan_prefix(keys::INCIDENT).count()
     }
-    /// Profiles of incidents of `force` last reported in `[from, to]` (Unix seconds), read
-    /// from the force/time index alone.
+    /// Profiles of incidents of `force` with a report in some month from `from` to `to`
+    /// (Unix seconds; whole months, so a superset), read from the force/month index alone.
+    /// The cost depends on how many incidents the force had in those months, not on how many
+    /// are stored.
     pub fn incidents_of_force(
         &self,
         force: &str,
         from: i64,
         to: i64,
     ) -> Result<Vec<IncidentProfile>, StoreError> {
-        let (lo, hi) = keys::force_time_range(force, from, to);
+        let (lo, hi) = keys::force_month_range(force, &keys::month_of(from), &keys::month_of(to));
+        self.profiles(self.tree.range(lo..hi))
+    }
+    /// Profiles of incidents of `force` that open late (see [`Incident::opens_late`]), first
+    /// reported in `[from, to]`.
+    pub fn late_incidents_of_force(
+        &self,
+        force: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<IncidentProfile>, StoreError> {
+        let (lo, hi) = keys::force_late_range(force, from, to);
+        self.profiles(self.tree.range(lo..hi))
+    }
+    /// Decodes index entries valued with profiles, once per incident id.
+    fn profiles(
+        &self,
+        entries: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+    ) -> Result<Vec<IncidentProfile>, StoreError> {
+        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for r in self.tree.range(lo..hi) {
+        for r in entries {
             let (k, v) = r?;
+            if !seen.insert(keys::id_after_time(&k)) {
+                continue;
+            }
             out.push(
                 serde_json::from_slice(&v).map_err(|source| StoreError::Decode {
                     key: String::from_utf8_lossy(&k).into_owned(),

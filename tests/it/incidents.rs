@@ -166,3 +166,70 @@ fn show_explains_facts_with_their_sentences() {
         .not_exposed
         .contains(&breachwatch::extract::DataType::HomeAddress));
 }
+
+fn article(url: &str, published: &str, text: &str) -> String {
+    serde_json::json!({
+        "url": url,
+        "title": "Gwent Police data breach",
+        "published": published,
+        "source": "Test Gazette",
+        "text": text,
+    })
+    .to_string()
+}
+
+/// Two breaches at one force told with the same boilerplate, months apart: similar text is
+/// not a copy when the dates are far apart and the facts disagree.
+#[test]
+fn look_alike_stories_months_apart_stay_apart() {
+    let boiler = "The force said it was working with the Information Commissioner's Office. A spokesperson said the matter was being taken extremely seriously. Union representatives called for an independent review of data handling. Officers were advised to remain vigilant.";
+    let a = article(
+        "https://gazette.example/a",
+        "2024-02-03T09:00:00Z",
+        &format!("Gwent Police has warned 1,234 officers that their names, ranks and vetting levels may have been exposed after a ransomware attack. {boiler}"),
+    );
+    let b = article(
+        "https://gazette.example/b",
+        "2024-06-20T09:00:00Z",
+        &format!("Gwent Police has warned 4,321 officers that their names, ranks and vetting levels may have been exposed after a ransomware attack. {boiler}"),
+    );
+    for order in [[&a, &b], [&b, &a]] {
+        let (dir, store) = temp_store();
+        ingest_lines(&store, dir.path(), &[order[0].clone(), order[1].clone()]);
+        let all = query::incidents(&store, &Filter::default()).unwrap();
+        assert_eq!(all.len(), 2, "{all:#?}");
+    }
+}
+
+/// A fine stored first opens an incident that an older report, ingested afterwards and far
+/// outside the month window of the index, must still find (through the late index).
+#[test]
+fn older_report_finds_a_follow_up_stored_before_it() {
+    let original = article(
+        "https://gazette.example/original",
+        "2022-03-01T09:00:00Z",
+        "Gwent Police apologised after a spreadsheet listing the names, ranks and pay numbers of 812 officers was published online in error in response to a freedom of information request.",
+    );
+    let fine = article(
+        "https://gazette.example/fine",
+        "2023-05-10T09:00:00Z",
+        "The Information Commissioner's Office has fined Gwent Police £50,000 after a spreadsheet listing the names, ranks and pay numbers of 812 officers was published online in error in response to a freedom of information request in 2022.",
+    );
+    let mut want = None;
+    for order in [[&original, &fine], [&fine, &original]] {
+        let (dir, store) = temp_store();
+        ingest_lines(&store, dir.path(), &[order[0].clone(), order[1].clone()]);
+        let all = query::incidents(&store, &Filter::default()).unwrap();
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].sources.len(), 2);
+        assert!(all[0]
+            .timeline
+            .iter()
+            .any(|d| d.kind == DevelopmentKind::Fine));
+        let s = summary(&store);
+        match &want {
+            None => want = Some(s),
+            Some(w) => assert_eq!(w, &s, "order changed the result"),
+        }
+    }
+}

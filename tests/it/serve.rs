@@ -78,6 +78,7 @@ fn incident(id: &str, force: &str, title: &str, first: &str, last: &str) -> Inci
         timeline: Vec::new(),
         conflicts: Vec::new(),
         members: Vec::new(),
+        opens_late: false,
     }
 }
 
