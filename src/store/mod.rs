@@ -221,7 +221,6 @@ impl Store {
         let db = sled::Config::new()
             .path(path)
             .flush_every_ms(Some(500))
-            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|e| match &e {
                 sled::Error::Io(io)
