@@ -332,6 +332,19 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
     let gap = when - p.last;
     let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
     let overlap = types.intersection(&p.types).count() as i32;
+    // Agreement is judged against real reports, not against a union that grows with every
+    // merge (an over-grown union would attract everything).
+    let union = [p.types.clone()];
+    let lists = if p.member_types.is_empty() {
+        &union[..]
+    } else {
+        &p.member_types[..]
+    };
+    let member_overlap = lists
+        .iter()
+        .map(|m| types.intersection(m).count())
+        .max()
+        .unwrap_or(0) as i32;
     // Outside the first week of coverage, a report must agree on more than the force.
     let close =
         when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
@@ -342,12 +355,6 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
     if !close && !is_follow_up(&r.report) {
         // Half of the smaller list of exposed data is shared with some member's list, and at
         // least two types when both lists have two.
-        let union = [p.types.clone()];
-        let lists = if p.member_types.is_empty() {
-            &union[..]
-        } else {
-            &p.member_types[..]
-        };
         let contained = lists.iter().any(|m| {
             let (shared, smaller) = (types.intersection(m).count(), types.len().min(m.len()));
             smaller > 0 && shared * 2 >= smaller && shared >= smaller.min(2)
@@ -359,7 +366,8 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
             return None;
         }
         let agrees = if cause == Cause::Unknown {
-            contained
+            // Weeks apart with no cause stated, data alone is too weak: the figure must agree.
+            contained && same_count
         } else {
             known.contains(&cause) && (contained || same_count)
         };
@@ -397,7 +405,11 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
     // Among clusters it may join, a report prefers the one covered the same week and the one
     // with its figure.
     Some(
-        10 * same_cause + 3 * overlap + 5 * exact_forces + 6 * close as i32 + 6 * same_count as i32
+        10 * same_cause
+            + 3 * member_overlap
+            + 5 * exact_forces
+            + 6 * close as i32
+            + 6 * same_count as i32
             - (gap.num_days().abs() / 90) as i32,
     )
 }

@@ -233,3 +233,49 @@ fn older_report_finds_a_follow_up_stored_before_it() {
         }
     }
 }
+
+/// Five weeks after a breach, a report that states no cause and no figure is not enough to
+/// tie to it on shared data types alone; within the week it would be.
+#[test]
+fn causeless_report_weeks_later_needs_the_figure() {
+    let first = article(
+        "https://gazette.example/first",
+        "2024-03-01T09:00:00Z",
+        "Gwent Police has warned 1,187 officers that their names, ranks and vetting levels were stolen in a ransomware attack on its systems.",
+    );
+    let vague = |url: &str, date: &str, figure: &str| {
+        article(
+            url,
+            date,
+            &format!("Personal information belonging to {figure}officers at Gwent Police, including names, ranks and vetting levels, was exposed, the force has confirmed."),
+        )
+    };
+    let cases = [
+        (
+            vague("https://gazette.example/later", "2024-04-05T09:00:00Z", ""),
+            2,
+        ),
+        (
+            vague(
+                "https://gazette.example/later",
+                "2024-04-05T09:00:00Z",
+                "1,187 ",
+            ),
+            1,
+        ),
+        (
+            vague(
+                "https://gazette.example/next-day",
+                "2024-03-02T09:00:00Z",
+                "",
+            ),
+            1,
+        ),
+    ];
+    for (second, want) in cases {
+        let (dir, store) = temp_store();
+        ingest_lines(&store, dir.path(), &[first.clone(), second.clone()]);
+        let all = query::incidents(&store, &Filter::default()).unwrap();
+        assert_eq!(all.len(), want, "{second}\n{all:#?}");
+    }
+}
