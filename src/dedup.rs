@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 
 use crate::extract::{Cause, CountFact, DataType, DevelopmentKind, Qualifier, Report, Span, Unit};
 use crate::model::{
-    Affected, Article, ArticleRef, Development, Evidence, Figure, Incident, IncidentProfile,
-    Member, ReportRecord, SourceRef,
+    Affected, Article, Development, Evidence, Figure, Incident, IncidentProfile, Member,
+    ReportRecord, SourceRef,
 };
 
 /// Signature length and banding.
@@ -114,7 +114,14 @@ pub fn records(
     reports: &[Report],
     near_duplicate_of: Option<&str>,
 ) -> Vec<ReportRecord> {
-    let meta = ArticleRef::of(article);
+    let source = SourceRef {
+        url: article.url.clone(),
+        canonical_url: article.canonical_url.clone(),
+        title: article.title.clone(),
+        published: article.published,
+        outlet: article.source.clone(),
+        article_key: article.key.clone(),
+    };
     reports
         .iter()
         .enumerate()
@@ -129,7 +136,8 @@ pub fn records(
             spans.sort();
             spans.dedup();
             ReportRecord {
-                article: meta.clone(),
+                source: source.clone(),
+                when: article.when(),
                 index,
                 siblings: reports.len(),
                 near_duplicate_of: near_duplicate_of.map(str::to_owned),
@@ -162,7 +170,7 @@ fn cut(d: &str, s: Span) -> String {
 }
 
 fn order_key(r: &ReportRecord) -> (i64, &str, usize) {
-    (r.when().timestamp(), r.article.key.as_str(), r.index)
+    (r.when().timestamp(), r.source.article_key.as_str(), r.index)
 }
 
 /// Artefacts named near a loss or theft; disjoint artefacts mean different incidents.
@@ -302,8 +310,8 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
         .near_duplicate_of
         .as_deref()
         .is_some_and(|d| p.articles.contains(d))
-        || p.articles.contains(r.article.key.as_str())
-        || p.copies_of.contains(r.article.key.as_str());
+        || p.articles.contains(r.source.article_key.as_str())
+        || p.copies_of.contains(r.source.article_key.as_str());
     if copy && !p.forces.is_disjoint(forces) && !contradicts(p, r) {
         return Some(100);
     }
@@ -388,8 +396,8 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
         if let (Some(a), Some(b)) = (r.report.counts.first(), p.count) {
             let (lo, hi) = (a.count.min(b) as f64, a.count.max(b) as f64);
             // Far apart, or two precise figures that disagree: two different breaches.
-            let precise = !is_round(a.count) && !is_round(b) && a.count >= 100 && b >= 100;
-            if a.unit == p.count_unit && lo > 0.0 && (hi / lo > 3.0 || (precise && hi / lo > 1.1)) {
+            if a.unit == p.count_unit && lo > 0.0 && (hi / lo > 3.0 || precise_conflict(a.count, b))
+            {
                 return None;
             }
         }
@@ -470,7 +478,7 @@ pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
                     .extend(r.report.not_exposed.iter().map(|f| f.value));
                 p.member_types.push(own);
                 p.artefacts.extend(artefacts(r));
-                p.articles.insert(r.article.key.as_str());
+                p.articles.insert(r.source.article_key.as_str());
                 p.copies_of.extend(r.near_duplicate_of.as_deref());
                 p.last = p.last.max(r.when());
                 if p.count.is_none() {
@@ -490,7 +498,7 @@ pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
                     not_exposed: r.report.not_exposed.iter().map(|f| f.value).collect(),
                     member_types: vec![types.collect()],
                     artefacts: artefacts(r),
-                    articles: [r.article.key.as_str()].into(),
+                    articles: [r.source.article_key.as_str()].into(),
                     copies_of: r.near_duplicate_of.as_deref().into_iter().collect(),
                     last: r.when(),
                     first: r.when(),
@@ -519,7 +527,7 @@ pub fn incident_id(first: &ReportRecord) -> String {
     let mut forces = first.report.forces.clone();
     forces.sort();
     let mut h = Sha256::new();
-    h.update(first.article.key.as_bytes());
+    h.update(first.source.article_key.as_bytes());
     h.update([0]);
     h.update(forces.join(",").as_bytes());
     let hash = hex::encode(&h.finalize()[..3]);
@@ -548,7 +556,7 @@ fn figure_weight(c: &CountFact, r: &ReportRecord) -> i32 {
     if !is_round(c.count) {
         w += 3;
     }
-    let outlet = format!("{} {}", r.article.source, r.article.url).to_lowercase();
+    let outlet = format!("{} {}", r.source.outlet, r.source.url).to_lowercase();
     if outlet.contains("ico") || outlet.contains("commissioner") || is_follow_up(&r.report) {
         w += 2;
     }
@@ -575,17 +583,13 @@ pub fn build_incident(
     // Sources, one per article, oldest first.
     let mut sources: Vec<SourceRef> = Vec::new();
     for m in &members {
-        if sources.iter().any(|s| s.article_key == m.article.key) {
+        if sources
+            .iter()
+            .any(|s| s.article_key == m.source.article_key)
+        {
             continue;
         }
-        sources.push(SourceRef {
-            url: m.article.url.clone(),
-            canonical_url: m.article.canonical_url.clone(),
-            title: m.article.title.clone(),
-            published: m.article.published,
-            outlet: m.article.source.clone(),
-            article_key: m.article.key.clone(),
-        });
+        sources.push(m.source.clone());
     }
 
     // Data types: votes across articles; an explicit negation wins a tie.
@@ -598,7 +602,7 @@ pub fn build_incident(
             evidence.push(Evidence {
                 field: "data_type".into(),
                 value: f.value.id().into(),
-                url: m.article.url.clone(),
+                url: m.source.url.clone(),
                 sentence: m.sentence(f.span.as_ref()),
             });
         }
@@ -607,7 +611,7 @@ pub fn build_incident(
             evidence.push(Evidence {
                 field: "not_exposed".into(),
                 value: f.value.id().into(),
-                url: m.article.url.clone(),
+                url: m.source.url.clone(),
                 sentence: m.sentence(f.span.as_ref()),
             });
         }
@@ -615,7 +619,7 @@ pub fn build_incident(
             evidence.push(Evidence {
                 field: "cause".into(),
                 value: m.report.cause.value.id().into(),
-                url: m.article.url.clone(),
+                url: m.source.url.clone(),
                 sentence: m.sentence(m.report.cause.span.as_ref()),
             });
         }
@@ -623,7 +627,7 @@ pub fn build_incident(
             evidence.push(Evidence {
                 field: "force".into(),
                 value: m.report.forces.join(", "),
-                url: m.article.url.clone(),
+                url: m.source.url.clone(),
                 sentence: m.sentence(Some(s)),
             });
         }
@@ -697,8 +701,8 @@ pub fn build_incident(
                     count: c.count,
                     qualifier: c.qualifier,
                     unit: c.unit,
-                    url: m.article.url.clone(),
-                    published: m.article.published,
+                    url: m.source.url.clone(),
+                    published: m.source.published,
                     sentence: m.sentence(Some(&c.span)),
                     weight: figure_weight(c, m),
                 },
@@ -745,8 +749,8 @@ pub fn build_incident(
             let same_event = |t: &Development| {
                 t.kind == d.kind
                     && t.amount_minor == d.amount_minor
-                    && (t.url == m.article.url
-                        || match (t.date, m.article.published) {
+                    && (t.url == m.source.url
+                        || match (t.date, m.source.published) {
                             (Some(a), Some(b)) => (a - b).num_days().abs() <= 7,
                             _ => false,
                         })
@@ -755,11 +759,11 @@ pub fn build_incident(
                 continue;
             }
             timeline.push(Development {
-                date: m.article.published,
+                date: m.source.published,
                 kind: d.kind,
                 amount_minor: d.amount_minor,
                 currency: d.currency.clone(),
-                url: m.article.url.clone(),
+                url: m.source.url.clone(),
                 sentence: m.sentence(Some(&d.span)),
             });
         }
@@ -768,7 +772,7 @@ pub fn build_incident(
 
     Incident {
         id: incident_id(first),
-        title: first.article.title.clone(),
+        title: first.source.title.clone(),
         force_names: forces
             .iter()
             .map(|f| force_name(f).unwrap_or_else(|| f.clone()))
@@ -794,7 +798,7 @@ pub fn build_incident(
         members: members
             .iter()
             .map(|m| Member {
-                article_key: m.article.key.clone(),
+                article_key: m.source.article_key.clone(),
                 report: m.index,
             })
             .collect(),

@@ -41,9 +41,8 @@ impl Article {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub article_key: String,
-    /// `extract::document(title, clean text)`: the string every span points into. Stored
-    /// only for articles with reports (it is what their evidence sentences are cut from);
-    /// empty otherwise, to keep the database small.
+    /// `extract::document(title, clean text)`: the string every span points into; the
+    /// report records cut their sentences from it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub document: String,
     pub extraction: Extraction,
@@ -53,41 +52,16 @@ pub struct Analysis {
     pub near_duplicate_of: Option<String>,
 }
 
-/// What an incident needs of an article: everything but its text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ArticleRef {
-    pub key: String,
-    pub url: String,
-    pub canonical_url: Option<String>,
-    pub title: String,
-    pub published: Option<DateTime<FixedOffset>>,
-    /// The outlet.
-    pub source: String,
-    /// [`Article::when`].
-    pub when: DateTime<FixedOffset>,
-}
-
-impl ArticleRef {
-    pub fn of(a: &Article) -> ArticleRef {
-        ArticleRef {
-            key: a.key.clone(),
-            url: a.url.clone(),
-            canonical_url: a.canonical_url.clone(),
-            title: a.title.clone(),
-            published: a.published,
-            source: a.source.clone(),
-            when: a.when(),
-        }
-    }
-}
-
 /// One incident report of one article, self-contained: what matching and incident building
 /// need, with the sentence of every fact already cut from the document. Written once, when
 /// the article is processed; merging reads these and never loads an article or analysis, so
 /// the cost of re-clustering a candidate incident does not grow with the size of its texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportRecord {
-    pub article: ArticleRef,
+    /// The article, as incidents list it.
+    pub source: SourceRef,
+    /// [`Article::when`].
+    pub when: DateTime<FixedOffset>,
     /// Position of the report in its article's extraction.
     pub index: usize,
     /// How many reports the article has: a round-up often retells old incidents.
@@ -101,7 +75,7 @@ pub struct ReportRecord {
 
 impl ReportRecord {
     pub fn when(&self) -> DateTime<FixedOffset> {
-        self.article.when
+        self.when
     }
     /// The sentence a fact came from; empty when it has no span.
     pub fn sentence(&self, span: Option<&Span>) -> String {

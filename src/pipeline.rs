@@ -208,7 +208,7 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
         .filter_map(|id| store.incident(id).transpose())
         .collect::<Result<_, _>>()?;
 
-    let fresh: BTreeSet<&str> = new.iter().map(|r| r.article.key.as_str()).collect();
+    let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
     let mut wanted: BTreeSet<(&str, usize)> = BTreeSet::new();
     for inc in &old {
         for m in &inc.members {
@@ -227,7 +227,7 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     // incidents the new reports join, split or merge are rewritten.
     let member_set = |g: &Vec<usize>| -> BTreeSet<(&str, usize)> {
         g.iter()
-            .map(|i| (inputs[*i].article.key.as_str(), inputs[*i].index))
+            .map(|i| (inputs[*i].source.article_key.as_str(), inputs[*i].index))
             .collect()
     };
     let old_sets: Vec<BTreeSet<(&str, usize)>> = old

@@ -64,9 +64,6 @@ fn time_from_hex(h: &str) -> i64 {
 pub fn article(key: &str) -> Vec<u8> {
     cat(&[ARTICLE, key.as_bytes()])
 }
-pub fn analysis(key: &str) -> Vec<u8> {
-    cat(&[ANALYSIS, key.as_bytes()])
-}
 pub fn report(article_key: &str, index: usize) -> Vec<u8> {
     format!("rep/{article_key}/{index:04x}").into_bytes()
 }

@@ -139,7 +139,7 @@ impl WriteSet {
     }
     /// Stores the self-contained record of one report (see [`ReportRecord`]).
     pub fn put_report(&mut self, r: &ReportRecord) {
-        self.put(keys::report(&r.article.key, r.index), enc(r));
+        self.put(keys::report(&r.source.article_key, r.index), enc(r));
     }
     /// Indexes an article's MinHash signature and bands for near-duplicate lookup.
     /// `when` (Unix seconds) is the article's time: copies are only looked for near it.
