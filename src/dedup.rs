@@ -1,8 +1,9 @@
 //! Pure: near-duplicate detection and the merging of reports into incidents. No I/O.
 //!
-//! * Near duplicates: word 3-shingles of the normalised text, a 64-value MinHash signature and
-//!   32 LSH bands of two rows, so a lookup touches only articles sharing a band, never the
-//!   whole store. Syndicated copies score ~0.8 Jaccard; spun (synonym-garbled) copies ~0.3.
+//! * Near duplicates: word 3-shingles of the normalised text and a 64-value MinHash signature,
+//!   compared only with breach articles on the same force within [`COPY_DAYS`] (blocking by
+//!   force and time, see [`crate::pipeline`]), never with the whole store. Syndicated copies
+//!   score ~0.8 Jaccard; spun (synonym-garbled) copies ~0.3.
 //! * Matching: a report joins an incident only when the forces agree (never different
 //!   forces), the causes are compatible, the artefacts agree (a stolen laptop is not a lost
 //!   notebook) and the timing fits (a report long after the last one must bring a
@@ -22,10 +23,8 @@ use crate::model::{
     ReportRecord, SourceRef,
 };
 
-/// Signature length and banding.
+/// Signature length.
 pub const MINHASH_LEN: usize = 64;
-pub const BAND_ROWS: usize = 2;
-pub const BANDS: usize = MINHASH_LEN / BAND_ROWS;
 /// Estimated Jaccard at or above which two articles are copies of one story.
 pub const NEAR_DUP_THRESHOLD: f64 = 0.28;
 /// Copies (syndicated, spun) run within this many days of the original; similar text further
@@ -83,19 +82,6 @@ pub fn minhash(text: &str) -> Vec<u32> {
         }
     }
     sig
-}
-
-/// The band hashes of a signature (one per band).
-pub fn bands(sig: &[u32]) -> Vec<u64> {
-    sig.chunks(BAND_ROWS)
-        .map(|rows| {
-            let mut h = 0xcbf2_9ce4_8422_2325u64;
-            for r in rows {
-                h = mix(h ^ *r as u64);
-            }
-            h
-        })
-        .collect()
 }
 
 /// Estimated Jaccard similarity of two signatures.
@@ -283,11 +269,22 @@ fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
     !a.is_empty() && a == b
 }
 
-/// Whether `r` states facts no copy of the cluster's story could: an incompatible cause, or a
-/// precise figure far from the cluster's precise figure.
+/// Whether `r` states facts no copy of the cluster's story could: an incompatible cause,
+/// exposed data none of which the story names, data exposed that the story says was safe (or
+/// the reverse), or a precise figure far from the cluster's precise figure. Similar text alone
+/// does not make a copy: two breaches at one force weeks apart are often told with the same
+/// boilerplate.
 fn contradicts(p: &Profile, r: &ReportRecord) -> bool {
     let cause = r.report.cause.value;
     if !p.causes.iter().all(|c| causes_compatible(*c, cause)) {
+        return true;
+    }
+    let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
+    let negated: BTreeSet<DataType> = r.report.not_exposed.iter().map(|f| f.value).collect();
+    if (!types.is_empty() && !p.types.is_empty() && types.is_disjoint(&p.types))
+        || !types.is_disjoint(&p.not_exposed)
+        || !negated.is_disjoint(&p.types)
+    {
         return true;
     }
     match (r.report.counts.first(), p.count) {
@@ -829,7 +826,6 @@ mod tests {
             similarity(&sa, &sc)
         );
         assert!(similarity(&sa, &sd) < 0.1);
-        assert_eq!(bands(&sa).len(), BANDS);
         assert_eq!(minhash(a), sa, "deterministic");
     }
 }

@@ -89,7 +89,7 @@ pub fn ingest_item(
         return Ok(Outcome::Unchanged);
     }
     let mut w = WriteSet::new();
-    w.put_article(&article);
+    w.put_article(&article, store.next_seq()?);
     let outcome = process(store, &article, &mut w)?;
     store.apply(w)?;
     Ok(outcome)
@@ -101,13 +101,15 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
-        analysis.near_duplicate_of = near_duplicate(store, &analysis, article.when().timestamp())?;
-        w.put_minhash(
-            &article.key,
-            article.when().timestamp(),
-            &analysis.minhash,
-            &dedup::bands(&analysis.minhash),
-        );
+        let when = article.when().timestamp();
+        let forces: BTreeSet<&str> = analysis
+            .extraction
+            .reports
+            .iter()
+            .flat_map(|r| r.forces.iter().map(String::as_str))
+            .collect();
+        analysis.near_duplicate_of = near_duplicate(store, &analysis, &forces, when)?;
+        w.put_signature(forces, &article.key, when, &analysis.minhash);
     }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
@@ -135,30 +137,24 @@ pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Out
     })
 }
 
-/// A band shared by more articles than this is boilerplate, not a sign of a copy.
-const BAND_CAP: usize = 16;
-
-/// The most similar stored relevant article, if it is a copy of the same story: similar text
-/// published within [`dedup::COPY_DAYS`] of `when`. Template-like coverage of two different
-/// breaches months apart (same force, same boilerplate) is not a copy.
-fn near_duplicate(store: &Store, a: &Analysis, when: i64) -> Result<Option<String>, StoreError> {
-    let mut seen = BTreeSet::new();
+/// The most similar stored breach article, if it is a copy of the same story: it names one of
+/// the same forces, was published within [`dedup::COPY_DAYS`] of `when`, and its text is
+/// similar. Blocking by force and time keeps the comparisons to that force's coverage in
+/// those weeks; template-like coverage of two breaches months apart is not a copy.
+fn near_duplicate(
+    store: &Store,
+    a: &Analysis,
+    forces: &BTreeSet<&str>,
+    when: i64,
+) -> Result<Option<String>, StoreError> {
+    let span = dedup::COPY_DAYS * 86_400;
     let mut best: Option<(f64, String)> = None;
-    for (band, hash) in dedup::bands(&a.minhash).into_iter().enumerate() {
-        let Some(members) = store.band_members(band, hash, BAND_CAP)? else {
-            continue;
-        };
-        for key in members {
-            if key == a.article_key || !seen.insert(key.clone()) {
+    for force in forces {
+        for (key, _, sig) in store.signatures_near(force, when - span, when + span)? {
+            if key == a.article_key {
                 continue;
             }
-            let Some((other, other_when)) = store.minhash(&key)? else {
-                continue;
-            };
-            if other_when != i64::MIN && (other_when - when).abs() > dedup::COPY_DAYS * 86_400 {
-                continue;
-            }
-            let sim = dedup::similarity(&a.minhash, &other);
+            let sim = dedup::similarity(&a.minhash, &sig);
             if sim >= dedup::NEAR_DUP_THRESHOLD
                 && best
                     .as_ref()

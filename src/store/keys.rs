@@ -4,11 +4,11 @@
 //! | prefix | key | value |
 //! | --- | --- | --- |
 //! | `meta/schema` | | schema version |
-//! | `art/` | article key | [`crate::model::Article`] |
+//! | `key/` | article key | the article's sequence number (u64 big-endian), in the articles tree |
+//! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`], in the articles tree |
 //! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
-//! | `lsh/` | band `/` hash `/` article key | empty |
 //! | `rep/` | article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] (in the analyses tree) |
-//! | `mhs/` | article key | MinHash signature (64 little-endian u32), then the article's time (i64 LE Unix seconds) |
+//! | `sig/` | force `/` article time `/` article key, for each force a breach article names | MinHash signature (64 little-endian u32) |
 //! | `inc/` | incident id | [`crate::model::Incident`] |
 //! | `ifm/` | force `/` yyyy-mm `/` incident id, for every month from first to last report | [`crate::model::IncidentProfile`] |
 //! | `ifl/` | force `/` first-reported time `/` incident id, for incidents that open late (see [`crate::model::Incident::opens_late`]) | [`crate::model::IncidentProfile`] |
@@ -19,9 +19,9 @@
 
 pub const SCHEMA: &[u8] = b"meta/schema";
 pub const ARTICLE: &[u8] = b"art/";
+pub const ARTICLE_KEY: &[u8] = b"key/";
 pub const ANALYSIS: &[u8] = b"ana/";
-pub const BAND: &[u8] = b"lsh/";
-pub const MINHASH: &[u8] = b"mhs/";
+pub const SIGNATURE: &[u8] = b"sig/";
 pub const REPORT: &[u8] = b"rep/";
 pub const INCIDENT: &[u8] = b"inc/";
 pub const FORCE_MONTH: &[u8] = b"ifm/";
@@ -32,11 +32,10 @@ pub const SOURCE: &[u8] = b"src/";
 pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 10] = [
+pub const DERIVED: [&[u8]; 9] = [
     ANALYSIS,
     REPORT,
-    BAND,
-    MINHASH,
+    SIGNATURE,
     INCIDENT,
     FORCE_MONTH,
     FORCE_LATE,
@@ -61,20 +60,34 @@ fn time_from_hex(h: &str) -> i64 {
     (u64::from_str_radix(h, 16).unwrap_or(0) as i128 - (1i128 << 62)) as i64
 }
 
-pub fn article(key: &str) -> Vec<u8> {
-    cat(&[ARTICLE, key.as_bytes()])
+/// An article's body, by sequence number: new articles are appended at the end of the tree,
+/// so storing one touches the last node, not a random one.
+pub fn article(seq: u64) -> Vec<u8> {
+    format!("art/{seq:016x}").into_bytes()
+}
+/// The article-key index entry (article key -> sequence number).
+pub fn article_key(key: &str) -> Vec<u8> {
+    cat(&[ARTICLE_KEY, key.as_bytes()])
 }
 pub fn report(article_key: &str, index: usize) -> Vec<u8> {
     format!("rep/{article_key}/{index:04x}").into_bytes()
 }
-pub fn minhash(key: &str) -> Vec<u8> {
-    cat(&[MINHASH, key.as_bytes()])
+pub fn signature(force: &str, when: i64, article_key: &str) -> Vec<u8> {
+    format!("sig/{force}/{}/{article_key}", time_hex(when)).into_bytes()
 }
-pub fn band_prefix(band: usize, hash: u64) -> Vec<u8> {
-    format!("lsh/{band:02}/{hash:016x}/").into_bytes()
+/// Signature keys of `force` for articles published in `[from, to]` (Unix seconds).
+pub fn signature_range(force: &str, from: i64, to: i64) -> (Vec<u8>, Vec<u8>) {
+    (
+        format!("sig/{force}/{}/", time_hex(from)).into_bytes(),
+        format!("sig/{force}/{}0", time_hex(to)).into_bytes(),
+    )
 }
-pub fn band(band: usize, hash: u64, article_key: &str) -> Vec<u8> {
-    cat(&[&band_prefix(band, hash), article_key.as_bytes()])
+/// `(time, article key)` of a signature key.
+pub fn signature_parts(key: &[u8]) -> (i64, String) {
+    let s = String::from_utf8_lossy(key);
+    let mut parts = s.rsplitn(3, '/');
+    let article = parts.next().unwrap_or("").to_string();
+    (time_from_hex(parts.next().unwrap_or("")), article)
 }
 pub fn incident(id: &str) -> Vec<u8> {
     cat(&[INCIDENT, id.as_bytes()])
@@ -171,6 +184,12 @@ mod tests {
         assert!(lo <= k && k < hi);
         assert_eq!(id_after_time(&k), "kent-2023-11-abc");
         assert!(force_late("kent-x", 5, "i") > hi || force_late("kent-x", 5, "i") < lo);
+        let s = signature("kent", 1_700_000_000, "abc");
+        let (lo, hi) = signature_range("kent", 1_699_999_999, 1_700_000_000);
+        assert!(lo <= s && s < hi);
+        assert_eq!(signature_parts(&s), (1_700_000_000, "abc".to_string()));
+        let (lo, hi) = signature_range("kent", 1_700_000_001, 1_800_000_000);
+        assert!(s < lo && s < hi);
         let (lo, hi) = force_month_range("kent", "2023-10", "2023-12");
         for m in ["2023-10", "2023-11", "2023-12"] {
             let k = force_month("kent", m, "kent-2023-11-abc");

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::model::{Article, Incident, IncidentProfile, ReportRecord, SourceState};
 
 /// The on-disk layout version. Bump it when a stored type changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +63,7 @@ enum Part {
 }
 
 fn part(key: &[u8]) -> Part {
-    if key.starts_with(keys::ARTICLE) {
+    if key.starts_with(keys::ARTICLE) || key.starts_with(keys::ARTICLE_KEY) {
         Part::Articles
     } else if key.starts_with(keys::ANALYSIS) || key.starts_with(keys::REPORT) {
         Part::Analyses
@@ -134,24 +134,27 @@ impl WriteSet {
         self.batches[p].remove(key);
         self.len += 1;
     }
-    pub fn put_article(&mut self, a: &Article) {
-        self.put(keys::article(&a.key), enc(a));
+    /// Stores an article under `seq` (from [`Store::next_seq`]) and indexes its key.
+    pub fn put_article(&mut self, a: &Article, seq: u64) {
+        self.put(keys::article_key(&a.key), seq.to_be_bytes().to_vec());
+        self.put(keys::article(seq), enc(a));
     }
     /// Stores the self-contained record of one report (see [`ReportRecord`]).
     pub fn put_report(&mut self, r: &ReportRecord) {
         self.put(keys::report(&r.source.article_key, r.index), enc(r));
     }
-    /// Indexes an article's MinHash signature and bands for near-duplicate lookup.
-    /// `when` (Unix seconds) is the article's time: copies are only looked for near it.
-    pub fn put_minhash(&mut self, article_key: &str, when: i64, sig: &[u32], bands: &[u64]) {
-        let mut v: Vec<u8> = sig.iter().flat_map(|v| v.to_le_bytes()).collect();
-        v.extend(when.to_le_bytes());
-        self.put(keys::minhash(article_key), v);
-        self.put_bands(article_key, bands);
-    }
-    fn put_bands(&mut self, article_key: &str, bands: &[u64]) {
-        for (i, b) in bands.iter().enumerate() {
-            self.put(keys::band(i, *b, article_key), Vec::new());
+    /// Indexes a breach article's MinHash signature under each force it names and its time
+    /// (Unix seconds): copies are looked for among articles on the same force near that time.
+    pub fn put_signature<'f>(
+        &mut self,
+        forces: impl IntoIterator<Item = &'f str>,
+        article_key: &str,
+        when: i64,
+        sig: &[u32],
+    ) {
+        let v: Vec<u8> = sig.iter().flat_map(|v| v.to_le_bytes()).collect();
+        for f in forces {
+            self.put(keys::signature(f, when, article_key), v.clone());
         }
     }
     /// Stores an incident with its force/month (and, when it opens late, force/first) index
@@ -355,17 +358,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether an article with this key is stored: one lookup in the small key index, not
+    /// in the tree of texts.
     pub fn has_article(&self, key: &str) -> Result<bool, StoreError> {
-        Ok(self.articles.contains_key(keys::article(key))?)
+        Ok(self.articles.contains_key(keys::article_key(key))?)
+    }
+    /// A new sequence number for an article: increasing, so texts are stored in order.
+    pub fn next_seq(&self) -> Result<u64, StoreError> {
+        Ok(self.db.generate_id()?)
+    }
+    /// How many articles are stored (counts the key index).
+    pub fn article_count(&self) -> usize {
+        self.articles.scan_prefix(keys::ARTICLE_KEY).count()
     }
     pub fn article(&self, key: &str) -> Result<Option<Article>, StoreError> {
-        self.get(&keys::article(key))
+        let Some(seq) = self.articles.get(keys::article_key(key))? else {
+            return Ok(None);
+        };
+        let seq = seq.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+        self.get(&keys::article(seq))
     }
     pub fn articles(&self) -> impl Iterator<Item = Result<Article, StoreError>> + '_ {
         self.scan(keys::ARTICLE)
-    }
-    pub fn article_count(&self) -> usize {
-        self.articles.len()
     }
     /// The stored record of report `index` of an article.
     pub fn report(
@@ -375,37 +389,27 @@ impl Store {
     ) -> Result<Option<ReportRecord>, StoreError> {
         self.get(&keys::report(article_key, index))
     }
-    /// Articles indexed under MinHash band `band` with value `hash`; `None` when more than
-    /// `cap` share it (boilerplate every article has says nothing about copies).
-    pub fn band_members(
+    /// Breach articles naming `force` published in `[from, to]` (Unix seconds), with their
+    /// time and MinHash signature. The cost depends on the force's coverage in that window,
+    /// not on the size of the store.
+    pub fn signatures_near(
         &self,
-        band: usize,
-        hash: u64,
-        cap: usize,
-    ) -> Result<Option<Vec<String>>, StoreError> {
-        let prefix = keys::band_prefix(band, hash);
+        force: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, i64, Vec<u32>)>, StoreError> {
+        let (lo, hi) = keys::signature_range(force, from, to);
         let mut out = Vec::new();
-        for r in self.tree.scan_prefix(&prefix).keys() {
-            if out.len() == cap {
-                return Ok(None);
-            }
-            let k = r?;
-            out.push(String::from_utf8_lossy(&k[prefix.len()..]).into_owned());
-        }
-        Ok(Some(out))
-    }
-    /// The stored MinHash signature of an article and the article's time (Unix seconds).
-    pub fn minhash(&self, key: &str) -> Result<Option<(Vec<u32>, i64)>, StoreError> {
-        Ok(self.tree.get(keys::minhash(key))?.map(|v| {
-            // 64 little-endian u32, then the time as a little-endian i64.
-            let (sig, when) = v.split_at(v.len().min(crate::dedup::MINHASH_LEN * 4));
-            let when = when.try_into().map(i64::from_le_bytes).unwrap_or(i64::MIN);
-            let sig = sig
+        for r in self.tree.range(lo..hi) {
+            let (k, v) = r?;
+            let (when, key) = keys::signature_parts(&k);
+            let sig = v
                 .chunks_exact(4)
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect();
-            (sig, when)
-        }))
+            out.push((key, when, sig));
+        }
+        Ok(out)
     }
     pub fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
         self.get(&keys::incident(id))
@@ -559,6 +563,16 @@ mod tests {
         assert!(matches!(err, StoreError::Locked { .. }), "{err}");
         assert!(err.to_string().contains("another breachwatch process"));
         drop(s);
-        Store::open(dir.path()).unwrap();
+        // sled's flusher thread lets go of the file lock shortly after the last handle drops.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match Store::open(dir.path()) {
+                Ok(_) => break,
+                Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(e) => panic!("reopen failed: {e}"),
+            }
+        }
     }
 }

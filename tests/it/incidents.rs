@@ -201,6 +201,34 @@ fn look_alike_stories_months_apart_stay_apart() {
     }
 }
 
+/// Boilerplate-heavy coverage of two breaches at one force three weeks apart reads like a copy
+/// (similar text, near in time), but a copy cannot name entirely different exposed data: the
+/// second stays apart, while a real syndicated copy of the first joins it.
+#[test]
+fn similar_text_with_other_data_is_not_a_copy() {
+    let boiler = "The force said it was working with the Information Commissioner's Office. A spokesperson said the matter was being taken extremely seriously. Union representatives called for an independent review of data handling. Officers were advised to remain vigilant and report anything suspicious. A review of supplier contracts has been ordered by the chief constable.";
+    let first = format!("Gwent Police has warned officers that their details may have been exposed after a ransomware attack. The information included names and vetting levels. {boiler}");
+    let a = article("https://gazette.example/a", "2024-02-03T09:00:00Z", &first);
+    let copy = article(
+        "https://other.example/a-copy",
+        "2024-02-04T07:00:00Z",
+        &first,
+    );
+    let b = article(
+        "https://gazette.example/b",
+        "2024-02-24T09:00:00Z",
+        &format!("Gwent Police has warned officers that their details may have been exposed after a ransomware attack. The information included home addresses and bank details. {boiler}"),
+    );
+    for order in [[&a, &copy, &b], [&b, &copy, &a]] {
+        let (dir, store) = temp_store();
+        ingest_lines(&store, dir.path(), &order.map(|s| s.clone()));
+        let all = query::incidents(&store, &Filter::default()).unwrap();
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert_eq!(by_url(&all, "/a")[0].sources.len(), 2, "the copy joins");
+        assert_eq!(by_url(&all, "/b")[0].sources.len(), 1);
+    }
+}
+
 /// A fine stored first opens an incident that an older report, ingested afterwards and far
 /// outside the month window of the index, must still find (through the late index).
 #[test]
