@@ -797,6 +797,8 @@ pub fn build_incident(
             .map(|m| Member {
                 article_key: m.source.article_key.clone(),
                 report: m.index,
+                force: m.filing_force().to_owned(),
+                at: m.when().timestamp(),
             })
             .collect(),
         opens_late: first.siblings > 1 || is_follow_up(&first.report),

@@ -78,8 +78,23 @@ fn detect(path: &Path, head: &[u8]) -> Format {
 }
 
 /// Ingests one file; per-item problems are pushed to `problems`, the rest goes on.
-/// `progress` is called after each item.
+/// `progress` is called after each item. Everything stored is committed before it returns,
+/// also when it stops on a database error (what was staged are whole articles).
 pub fn ingest_path(
+    store: &Store,
+    path: &Path,
+    format: Format,
+    problems: &mut Vec<Problem>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, IngestError> {
+    let result = ingest_file(store, path, format, problems, progress);
+    let committed = store.commit();
+    let sum = result?;
+    committed?;
+    Ok(sum)
+}
+
+fn ingest_file(
     store: &Store,
     path: &Path,
     format: Format,

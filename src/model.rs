@@ -149,6 +149,17 @@ pub struct Development {
 pub struct Member {
     pub article_key: String,
     pub report: usize,
+    /// The report's first force and its article's time (Unix seconds): where its record is
+    /// stored (see [`crate::store::keys::report`]).
+    pub force: String,
+    pub at: i64,
+}
+
+impl ReportRecord {
+    /// The force its record is filed under: its first force (`-` when it names none).
+    pub fn filing_force(&self) -> &str {
+        self.report.forces.first().map_or("-", String::as_str)
+    }
 }
 
 /// One breach, merged from every report of it.

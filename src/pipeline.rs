@@ -1,6 +1,7 @@
 //! The shared path of `ingest`, `poll` and `reprocess`: a [`RawItem`] is keyed, stored with
 //! its raw text, classified and extracted, checked for near-duplicates, and merged into
-//! incidents, and all of it is written in one atomic [`WriteSet`].
+//! incidents, and all of it is written in one [`WriteSet`], committed atomically (with other
+//! articles' sets, see [`crate::store`]).
 
 use std::collections::BTreeSet;
 
@@ -196,26 +197,30 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
             }
         }
     }
-    if let Some(orig) = new.first().and_then(|r| r.near_duplicate_of.as_deref()) {
-        candidates.extend(store.incidents_of_article(orig)?);
-    }
+    // A near-duplicate's incidents need no lookup of their own: a copy names one of the same
+    // forces within 30 days, so they are among these candidates (and a copy cannot join an
+    // incident of other forces).
     let old: Vec<Incident> = candidates
         .iter()
         .filter_map(|id| store.incident(id).transpose())
         .collect::<Result<_, _>>()?;
 
     let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
-    let mut wanted: BTreeSet<(&str, usize)> = BTreeSet::new();
+    // In key order (force, time, article), so reads walk the records' nodes in order.
+    let mut wanted: BTreeSet<(&str, i64, &str, usize)> = BTreeSet::new();
+    let mut members = std::collections::HashMap::new();
     for inc in &old {
         for m in &inc.members {
             if !fresh.contains(m.article_key.as_str()) {
-                wanted.insert((m.article_key.as_str(), m.report));
+                let k = (m.force.as_str(), m.at, m.article_key.as_str(), m.report);
+                wanted.insert(k);
+                members.insert(k, m);
             }
         }
     }
     let mut inputs: Vec<ReportRecord> = Vec::with_capacity(wanted.len() + new.len());
-    for (key, index) in wanted {
-        inputs.extend(store.report(key, index)?);
+    for k in wanted {
+        inputs.extend(store.report(members[&k])?);
     }
     inputs.extend(new);
     let groups = dedup::cluster(&inputs);
@@ -272,5 +277,6 @@ pub fn reprocess(store: &Store) -> Result<(usize, usize), StoreError> {
         store.apply(w)?;
         n += 1;
     }
+    store.commit()?;
     Ok((n, store.incident_count()))
 }

@@ -7,13 +7,12 @@
 //! | `key/` | article key | the article's sequence number (u64 big-endian), in the articles tree |
 //! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`], in the articles tree |
 //! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
-//! | `rep/` | article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] (in the analyses tree) |
+//! | `rep/` | first force `/` article time `/` article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] (in the analyses tree) |
 //! | `sig/` | force `/` article time `/` article key, for each force a breach article names | MinHash signature (64 little-endian u32) |
 //! | `inc/` | incident id | [`crate::model::Incident`] |
 //! | `ifm/` | force `/` yyyy-mm `/` incident id, for every month from first to last report | [`crate::model::IncidentProfile`] |
 //! | `ifl/` | force `/` first-reported time `/` incident id, for incidents that open late (see [`crate::model::Incident::opens_late`]) | [`crate::model::IncidentProfile`] |
 //! | `tim/` | time `/` incident id | empty |
-//! | `ain/` | article key `/` incident id | empty |
 //! | `src/` | source id | [`crate::model::SourceState`] |
 //! | `agg/` | dimension `/` yyyy-mm `/` key | incidents, people affected, incidents without a figure (3 × i64 LE) |
 
@@ -27,12 +26,11 @@ pub const INCIDENT: &[u8] = b"inc/";
 pub const FORCE_MONTH: &[u8] = b"ifm/";
 pub const FORCE_LATE: &[u8] = b"ifl/";
 pub const TIME: &[u8] = b"tim/";
-pub const ARTICLE_INCIDENT: &[u8] = b"ain/";
 pub const SOURCE: &[u8] = b"src/";
 pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 9] = [
+pub const DERIVED: [&[u8]; 8] = [
     ANALYSIS,
     REPORT,
     SIGNATURE,
@@ -40,7 +38,6 @@ pub const DERIVED: [&[u8]; 9] = [
     FORCE_MONTH,
     FORCE_LATE,
     TIME,
-    ARTICLE_INCIDENT,
     AGGREGATE,
 ];
 
@@ -69,8 +66,10 @@ pub fn article(seq: u64) -> Vec<u8> {
 pub fn article_key(key: &str) -> Vec<u8> {
     cat(&[ARTICLE_KEY, key.as_bytes()])
 }
-pub fn report(article_key: &str, index: usize) -> Vec<u8> {
-    format!("rep/{article_key}/{index:04x}").into_bytes()
+/// A report record's key: by force and time first, so the members of one incident (and the
+/// incidents of one force in a season) lie together and re-clustering reads few nodes.
+pub fn report(force: &str, at: i64, article_key: &str, index: usize) -> Vec<u8> {
+    format!("rep/{force}/{}/{article_key}/{index:04x}", time_hex(at)).into_bytes()
 }
 pub fn signature(force: &str, when: i64, article_key: &str) -> Vec<u8> {
     format!("sig/{force}/{}/{article_key}", time_hex(when)).into_bytes()
@@ -144,12 +143,6 @@ pub fn time_and_id(key: &[u8]) -> (i64, String) {
     let mut parts = s.splitn(3, '/').skip(1);
     let ts = time_from_hex(parts.next().unwrap_or(""));
     (ts, parts.next().unwrap_or("").to_string())
-}
-pub fn article_incident_prefix(article_key: &str) -> Vec<u8> {
-    format!("ain/{article_key}/").into_bytes()
-}
-pub fn article_incident(article_key: &str, id: &str) -> Vec<u8> {
-    cat(&[&article_incident_prefix(article_key), id.as_bytes()])
 }
 pub fn aggregate(dim: &str, month: &str, key: &str) -> Vec<u8> {
     format!("agg/{dim}/{month}/{key}").into_bytes()
