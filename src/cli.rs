@@ -239,9 +239,21 @@ pub fn run(cli: Cli) -> Result<()> {
             let started = std::time::Instant::now();
             for p in &paths {
                 let before = problems.len();
+                let file_started = std::time::Instant::now();
                 let s = ingest::ingest_path(&store, p, format, &mut problems, &mut |n| bar.inc(n))?;
                 for pr in &problems[before..] {
                     bar.suspend(|| eprintln!("warning: {pr} (skipped)"));
+                }
+                if paths.len() > 1 {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "{}: {} article(s), {} new, in {:.2}s",
+                            p.display(),
+                            s.read,
+                            s.new,
+                            file_started.elapsed().as_secs_f64()
+                        )
+                    });
                 }
                 sum.read += s.read;
                 sum.new += s.new;

@@ -4,6 +4,7 @@
 //! | prefix | key | value |
 //! | --- | --- | --- |
 //! | `meta/schema` | | schema version |
+//! | `meta/keyfilter/` | generation (2 digits) | Bloom filter generation over `key/` entries (see [`super::filter`]) |
 //! | `key/` | article key | the article's sequence number (u64 big-endian), in the articles tree |
 //! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`], in the articles tree |
 //! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
@@ -17,6 +18,7 @@
 //! | `agg/` | dimension `/` yyyy-mm `/` key | incidents, people affected, incidents without a figure (3 × i64 LE) |
 
 pub const SCHEMA: &[u8] = b"meta/schema";
+pub const KEY_FILTER: &[u8] = b"meta/keyfilter/";
 pub const ARTICLE: &[u8] = b"art/";
 pub const ARTICLE_KEY: &[u8] = b"key/";
 pub const ANALYSIS: &[u8] = b"ana/";
@@ -156,6 +158,9 @@ pub fn aggregate_parts(key: &[u8]) -> (String, String) {
     let mut parts = s.splitn(4, '/').skip(2);
     let month = parts.next().unwrap_or("").to_string();
     (month, parts.next().unwrap_or("").to_string())
+}
+pub fn key_filter(generation: usize) -> Vec<u8> {
+    format!("meta/keyfilter/{generation:02}").into_bytes()
 }
 pub fn source(id: &str) -> Vec<u8> {
     cat(&[SOURCE, id.as_bytes()])

@@ -15,6 +15,7 @@
 //! README). A run killed at any moment leaves a database that opens; it loses at most the
 //! uncommitted group, whose articles are not marked stored, so a re-run stores them.
 
+mod filter;
 pub mod keys;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,8 @@ pub struct Store {
     analyses: sled::Tree,
     /// Write sets applied but not yet committed.
     staged: Arc<Mutex<Staged>>,
+    /// Which article keys may be stored (staged ones included).
+    filter: Arc<Mutex<filter::KeyFilter>>,
 }
 
 /// Staged write sets are committed together once there are this many...
@@ -359,6 +362,7 @@ impl Store {
             articles,
             analyses,
             staged: Arc::default(),
+            filter: Arc::default(),
         };
         match store.tree.get(keys::SCHEMA)? {
             None => {
@@ -376,7 +380,38 @@ impl Store {
                 }
             }
         }
+        *store.filter() = store.load_filter()?;
         Ok(store)
+    }
+
+    /// The stored key filter; rebuilt from the key index when missing or unreadable (it is
+    /// then written with the next commit).
+    fn load_filter(&self) -> Result<filter::KeyFilter, StoreError> {
+        let mut stored = Vec::new();
+        for r in self.tree.scan_prefix(keys::KEY_FILTER) {
+            stored.push(r?.1);
+        }
+        if let Some(f) = filter::KeyFilter::decode(stored.iter().map(|v| v.as_ref())) {
+            if !stored.is_empty()
+                || self
+                    .articles
+                    .scan_prefix(keys::ARTICLE_KEY)
+                    .next()
+                    .is_none()
+            {
+                return Ok(f);
+            }
+        }
+        tracing::warn!("rebuilding the article key filter from the key index");
+        let mut f = filter::KeyFilter::default();
+        for k in self.articles.scan_prefix(keys::ARTICLE_KEY).keys() {
+            f.insert(&k?);
+        }
+        Ok(f)
+    }
+
+    fn filter(&self) -> MutexGuard<'_, filter::KeyFilter> {
+        self.filter.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn staged(&self) -> MutexGuard<'_, Staged> {
@@ -388,6 +423,14 @@ impl Store {
     pub fn apply(&self, w: WriteSet) -> Result<(), StoreError> {
         if w.len == 0 {
             return Ok(());
+        }
+        {
+            let mut f = self.filter();
+            for (k, v) in &w.parts[Part::Articles as usize] {
+                if v.is_some() && k.starts_with(keys::ARTICLE_KEY) {
+                    f.insert(k);
+                }
+            }
         }
         let full = {
             let mut st = self.staged();
@@ -404,7 +447,6 @@ impl Store {
     /// are dropped (their articles are not marked stored, so a re-run stores them) and the
     /// error is returned; what was committed before stays.
     pub fn commit(&self) -> Result<(), StoreError> {
-        use sled::transaction::{TransactionError, Transactional};
         // Held throughout, so readers see either the staged or the committed state.
         let mut st = self.staged();
         if st.is_empty() {
@@ -413,6 +455,27 @@ impl Store {
         let Staged { parts, deltas, .. } = std::mem::take(&mut *st);
         let mut batches: [sled::Batch; 3] = Default::default();
         let mut used = [false; 3];
+        // The key filter's changed generations go with the keys they add.
+        let dirty = self.filter().take_dirty();
+        for (g, bits) in &dirty {
+            used[0] = true;
+            batches[0].insert(keys::key_filter(*g), bits.clone());
+        }
+        let result = self.write_batches(batches, used, parts, deltas);
+        if result.is_err() {
+            self.filter().mark_dirty(dirty.into_iter().map(|d| d.0));
+        }
+        result
+    }
+
+    fn write_batches(
+        &self,
+        mut batches: [sled::Batch; 3],
+        mut used: [bool; 3],
+        parts: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 3],
+        deltas: BTreeMap<Vec<u8>, [i64; 3]>,
+    ) -> Result<(), StoreError> {
+        use sled::transaction::{TransactionError, Transactional};
         for (i, part) in parts.into_iter().enumerate() {
             for (k, v) in part {
                 used[i] = true;
@@ -546,10 +609,14 @@ impl Store {
         })
     }
 
-    /// Whether an article with this key is stored: one lookup in the small key index, not
-    /// in the tree of texts.
+    /// Whether an article with this key is stored: the key filter answers "no" for nearly
+    /// every new article; otherwise one lookup in the small key index, not in the texts.
     pub fn has_article(&self, key: &str) -> Result<bool, StoreError> {
-        Ok(self.raw_get(&keys::article_key(key))?.is_some())
+        let k = keys::article_key(key);
+        if !self.filter().may_contain(&k) {
+            return Ok(false);
+        }
+        Ok(self.raw_get(&k)?.is_some())
     }
     /// A new sequence number for an article: increasing, so texts are stored in order.
     pub fn next_seq(&self) -> Result<u64, StoreError> {
@@ -767,17 +834,7 @@ mod tests {
         assert!(matches!(err, StoreError::Locked { .. }), "{err}");
         assert!(err.to_string().contains("another breachwatch process"));
         drop(s);
-        // sled's flusher thread lets go of the file lock shortly after the last handle drops.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        loop {
-            match Store::open(dir.path()) {
-                Ok(_) => break,
-                Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(20))
-                }
-                Err(e) => panic!("reopen failed: {e}"),
-            }
-        }
+        reopen(dir.path());
     }
 
     fn inc(id: &str, first: &str) -> Incident {
@@ -852,16 +909,7 @@ mod tests {
 
         store.flush().unwrap();
         drop(store);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        let store = loop {
-            match Store::open(dir.path()) {
-                Ok(s) => break s,
-                Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(20))
-                }
-                Err(e) => panic!("reopen failed: {e}"),
-            }
-        };
+        let store = reopen(dir.path());
         assert_eq!(ids(&store), ["c", "b"], "committed and durable");
         assert_eq!(store.aggregates("force", None, None).unwrap().len(), 2);
     }
@@ -890,6 +938,66 @@ mod tests {
         assert!(store.tree.get(&tim).unwrap().is_some());
         assert_eq!(store.incident("a").unwrap().unwrap().title, "updated");
         assert_eq!(store.aggregates("force", None, None).unwrap()[0].2[0], 1);
+    }
+
+    fn reopen(dir: &Path) -> Store {
+        // sled's flusher thread lets go of the file lock shortly after the last handle drops.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match Store::open(dir) {
+                Ok(s) => return s,
+                Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(e) => panic!("reopen failed: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn stored_article_keys_are_found_through_the_filter_and_it_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let article = |key: &str| Article {
+            key: key.into(),
+            url: format!("https://news.example/{key}"),
+            canonical_url: None,
+            title: key.into(),
+            published: None,
+            source: "News".into(),
+            source_id: None,
+            text: "text".into(),
+            fetched_at: chrono::Utc::now(),
+        };
+        for i in 0..20_000 {
+            let mut w = WriteSet::new();
+            w.put_article(&article(&format!("k{i}")), store.next_seq().unwrap());
+            store.apply(w).unwrap();
+        }
+        assert!(store.has_article("k19999").unwrap(), "staged");
+        assert!(!store.has_article("nope").unwrap());
+        store.flush().unwrap();
+        drop(store);
+
+        let store = reopen(dir.path());
+        assert!((0..20_000).all(|i| store.has_article(&format!("k{i}")).unwrap()));
+        assert_eq!(store.article("k7").unwrap().unwrap().title, "k7");
+        let missing = (20_000..40_000)
+            .filter(|i| store.has_article(&format!("k{i}")).unwrap())
+            .count();
+        assert_eq!(
+            missing, 0,
+            "the filter's false positives fall back to the index"
+        );
+        // A lost filter is rebuilt from the key index.
+        for k in store.tree.scan_prefix(keys::KEY_FILTER).keys() {
+            store.tree.remove(k.unwrap()).unwrap();
+        }
+        store.flush().unwrap();
+        drop(store);
+        let store = reopen(dir.path());
+        assert!(store.has_article("k12345").unwrap());
+        assert!(!store.has_article("k20001").unwrap());
     }
 
     #[test]

@@ -40,6 +40,37 @@ fn ingest_twice_changes_nothing_and_reports_bad_lines() {
         .contains("0 new (0 about police breaches), 1 already stored"));
 }
 
+/// Several files in one run: one database session, a line per file on stderr with its time.
+#[test]
+fn ingest_of_several_files_reports_each_and_stores_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&a, "{\"url\":\"https://a.example/1\",\"text\":\"body\"}\n").unwrap();
+    std::fs::write(
+        &b,
+        "{\"url\":\"https://a.example/1\",\"text\":\"body\"}\n{\"url\":\"https://a.example/2\",\"text\":\"body\"}\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a.jsonl: 1 article(s), 1 new, in "), "{err}");
+    assert!(err.contains("b.jsonl: 2 article(s), 1 new, in "), "{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("ingested 3 article(s)") && stdout.contains("2 new"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn errors_are_one_line_and_nonzero() {
     let dir = tempfile::tempdir().unwrap();
