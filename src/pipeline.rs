@@ -86,6 +86,7 @@ pub fn ingest_item(
     source_id: Option<&str>,
 ) -> Result<Outcome, StoreError> {
     let article = article_of(item, source_id);
+    let _writer = store.writer();
     if store.has_article(&article.key)? {
         return Ok(Outcome::Unchanged);
     }
@@ -96,7 +97,8 @@ pub fn ingest_item(
     Ok(outcome)
 }
 
-/// Analyses an article already recorded in `w` (or the store), and merges its reports.
+/// Analyses an article already recorded in `w` (or the store), and merges its reports. The
+/// caller holds [`Store::writer`] until `w` is applied.
 pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Outcome, StoreError> {
     let mut analysis = analyse(article);
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
@@ -260,6 +262,7 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
 /// Re-runs extraction and merging over every stored article, as a fresh ingest would.
 /// Articles go in canonical order (publication time, key) so the result is the same.
 pub fn reprocess(store: &Store) -> Result<(usize, usize), StoreError> {
+    let _writer = store.writer();
     store.clear_derived()?;
     let mut order: Vec<(i64, String)> = Vec::new();
     for a in store.articles() {

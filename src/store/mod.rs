@@ -68,6 +68,8 @@ pub struct Store {
     staged: Arc<Mutex<Staged>>,
     /// Which article keys may be stored (staged ones included).
     filter: Arc<Mutex<filter::KeyFilter>>,
+    /// Held by the one writer at a time (see [`Store::writer`]).
+    writer: Arc<Mutex<()>>,
 }
 
 /// Staged write sets are committed together once there are this many...
@@ -363,6 +365,7 @@ impl Store {
             analyses,
             staged: Arc::default(),
             filter: Arc::default(),
+            writer: Arc::default(),
         };
         match store.tree.get(keys::SCHEMA)? {
             None => {
@@ -408,6 +411,13 @@ impl Store {
             f.insert(&k?);
         }
         Ok(f)
+    }
+
+    /// The writer's lock: whoever reads incidents to decide what to write (the pipeline)
+    /// holds it until the write set is applied, so two sources polled at once never merge
+    /// against the same stale incident, and the trend counters have a single writer.
+    pub fn writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn filter(&self) -> MutexGuard<'_, filter::KeyFilter> {

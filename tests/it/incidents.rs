@@ -201,6 +201,40 @@ fn look_alike_stories_months_apart_stay_apart() {
     }
 }
 
+/// Two sources polled at once (threads, as `run` schedules them) hand the same articles to the
+/// pipeline concurrently: the writer lock makes the result that of one ingest.
+#[test]
+fn concurrent_ingest_equals_a_single_one() {
+    // Syndicated copies under other URLs, so the two threads have plenty to merge at once.
+    let base: Vec<String> = (0..6)
+        .flat_map(|i| {
+            lines().into_iter().map(move |l| {
+                let mut v: serde_json::Value = serde_json::from_str(&l).unwrap();
+                let url = format!("{}?copy={i}", v["url"].as_str().unwrap());
+                v["url"] = url.into();
+                v.to_string()
+            })
+        })
+        .collect();
+    let (dir, sorted) = temp_store();
+    ingest_lines(&sorted, dir.path(), &base);
+    let want = summary(&sorted);
+
+    let (dir, store) = temp_store();
+    let mut reversed = base.clone();
+    reversed.reverse();
+    std::thread::scope(|s| {
+        for (i, part) in [base.clone(), reversed].into_iter().enumerate() {
+            let (store, path) = (&store, dir.path().join(format!("part{i}.jsonl")));
+            s.spawn(move || {
+                std::fs::write(&path, part.join("\n")).unwrap();
+                ingest_path(store, &path, Format::Jsonl, &mut Vec::new(), &mut |_| {}).unwrap();
+            });
+        }
+    });
+    assert_eq!(summary(&store), want);
+}
+
 /// Boilerplate-heavy coverage of two breaches at one force three weeks apart reads like a copy
 /// (similar text, near in time), but a copy cannot name entirely different exposed data: the
 /// second stays apart, while a real syndicated copy of the first joins it.
