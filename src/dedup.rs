@@ -281,9 +281,12 @@ fn contradicts(p: &Profile, r: &ReportRecord) -> bool {
     }
     let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
     let negated: BTreeSet<DataType> = r.report.not_exposed.iter().map(|f| f.value).collect();
+    // Types the story itself both calls exposed and safe (sources disagree) decide nothing.
+    let exposed: BTreeSet<DataType> = p.types.difference(&p.not_exposed).copied().collect();
+    let safe: BTreeSet<DataType> = p.not_exposed.difference(&p.types).copied().collect();
     if (!types.is_empty() && !p.types.is_empty() && types.is_disjoint(&p.types))
-        || !types.is_disjoint(&p.not_exposed)
-        || !negated.is_disjoint(&p.types)
+        || !types.is_disjoint(&safe)
+        || !negated.is_disjoint(&exposed)
     {
         return true;
     }

@@ -82,6 +82,8 @@ enum SourceError {
     Parse(#[from] crate::parse::ParseError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("stopped before its items were stored")]
+    Interrupted,
 }
 
 /// Polls every enabled source once, concurrently within the fetcher's limits.
@@ -302,14 +304,27 @@ async fn fetch_and_store(
         }
     }
     let total = items.len();
-    let (mut new, mut relevant) = (0, 0);
-    for item in items {
-        if let Outcome::New { relevant: r, .. } = pipeline::ingest_item(store, item, Some(&src.id))?
-        {
-            new += 1;
-            relevant += r as usize;
+    // Extraction and merging are CPU work under the store's writer lock: on a blocking thread,
+    // so they never hold up the runtime's workers (other polls, the HTTP server).
+    let (store, id) = (store.clone(), src.id.clone());
+    let stored = tokio::task::spawn_blocking(move || -> Result<(usize, usize), StoreError> {
+        let (mut new, mut relevant) = (0, 0);
+        for item in items {
+            if let Outcome::New { relevant: r, .. } =
+                pipeline::ingest_item(&store, item, Some(&id))?
+            {
+                new += 1;
+                relevant += r as usize;
+            }
         }
-    }
+        Ok((new, relevant))
+    })
+    .await;
+    let (new, relevant) = match stored {
+        Ok(r) => r?,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => return Err(SourceError::Interrupted),
+    };
     Ok((
         SourceOutcome::Fetched {
             items: total,

@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::model::{Article, Incident, IncidentProfile, Member, ReportRecord, SourceState};
 
 /// The on-disk layout version. Bump it when a stored type changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +285,18 @@ fn decode_counts(b: &[u8]) -> [i64; 3] {
     v
 }
 
+impl Drop for Store {
+    /// The last handle commits what is still staged (every entry point commits before it
+    /// returns; this covers early returns on errors).
+    fn drop(&mut self) {
+        if Arc::strong_count(&self.staged) == 1 {
+            if let Err(e) = self.commit() {
+                tracing::error!(error = %e, "could not commit staged writes on close");
+            }
+        }
+    }
+}
+
 /// The first key after every key starting with `prefix` (`None`: no such key).
 fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
     let mut end = prefix.to_vec();
@@ -410,6 +422,15 @@ impl Store {
         for k in self.articles.scan_prefix(keys::ARTICLE_KEY).keys() {
             f.insert(&k?);
         }
+        // Saved at once (replacing whatever was there), so the next open need not rebuild.
+        let mut batch = sled::Batch::default();
+        for k in self.tree.scan_prefix(keys::KEY_FILTER).keys() {
+            batch.remove(k?);
+        }
+        for (g, bits) in f.take_dirty() {
+            batch.insert(keys::key_filter(g), bits);
+        }
+        self.tree.apply_batch(batch)?;
         Ok(f)
     }
 
@@ -453,16 +474,17 @@ impl Store {
         Ok(())
     }
 
-    /// Commits every staged write set in one atomic transaction. On failure the staged sets
-    /// are dropped (their articles are not marked stored, so a re-run stores them) and the
-    /// error is returned; what was committed before stays.
+    /// Commits every staged write set in one atomic transaction. On failure the error is
+    /// returned and the sets stay staged (others may already have merged against them), so
+    /// the next commit tries again; what was committed before stays.
     pub fn commit(&self) -> Result<(), StoreError> {
         // Held throughout, so readers see either the staged or the committed state.
         let mut st = self.staged();
         if st.is_empty() {
             return Ok(());
         }
-        let Staged { parts, deltas, .. } = std::mem::take(&mut *st);
+        let parts = st.parts.clone();
+        let deltas = st.deltas.clone();
         let mut batches: [sled::Batch; 3] = Default::default();
         let mut used = [false; 3];
         // The key filter's changed generations go with the keys they add.
@@ -472,8 +494,9 @@ impl Store {
             batches[0].insert(keys::key_filter(*g), bits.clone());
         }
         let result = self.write_batches(batches, used, parts, deltas);
-        if result.is_err() {
-            self.filter().mark_dirty(dirty.into_iter().map(|d| d.0));
+        match result {
+            Ok(()) => *st = Staged::default(),
+            Err(_) => self.filter().mark_dirty(dirty.into_iter().map(|d| d.0)),
         }
         result
     }
@@ -570,6 +593,11 @@ impl Store {
         rev: bool,
     ) -> impl Iterator<Item = sled::Result<(IVec, IVec)>> + '_ {
         let p = part(lo);
+        // An empty range (BTreeMap::range panics on one whose start is past its end).
+        let hi = match hi {
+            Some(h) if h <= lo => Some(lo),
+            h => h,
+        };
         let upper = hi.map_or(Bound::Unbounded, |h| Bound::Excluded(h.to_vec()));
         let bounds = (Bound::Included(lo.to_vec()), upper);
         let mut staged: Vec<StagedEntry> = self.staged().parts[p as usize]
@@ -748,11 +776,13 @@ impl Store {
     ) -> Result<Vec<(String, String, [i64; 3])>, StoreError> {
         let prefix = keys::aggregate_prefix(dim);
         let mut all: BTreeMap<Vec<u8>, [i64; 3]> = BTreeMap::new();
+        // Held across both reads: a commit in between would count its group twice or not at all.
+        let st = self.staged();
         for r in self.tree.scan_prefix(&prefix) {
             let (k, v) = r?;
             all.insert(k.to_vec(), decode_counts(&v));
         }
-        for (k, d) in self.staged().deltas.iter() {
+        for (k, d) in st.deltas.iter() {
             if k.starts_with(&prefix) {
                 let e = all.entry(k.clone()).or_default();
                 for i in 0..3 {
@@ -1008,6 +1038,11 @@ mod tests {
         let store = reopen(dir.path());
         assert!(store.has_article("k12345").unwrap());
         assert!(!store.has_article("k20001").unwrap());
+        assert_eq!(
+            store.tree.scan_prefix(keys::KEY_FILTER).count(),
+            2,
+            "the rebuilt filter is saved at once (two generations for 20k keys)"
+        );
     }
 
     #[test]
@@ -1072,6 +1107,9 @@ mod tests {
         let mut back = want.to_vec();
         back.reverse();
         assert_eq!(read(true), back);
+        // A range whose end is before its start is empty, not a panic (`--since` after
+        // `--until` while something is staged).
+        assert_eq!(store.raw_range(b"src/f", Some(b"src/a"), false).count(), 0);
         assert_eq!(prefix_end(b"ab\xff"), Some(b"ac".to_vec()));
         assert_eq!(prefix_end(b"\xff\xff"), None);
     }
