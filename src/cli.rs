@@ -164,6 +164,11 @@ impl FilterArgs {
     }
 
     pub fn to_filter(&self) -> Result<Filter> {
+        let since = self.since.as_deref().map(parse_day).transpose()?;
+        let until = self.until.as_deref().map(parse_day).transpose()?;
+        if let (Some(s), Some(u)) = (since, until) {
+            anyhow::ensure!(s <= u, "--since {s} is after --until {u}");
+        }
         Ok(Filter {
             force: self.force.clone(),
             data_type: self
@@ -176,8 +181,8 @@ impl FilterArgs {
                 .as_deref()
                 .map(|c| Cause::from_id(c).with_context(|| format!("unknown cause {c:?}")))
                 .transpose()?,
-            since: self.since.as_deref().map(parse_day).transpose()?,
-            until: self.until.as_deref().map(parse_day).transpose()?,
+            since,
+            until,
             text: self.search.clone(),
             limit: self.limit,
         })
@@ -330,6 +335,9 @@ pub fn run(cli: Cli) -> Result<()> {
         } => {
             let since_d = since.as_deref().map(parse_day).transpose()?;
             let until_d = until.as_deref().map(parse_day).transpose()?;
+            if let (Some(s), Some(u)) = (since_d, until_d) {
+                anyhow::ensure!(s <= u, "--since {s} is after --until {u}");
+            }
             let mut q = format!("/api/trends?by={}&period={}", by_id(by), period_id(period));
             for (k, v) in [("since", &since), ("until", &until)] {
                 if let Some(v) = v {

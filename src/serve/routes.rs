@@ -91,7 +91,8 @@ impl FilterParams {
     ///
     /// # Errors
     ///
-    /// `bad_request` for an unknown data type or cause, a malformed date or limit.
+    /// `bad_request` for an unknown data type or cause, a malformed date or limit, or `since`
+    /// after `until`.
     pub fn to_filter(&self) -> Result<Filter, ApiError> {
         let day = |v: &Option<String>, name: &str| {
             v.as_deref()
@@ -101,6 +102,14 @@ impl FilterParams {
                 })
                 .transpose()
         };
+        let (since, until) = (day(&self.since, "since")?, day(&self.until, "until")?);
+        if let (Some(s), Some(u)) = (since, until) {
+            if s > u {
+                return Err(ApiError::BadRequest(format!(
+                    "since {s} is after until {u}"
+                )));
+            }
+        }
         Ok(Filter {
             force: self.force.clone(),
             data_type: self
@@ -119,8 +128,8 @@ impl FilterParams {
                         .ok_or_else(|| ApiError::BadRequest(format!("unknown cause {c:?}")))
                 })
                 .transpose()?,
-            since: day(&self.since, "since")?,
-            until: day(&self.until, "until")?,
+            since,
+            until,
             text: self.q.clone(),
             limit: self
                 .limit

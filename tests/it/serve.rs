@@ -407,6 +407,8 @@ async fn bad_query_parameters_are_json_bad_requests() {
         "/api/incidents?limit=many",
         "/api/trends?by=colour",
         "/api/trends?by=force&period=decade",
+        "/api/trends?since=2024-05-20&until=2024-05-01",
+        "/api/incidents?since=2024-05-20&until=2024-05-01",
     ] {
         let answer = get(app.addr, path).await;
         assert_eq!(answer.status, 400, "{path}");
