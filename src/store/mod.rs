@@ -81,7 +81,7 @@ pub const GROUP_BYTES: usize = 32 << 20;
 /// the summed counter changes.
 #[derive(Default)]
 struct Staged {
-    parts: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 3],
+    parts: Parts,
     deltas: BTreeMap<Vec<u8>, [i64; 3]>,
     sets: usize,
     bytes: usize,
@@ -96,10 +96,7 @@ impl Staged {
             }
         }
         for (k, d) in w.deltas {
-            let e = self.deltas.entry(k).or_default();
-            for i in 0..3 {
-                e[i] += d[i];
-            }
+            add_counts(self.deltas.entry(k).or_default(), &d);
         }
         self.sets += 1;
     }
@@ -130,7 +127,7 @@ fn part(key: &[u8]) -> Part {
 #[derive(Default)]
 pub struct WriteSet {
     /// The latest value (`None`: deletion) per key, by tree.
-    parts: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 3],
+    parts: Parts,
     /// Empty-valued entries deleted because a stored incident had them.
     removed: std::collections::BTreeSet<Vec<u8>>,
     len: usize,
@@ -277,6 +274,13 @@ impl WriteSet {
     }
 }
 
+/// Adds a counter change to counters (incidents, people, without figure).
+fn add_counts(to: &mut [i64; 3], d: &[i64; 3]) {
+    for (t, d) in to.iter_mut().zip(d) {
+        *t += d;
+    }
+}
+
 fn decode_counts(b: &[u8]) -> [i64; 3] {
     let mut v = [0i64; 3];
     for (i, c) in b.chunks_exact(8).take(3).enumerate() {
@@ -308,6 +312,9 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
     }
     None
 }
+
+/// The latest value (`None`: deletion) per key, one map per tree.
+type Parts = [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 3];
 
 /// A staged write: the key and its new value (`None`: deleted).
 type StagedEntry = (Vec<u8>, Option<Vec<u8>>);
@@ -505,7 +512,7 @@ impl Store {
         &self,
         mut batches: [sled::Batch; 3],
         mut used: [bool; 3],
-        parts: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 3],
+        parts: Parts,
         deltas: BTreeMap<Vec<u8>, [i64; 3]>,
     ) -> Result<(), StoreError> {
         use sled::transaction::{TransactionError, Transactional};
@@ -528,9 +535,7 @@ impl Store {
                 .get(&k)?
                 .map(|b| decode_counts(&b))
                 .unwrap_or_default();
-            for i in 0..3 {
-                v[i] += d[i];
-            }
+            add_counts(&mut v, &d);
             used[0] = true;
             if v[0] <= 0 {
                 batches[0].remove(k);
@@ -784,10 +789,7 @@ impl Store {
         }
         for (k, d) in st.deltas.iter() {
             if k.starts_with(&prefix) {
-                let e = all.entry(k.clone()).or_default();
-                for i in 0..3 {
-                    e[i] += d[i];
-                }
+                add_counts(all.entry(k.clone()).or_default(), d);
             }
         }
         let mut out = Vec::new();
