@@ -108,6 +108,26 @@ pub fn records(
         outlet: article.source.clone(),
         article_key: article.key.clone(),
     };
+    // A round-up tells several stories; a joint mention ("a breach at X Police and Y
+    // Police...") is one story split into a report per force, with the same facts from the
+    // same sentences, and is not a round-up.
+    fn story(r: &Report) -> impl PartialEq + '_ {
+        (
+            &r.cause,
+            &r.data_types,
+            &r.not_exposed,
+            &r.counts,
+            &r.developments,
+        )
+    }
+    let mut stories = Vec::new();
+    for r in reports {
+        let s = story(r);
+        if !stories.contains(&s) {
+            stories.push(s);
+        }
+    }
+    let siblings = stories.len();
     reports
         .iter()
         .enumerate()
@@ -125,7 +145,7 @@ pub fn records(
                 source: source.clone(),
                 when: article.when(),
                 index,
-                siblings: reports.len(),
+                siblings,
                 near_duplicate_of: near_duplicate_of.map(str::to_owned),
                 report: report.clone(),
                 sentences: spans.into_iter().map(|s| (s, cut(document, s))).collect(),
@@ -237,16 +257,41 @@ pub fn is_follow_up(r: &Report) -> bool {
         .any(|d| d.kind != DevelopmentKind::Apology)
 }
 
+/// A set of data types as a bit mask: bit `i` is `DataType::ALL[i]`. Matching compares many
+/// small sets, and a mask makes each comparison two instructions and no allocation.
+pub type Types = u32;
+const _: () = assert!(DataType::ALL.len() <= Types::BITS as usize);
+
+fn type_bit(t: DataType) -> Types {
+    1 << (t as u32)
+}
+
+/// The mask of a list of data types.
+pub fn types_mask(types: impl IntoIterator<Item = DataType>) -> Types {
+    types.into_iter().fold(0, |m, t| m | type_bit(t))
+}
+
+fn n(t: Types) -> usize {
+    t.count_ones() as usize
+}
+
+/// Whether two lists of exposed data tell of the same data: half of the smaller list is
+/// shared, and at least two types when both lists have two.
+fn same_data(a: Types, b: Types) -> bool {
+    let (shared, smaller) = (n(a & b), n(a).min(n(b)));
+    smaller > 0 && shared * 2 >= smaller && shared >= smaller.min(2)
+}
+
 /// What a forming cluster knows for matching.
 struct Profile<'a> {
     forces: BTreeSet<&'a str>,
     causes: BTreeSet<Cause>,
-    types: BTreeSet<DataType>,
+    types: Types,
     /// Types some member said were not exposed.
-    not_exposed: BTreeSet<DataType>,
+    not_exposed: Types,
     /// Each member's own list, so agreement is judged against a real report, not against a
     /// union that grows with every merge.
-    member_types: Vec<BTreeSet<DataType>>,
+    member_types: Vec<Types>,
     artefacts: BTreeSet<&'static str>,
     articles: BTreeSet<&'a str>,
     /// Articles the members are near-duplicates of.
@@ -270,7 +315,7 @@ fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
 }
 
 /// Whether `r` states facts no copy of the cluster's story could: an incompatible cause,
-/// exposed data none of which the story names, data exposed that the story says was safe (or
+/// exposed data mostly not among the story's, data exposed that the story says was safe (or
 /// the reverse), or a precise figure far from the cluster's precise figure. Similar text alone
 /// does not make a copy: two breaches at one force weeks apart are often told with the same
 /// boilerplate.
@@ -279,15 +324,17 @@ fn contradicts(p: &Profile, r: &ReportRecord) -> bool {
     if !p.causes.iter().all(|c| causes_compatible(*c, cause)) {
         return true;
     }
-    let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
-    let negated: BTreeSet<DataType> = r.report.not_exposed.iter().map(|f| f.value).collect();
+    let types = types_mask(r.report.data_types.iter().map(|f| f.value));
+    let negated = types_mask(r.report.not_exposed.iter().map(|f| f.value));
     // Types the story itself both calls exposed and safe (sources disagree) decide nothing.
-    let exposed: BTreeSet<DataType> = p.types.difference(&p.not_exposed).copied().collect();
-    let safe: BTreeSet<DataType> = p.not_exposed.difference(&p.types).copied().collect();
-    if (!types.is_empty() && !p.types.is_empty() && types.is_disjoint(&p.types))
-        || !types.is_disjoint(&safe)
-        || !negated.is_disjoint(&exposed)
-    {
+    let exposed = p.types & !p.not_exposed;
+    let safe = p.not_exposed & !p.types;
+    // A copy retells the story's data; an edited copy may add a type, but a list mostly of
+    // types the story never named is another breach told in the same words.
+    let shared = n(types & p.types);
+    let added = n(types) - shared;
+    let foreign = shared == 0 || (added > 1 && added * 2 > shared);
+    if (types != 0 && p.types != 0 && foreign) || types & safe != 0 || negated & exposed != 0 {
         return true;
     }
     match (r.report.counts.first(), p.count) {
@@ -338,21 +385,18 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
         return None;
     }
     let gap = when - p.last;
-    let types: BTreeSet<DataType> = r.report.data_types.iter().map(|f| f.value).collect();
-    let overlap = types.intersection(&p.types).count() as i32;
+    let types = types_mask(r.report.data_types.iter().map(|f| f.value));
+    let overlap = n(types & p.types) as i32;
     // Agreement is judged against real reports, not against a union that grows with every
     // merge (an over-grown union would attract everything).
-    let union = [p.types.clone()];
+    let union = [p.types];
     let lists = if p.member_types.is_empty() {
         &union[..]
     } else {
         &p.member_types[..]
     };
-    let member_overlap = lists
-        .iter()
-        .map(|m| types.intersection(m).count())
-        .max()
-        .unwrap_or(0) as i32;
+    let member_overlap = lists.iter().map(|m| n(types & m)).max().unwrap_or(0) as i32;
+    let contained = lists.iter().any(|m| same_data(types, *m));
     // Outside the first week of coverage, a report must agree on more than the force.
     let close =
         when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
@@ -360,17 +404,22 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
         (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
         _ => false,
     };
+    // The same week, a list of three or more types that agrees with no list of the story is
+    // another breach's, if the story has a list that long: coverage of one breach repeats its
+    // list, or part of it. (A story told only in short lists gives no such evidence.)
+    if close
+        && !is_follow_up(&r.report)
+        && n(types) >= 3
+        && !contained
+        && lists.iter().any(|m| n(*m) >= 3)
+    {
+        return None;
+    }
     if !close && !is_follow_up(&r.report) {
-        // Half of the smaller list of exposed data is shared with some member's list, and at
-        // least two types when both lists have two.
-        let contained = lists.iter().any(|m| {
-            let (shared, smaller) = (types.intersection(m).count(), types.len().min(m.len()));
-            smaller > 0 && shared * 2 >= smaller && shared >= smaller.min(2)
-        });
         // Weeks apart, a report that calls exposed what the story said was safe (or the
         // reverse) is about another breach.
-        let negated: BTreeSet<DataType> = r.report.not_exposed.iter().map(|f| f.value).collect();
-        if !types.is_disjoint(&p.not_exposed) || !negated.is_disjoint(&p.types) {
+        let negated = types_mask(r.report.not_exposed.iter().map(|f| f.value));
+        if types & p.not_exposed != 0 || negated & p.types != 0 {
             return None;
         }
         let agrees = if cause == Cause::Unknown {
@@ -389,7 +438,7 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
     if gap > Duration::days(FRESH_DAYS) && !follow_up {
         return None;
     }
-    if overlap == 0 && !types.is_empty() && !p.types.is_empty() {
+    if overlap == 0 && types != 0 && p.types != 0 {
         return None;
     }
     if !follow_up && !p.follow_up {
@@ -404,7 +453,7 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
     }
     if cause == Cause::Unknown || known.is_empty() {
         // With nothing but the force to go on, demand shared data types.
-        if overlap == 0 && !types.is_empty() && !p.types.is_empty() {
+        if overlap == 0 && types != 0 && p.types != 0 {
             return None;
         }
     }
@@ -432,10 +481,14 @@ pub fn may_join(p: &IncidentProfile, r: &ReportRecord) -> bool {
     };
     let profile = Profile {
         forces: p.forces.iter().map(String::as_str).collect(),
-        causes: [p.cause].into(),
-        types: p.types.iter().copied().collect(),
-        not_exposed: BTreeSet::new(),
-        member_types: Vec::new(),
+        causes: if p.causes.is_empty() {
+            [p.cause].into()
+        } else {
+            p.causes.iter().copied().collect()
+        },
+        types: types_mask(p.types.iter().copied()),
+        not_exposed: 0,
+        member_types: p.member_types.clone(),
         artefacts: BTreeSet::new(),
         articles: p.articles.iter().map(String::as_str).collect(),
         copies_of: BTreeSet::new(),
@@ -466,16 +519,20 @@ pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
             .enumerate()
             .filter_map(|(g, (p, _))| fit(p, r, &forces).map(|s| (s, g)))
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let types = r.report.data_types.iter().map(|f| f.value);
+        let own = types_mask(r.report.data_types.iter().map(|f| f.value));
         match best {
-            Some((_, g)) => {
+            Some((score, g)) => {
                 let (p, members) = &mut groups[g];
+                tracing::trace!(
+                    report = %r.source.url,
+                    joins = %inputs[members[0]].source.url,
+                    score,
+                    "clustered"
+                );
                 p.forces.extend(forces.iter().copied());
                 p.causes.insert(r.report.cause.value);
-                let own: BTreeSet<DataType> = types.collect();
-                p.types.extend(own.iter().copied());
-                p.not_exposed
-                    .extend(r.report.not_exposed.iter().map(|f| f.value));
+                p.types |= own;
+                p.not_exposed |= types_mask(r.report.not_exposed.iter().map(|f| f.value));
                 p.member_types.push(own);
                 p.artefacts.extend(artefacts(r));
                 p.articles.insert(r.source.article_key.as_str());
@@ -494,9 +551,9 @@ pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
                 Profile {
                     forces,
                     causes: [r.report.cause.value].into(),
-                    types: types.clone().collect(),
-                    not_exposed: r.report.not_exposed.iter().map(|f| f.value).collect(),
-                    member_types: vec![types.collect()],
+                    types: own,
+                    not_exposed: types_mask(r.report.not_exposed.iter().map(|f| f.value)),
+                    member_types: vec![own],
                     artefacts: artefacts(r),
                     articles: [r.source.article_key.as_str()].into(),
                     copies_of: r.near_duplicate_of.as_deref().into_iter().collect(),
@@ -805,6 +862,18 @@ pub fn build_incident(
             })
             .collect(),
         opens_late: first.siblings > 1 || is_follow_up(&first.report),
+        member_causes: members
+            .iter()
+            .map(|m| m.report.cause.value)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        member_types: members
+            .iter()
+            .map(|m| types_mask(m.report.data_types.iter().map(|f| f.value)))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
     }
 }
 

@@ -64,7 +64,8 @@ pub struct ReportRecord {
     pub when: DateTime<FixedOffset>,
     /// Position of the report in its article's extraction.
     pub index: usize,
-    /// How many reports the article has: a round-up often retells old incidents.
+    /// How many different stories the article's reports tell (a joint mention of two forces
+    /// is one story): a round-up often retells old incidents.
     pub siblings: usize,
     /// The earlier article this one is a syndicated or spun copy of.
     pub near_duplicate_of: Option<String>,
@@ -194,6 +195,13 @@ pub struct Incident {
     /// [`crate::dedup::build_incident`]; not stored.
     #[serde(skip)]
     pub opens_late: bool,
+    /// Every member's cause, and the distinct lists of exposed data its members gave (as
+    /// [`crate::dedup::Types`] masks): what candidate matching compares. Set by
+    /// [`crate::dedup::build_incident`] for the index profile; not stored.
+    #[serde(skip)]
+    pub member_causes: Vec<Cause>,
+    #[serde(skip)]
+    pub member_types: Vec<u32>,
 }
 
 /// Per-source polling state.
@@ -232,6 +240,12 @@ pub struct IncidentProfile {
     /// Whether any report brought a development (fine, reprimand...).
     #[serde(default)]
     pub follow_up: bool,
+    /// Every member's cause (`cause` is only the most specific).
+    #[serde(default)]
+    pub causes: Vec<Cause>,
+    /// The distinct lists of exposed data the members gave, as [`crate::dedup::Types`] masks.
+    #[serde(default)]
+    pub member_types: Vec<u32>,
 }
 
 impl Incident {
@@ -254,6 +268,8 @@ impl Incident {
                 .timeline
                 .iter()
                 .any(|d| d.kind != DevelopmentKind::Apology),
+            causes: self.member_causes.clone(),
+            member_types: self.member_types.clone(),
         }
     }
 }

@@ -698,6 +698,12 @@ fn cause_pairs() -> Vec<(String, CauseCue)> {
     let pairs: Vec<(&str, CauseCue)> = vec![
         ("ransomware", Direct(Ransomware, 3)),
         ("ransom demand", Direct(Ransomware, 3)),
+        // Data encrypted and taken by the attackers (double extortion).
+        ("encrypted and stolen", Direct(Ransomware, 2)),
+        ("stolen and encrypted", Direct(Ransomware, 2)),
+        ("encrypted by hackers", Direct(Ransomware, 2)),
+        ("encrypted by criminals", Direct(Ransomware, 2)),
+        ("encrypted by attackers", Direct(Ransomware, 2)),
         ("ransom", Direct(Ransomware, 2)),
         ("extortion", Direct(Ransomware, 1)),
         ("Babuk", Direct(Ransomware, 3)),

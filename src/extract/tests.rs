@@ -338,6 +338,7 @@ fn causes_table() {
     let cases: &[(&str, Cause)] = &[
         ("The force said a ransomware gang had stolen officers' names in a cyber attack on its systems.", Cause::Ransomware),
         ("The force said hackers gained unauthorised access to its systems and stole officers' names.", Cause::CyberAttack),
+        ("Personal information belonging to 900 officers was encrypted and stolen, the force has confirmed.", Cause::Ransomware),
         ("An email with victims' names was sent to 40 people using CC instead of BCC.", Cause::MisdirectedCommunication),
         ("An unencrypted laptop holding witness statements was stolen from an officer's car.", Cause::LossOrTheft),
         ("A spreadsheet with officers' names was published online in error in response to an FOI request.", Cause::AccidentalDisclosure),

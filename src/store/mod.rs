@@ -901,6 +901,8 @@ mod tests {
             conflicts: Vec::new(),
             members: Vec::new(),
             opens_late: false,
+            member_causes: Vec::new(),
+            member_types: Vec::new(),
         }
     }
 

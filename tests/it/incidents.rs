@@ -341,3 +341,67 @@ fn causeless_report_weeks_later_needs_the_figure() {
         assert_eq!(all.len(), want, "{second}\n{all:#?}");
     }
 }
+
+/// Two breaches at one force in the same week, with the same cause and boilerplate, but each
+/// told with its own long list of exposed data: coverage of one breach repeats its list, so
+/// lists that share one type of four are two incidents. A shorter report naming part of a
+/// list still joins it.
+#[test]
+fn same_week_long_lists_sharing_little_are_two_breaches() {
+    let boiler = "The force said it was working with the Information Commissioner's Office. A spokesperson said the matter was being taken extremely seriously. Union representatives called for an independent review of data handling.";
+    let a = article(
+        "https://gazette.example/a",
+        "2024-02-03T09:00:00Z",
+        &format!("A data breach at Gwent Police affecting officers followed an unexplained loss of data from its systems, officials said. Data exposed is understood to include pay numbers, ranks, email addresses and details of crime victims. {boiler}"),
+    );
+    let part = article(
+        "https://other.example/a-part",
+        "2024-02-05T09:00:00Z",
+        &format!("A data breach at Gwent Police affecting officers followed an unexplained loss of data from its systems, officials said. Pay numbers and ranks were among the details involved. {boiler}"),
+    );
+    let b = article(
+        "https://gazette.example/b",
+        "2024-02-08T09:00:00Z",
+        &format!("A data breach at Gwent Police affecting officers followed an unexplained loss of data from its systems, officials said. Data exposed is understood to include bank details, dates of birth, photographs and pay numbers. {boiler}"),
+    );
+    for order in [[&a, &part, &b], [&b, &part, &a], [&part, &b, &a]] {
+        let (dir, store) = temp_store();
+        ingest_lines(&store, dir.path(), &order.map(|s| s.clone()));
+        let all = query::incidents(&store, &Filter::default()).unwrap();
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert_eq!(
+            by_url(&all, "/a")[0].sources.len(),
+            2,
+            "the partial list joins"
+        );
+        assert_eq!(by_url(&all, "/b")[0].sources.len(), 1);
+    }
+}
+
+/// An article naming two forces as victims of one breach is one story told for two forces,
+/// not a round-up: it does not get a round-up's licence to join an older incident of either
+/// force regardless of time and figures.
+#[test]
+fn joint_mention_is_not_a_round_up() {
+    let older = article(
+        "https://gazette.example/older",
+        "2024-01-10T09:00:00Z",
+        "Gwent Police has warned 13,950 officers that their details may have been exposed after a cyber attack on one of its suppliers. Vetting levels and bank details were among the details involved.",
+    );
+    let joint = article(
+        "https://gazette.example/joint",
+        "2024-03-20T09:00:00Z",
+        "Gwent Police and Kent Police have warned 47,140 officers that their details may have been exposed after a cyber attack on one of their suppliers. Vetting levels, bank details and pay numbers were among the details involved.",
+    );
+    for order in [[&older, &joint], [&joint, &older]] {
+        let (dir, store) = temp_store();
+        ingest_lines(&store, dir.path(), &[order[0].clone(), order[1].clone()]);
+        let all = query::incidents(&store, &Filter::default()).unwrap();
+        let gwent: Vec<&Incident> = all
+            .iter()
+            .filter(|i| i.forces.iter().any(|f| f == "gwent"))
+            .collect();
+        assert_eq!(gwent.len(), 2, "{all:#?}");
+        assert!(gwent.iter().all(|i| i.sources.len() == 1), "{gwent:#?}");
+    }
+}

@@ -79,6 +79,8 @@ fn incident(id: &str, force: &str, title: &str, first: &str, last: &str) -> Inci
         conflicts: Vec::new(),
         members: Vec::new(),
         opens_late: false,
+        member_causes: Vec::new(),
+        member_types: Vec::new(),
     }
 }
 
