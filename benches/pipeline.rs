@@ -67,6 +67,8 @@ fn store_with_incidents(n: usize) -> (tempfile::TempDir, Store) {
             conflicts: vec![],
             members: vec![],
             opens_late: false,
+            member_causes: Vec::new(),
+            member_types: Vec::new(),
         };
         w.put_incident(&inc);
         if i % 2000 == 1999 {
