@@ -490,7 +490,7 @@ pub fn may_join(p: &IncidentProfile, r: &ReportRecord) -> bool {
         not_exposed: 0,
         member_types: p.member_types.clone(),
         artefacts: BTreeSet::new(),
-        articles: p.articles.iter().map(String::as_str).collect(),
+        articles: p.members.iter().map(|m| m.article_key.as_str()).collect(),
         copies_of: BTreeSet::new(),
         last: at(p.last),
         first: at(p.first),

@@ -220,8 +220,9 @@ pub struct SourceState {
     pub articles_new: u64,
 }
 
-/// The few facts of an incident that candidate matching needs, kept as the value of the
-/// force/month index so finding candidates decodes no full incident.
+/// The few facts of an incident that candidate matching, re-clustering and removal need, kept
+/// as the value of the force/month index (see [`crate::store`]'s binary encoding) so merging
+/// decodes no full incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentProfile {
     pub id: String,
@@ -231,7 +232,6 @@ pub struct IncidentProfile {
     /// Unix seconds.
     pub first: i64,
     pub last: i64,
-    pub articles: Vec<String>,
     /// The best figure, for telling apart two breaches at one force.
     #[serde(default)]
     pub count: Option<u64>,
@@ -246,14 +246,32 @@ pub struct IncidentProfile {
     /// The distinct lists of exposed data the members gave, as [`crate::dedup::Types`] masks.
     #[serde(default)]
     pub member_types: Vec<u32>,
+    /// The reports that make up the incident (empty in schema 4 profiles).
+    #[serde(default)]
+    pub members: Vec<Member>,
+    /// The UTC offset of the first report's time, in seconds: its month (in its own time
+    /// zone) is the incident's month in the trend counters.
+    #[serde(default)]
+    pub first_offset: i32,
+}
+
+impl IncidentProfile {
+    /// The month the incident counts under in the trend counters: that of its first report,
+    /// in that report's time zone (`yyyy-mm`).
+    pub fn month(&self) -> String {
+        let offset = chrono::FixedOffset::east_opt(self.first_offset)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+        DateTime::from_timestamp(self.first, 0)
+            .unwrap_or_default()
+            .with_timezone(&offset)
+            .format("%Y-%m")
+            .to_string()
+    }
 }
 
 impl Incident {
     /// The index profile of this incident.
     pub fn profile(&self) -> IncidentProfile {
-        let mut articles: Vec<String> =
-            self.members.iter().map(|m| m.article_key.clone()).collect();
-        articles.dedup();
         IncidentProfile {
             id: self.id.clone(),
             forces: self.forces.clone(),
@@ -261,7 +279,6 @@ impl Incident {
             types: self.data_types.clone(),
             first: self.first_reported.timestamp(),
             last: self.last_reported.timestamp(),
-            articles,
             count: self.affected.as_ref().map(|a| a.count),
             count_unit: self.affected.as_ref().map(|a| a.unit),
             follow_up: self
@@ -270,6 +287,8 @@ impl Incident {
                 .any(|d| d.kind != DevelopmentKind::Apology),
             causes: self.member_causes.clone(),
             member_types: self.member_types.clone(),
+            members: self.members.clone(),
+            first_offset: self.first_reported.offset().local_minus_utc(),
         }
     }
 }

@@ -3,14 +3,14 @@
 //! incidents, and all of it is written in one [`WriteSet`], committed atomically (with other
 //! articles' sets, see [`crate::store`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 
 use crate::canon;
 use crate::dedup;
 use crate::extract::{self, ArticleInput};
-use crate::model::{Analysis, Article, Incident, ReportRecord};
+use crate::model::{Analysis, Article, IncidentProfile, ReportRecord};
 use crate::parse::html;
 use crate::parse::RawItem;
 use crate::store::{Store, StoreError, WriteSet};
@@ -171,13 +171,13 @@ fn near_duplicate(
 }
 
 /// Re-clusters the new article's reports with every stored incident they might join.
-/// Candidates come from the force/month index (profiles only); their members are read as
-/// [`ReportRecord`]s, so no article or analysis is loaded.
+/// Candidates come from the force/month index, whose profiles list their members; the members
+/// are read as [`ReportRecord`]s, so no incident, article or analysis is loaded.
 fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
     // A report joins an incident whose coverage it falls near, or any within six years when
     // it brings a development or retells old news in a round-up; an older report can also
     // open an incident whose first member is such a late report.
-    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    let mut candidates: BTreeMap<String, IncidentProfile> = BTreeMap::new();
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
     for r in &new {
@@ -193,8 +193,8 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
                 .into_iter()
                 .chain(store.late_incidents_of_force(force, t, t + years)?);
             for p in found {
-                if dedup::may_join(&p, r) {
-                    candidates.insert(p.id);
+                if !candidates.contains_key(&p.id) && dedup::may_join(&p, r) {
+                    candidates.insert(p.id.clone(), p);
                 }
             }
         }
@@ -202,10 +202,7 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     // A near-duplicate's incidents need no lookup of their own: a copy names one of the same
     // forces within 30 days, so they are among these candidates (and a copy cannot join an
     // incident of other forces).
-    let old: Vec<Incident> = candidates
-        .iter()
-        .filter_map(|id| store.incident(id).transpose())
-        .collect::<Result<_, _>>()?;
+    let old: Vec<IncidentProfile> = candidates.into_values().collect();
 
     let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
     // In key order (force, time, article), so reads walk the records' nodes in order.

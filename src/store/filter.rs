@@ -6,7 +6,7 @@
 //! The filter is a few bits per key (10 bits, 7 probes: about 1% false positives, which fall
 //! back to the index), kept in generations that double in capacity, so it never needs
 //! rebuilding: a full generation is frozen and a new one takes the inserts. Generations are
-//! stored as `meta/keyfilter/NN` and written in the same transaction as the keys they add.
+//! stored as `meta/keyfilter/NN` and written in the same batch as the keys they add.
 
 /// Capacity of the first generation; each next one doubles.
 const FIRST_CAPACITY: u64 = 16_384;

@@ -1,14 +1,14 @@
-//! Key layout of the `v1` tree. Text prefixes keep the database inspectable; times are
+//! Key layout of the `v1` tree (the only one). Text prefixes keep the database inspectable; times are
 //! big-endian hex so lexical order is time order.
 //!
 //! | prefix | key | value |
 //! | --- | --- | --- |
 //! | `meta/schema` | | schema version |
 //! | `meta/keyfilter/` | generation (2 digits) | Bloom filter generation over `key/` entries (see [`super::filter`]) |
-//! | `key/` | article key | the article's sequence number (u64 big-endian), in the articles tree |
-//! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`], in the articles tree |
+//! | `key/` | article key | the article's sequence number (u64 big-endian) |
+//! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`] |
 //! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
-//! | `rep/` | first force `/` article time `/` article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] (in the analyses tree) |
+//! | `rep/` | first force `/` article time `/` article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] |
 //! | `sig/` | force `/` article time `/` article key, for each force a breach article names | MinHash signature (64 little-endian u32) |
 //! | `inc/` | incident id | [`crate::model::Incident`] |
 //! | `ifm/` | force `/` yyyy-mm `/` incident id, for every month from first to last report | [`crate::model::IncidentProfile`] |

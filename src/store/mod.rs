@@ -1,12 +1,14 @@
 //! The only module that touches sled.
 //!
-//! Three trees with prefixed keys (see [`keys`]): `v1` for indexes, incidents and state,
-//! `v1-articles` for the raw texts and `v1-analyses` for the report records, so that index
-//! nodes stay small (sled copies a node on every write to it).
+//! One tree, `v1`, with prefixed keys (see [`keys`]). Keys sort by prefix, so the raw texts,
+//! report records and indexes sit in leaves of their own. (Schema 4 kept texts and report
+//! records in trees of their own; committing to three trees needs a sled transaction, which
+//! reads the old value of every key it writes, while one tree's batch is atomic by itself.
+//! [`Store::open`] moves a schema 4 database into one tree.)
 //!
 //! Writes that belong together (an article, its report records, its signature entries and the
 //! incidents it changes) form one [`WriteSet`]. [`Store::apply`] stages a whole write set;
-//! staged sets are committed together, as one atomic sled transaction, every
+//! staged sets are committed together, as one atomic sled batch, every
 //! [`GROUP_SETS`] sets (or [`GROUP_BYTES`]), when a source's state is saved, and by
 //! [`Store::commit`] / [`Store::flush`], which every entry point calls before it returns.
 //! Reads see staged writes, so the pipeline reads its own writes. sled 0.34 writes and syncs
@@ -17,6 +19,7 @@
 
 mod filter;
 pub mod keys;
+mod profile;
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -31,7 +34,11 @@ use serde::Serialize;
 use crate::model::{Article, Incident, IncidentProfile, Member, ReportRecord, SourceState};
 
 /// The on-disk layout version. Bump it when a stored type changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
+
+/// The schema [`Store::open`] migrates from: the same keys in three trees.
+const SCHEMA_THREE_TREES: u32 = 4;
+const OLD_TREES: [&str; 2] = ["v1-articles", "v1-analyses"];
 
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +56,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// A stored index entry did not decode.
+    #[error("corrupt index record {key}")]
+    BadIndex { key: String },
     /// The database was written by an incompatible version.
     #[error("database schema version {found} is not supported (this build reads {SCHEMA_VERSION}); re-create it with `export --format jsonl` and `ingest` using the matching version")]
     Schema { found: u32 },
@@ -58,12 +68,8 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
-    /// Indexes, incidents, signatures, source state: small values.
+    /// Everything, under the prefixes of [`keys`].
     tree: sled::Tree,
-    /// `art/` records: large raw texts kept apart so index nodes stay small.
-    articles: sled::Tree,
-    /// `rep/` report records: derived, self-contained, read when re-clustering.
-    analyses: sled::Tree,
     /// Write sets applied but not yet committed.
     staged: Arc<Mutex<Staged>>,
     /// Which article keys may be stored (staged ones included).
@@ -77,11 +83,11 @@ pub const GROUP_SETS: usize = 1000;
 /// ...or once their values add up to this many bytes.
 pub const GROUP_BYTES: usize = 32 << 20;
 
-/// Write sets applied but not committed: the latest value (or deletion) per key and tree, and
-/// the summed counter changes.
+/// Write sets applied but not committed: the latest value (or deletion) per key, and the
+/// summed counter changes.
 #[derive(Default)]
 struct Staged {
-    parts: Parts,
+    entries: Entries,
     deltas: BTreeMap<Vec<u8>, [i64; 3]>,
     sets: usize,
     bytes: usize,
@@ -89,11 +95,9 @@ struct Staged {
 
 impl Staged {
     fn absorb(&mut self, w: WriteSet) {
-        for (mine, theirs) in self.parts.iter_mut().zip(w.parts) {
-            for (k, v) in theirs {
-                self.bytes += k.len() + v.as_ref().map_or(0, Vec::len);
-                mine.insert(k, v);
-            }
+        for (k, v) in w.entries {
+            self.bytes += k.len() + v.as_ref().map_or(0, Vec::len);
+            self.entries.insert(k, v);
         }
         for (k, d) in w.deltas {
             add_counts(self.deltas.entry(k).or_default(), &d);
@@ -101,33 +105,15 @@ impl Staged {
         self.sets += 1;
     }
     fn is_empty(&self) -> bool {
-        self.sets == 0 && self.parts.iter().all(BTreeMap::is_empty)
-    }
-}
-
-/// Which of the three trees a key lives in.
-#[derive(Clone, Copy)]
-enum Part {
-    Main = 0,
-    Articles = 1,
-    Analyses = 2,
-}
-
-fn part(key: &[u8]) -> Part {
-    if key.starts_with(keys::ARTICLE) || key.starts_with(keys::ARTICLE_KEY) {
-        Part::Articles
-    } else if key.starts_with(keys::ANALYSIS) || key.starts_with(keys::REPORT) {
-        Part::Analyses
-    } else {
-        Part::Main
+        self.sets == 0 && self.entries.is_empty()
     }
 }
 
 /// Writes that belong together: committed atomically, never in part.
 #[derive(Default)]
 pub struct WriteSet {
-    /// The latest value (`None`: deletion) per key, by tree.
-    parts: Parts,
+    /// The latest value (`None`: deletion) per key.
+    entries: Entries,
     /// Empty-valued entries deleted because a stored incident had them.
     removed: std::collections::BTreeSet<Vec<u8>>,
     len: usize,
@@ -137,15 +123,15 @@ pub struct WriteSet {
 
 /// The trend counters one incident contributes to: per dimension, its first-reported month and
 /// each of its keys.
-fn aggregate_keys(inc: &Incident) -> Vec<Vec<u8>> {
-    let month = inc.first_reported.format("%Y-%m").to_string();
+fn aggregate_keys(inc: &IncidentProfile) -> Vec<Vec<u8>> {
+    let month = inc.month();
     let mut out: Vec<Vec<u8>> = inc
         .forces
         .iter()
         .map(|f| keys::aggregate("force", &month, f))
         .collect();
     out.extend(
-        inc.data_types
+        inc.types
             .iter()
             .map(|t| keys::aggregate("data-type", &month, t.id())),
     );
@@ -156,12 +142,8 @@ fn aggregate_keys(inc: &Incident) -> Vec<Vec<u8>> {
 /// The months an incident is indexed under: every month from its first to its last report.
 /// Matching never joins a report more than six years after an incident's first (see
 /// [`crate::dedup`]), so the list is bounded.
-fn incident_months(inc: &Incident) -> Vec<String> {
-    keys::months(
-        inc.first_reported.timestamp(),
-        inc.last_reported.timestamp(),
-        7 * 12 + 1,
-    )
+fn incident_months(inc: &IncidentProfile) -> Vec<String> {
+    keys::months(inc.first, inc.last, 7 * 12 + 1)
 }
 
 fn enc<T: Serialize>(v: &T) -> Vec<u8> {
@@ -176,7 +158,7 @@ impl WriteSet {
         self.len == 0
     }
     fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        let part = &mut self.parts[part(&key) as usize];
+        let part = &mut self.entries;
         // An empty-valued index entry deleted earlier in this set (an incident removed, then
         // written again) is stored already: only stored entries are deleted with an empty
         // value in mind, so putting it back is dropped instead of rewritten.
@@ -193,7 +175,7 @@ impl WriteSet {
         self.del(key);
     }
     fn del(&mut self, key: Vec<u8>) {
-        self.parts[part(&key) as usize].insert(key, None);
+        self.entries.insert(key, None);
         self.len += 1;
     }
     /// Stores an article under `seq` (from [`Store::next_seq`]) and indexes its key.
@@ -230,23 +212,24 @@ impl WriteSet {
     /// Stores an incident with its force/month (and, when it opens late, force/first) index
     /// entries and its time index entry.
     pub fn put_incident(&mut self, inc: &Incident) {
-        let ts = inc.first_reported.timestamp();
-        let profile = enc(&inc.profile());
-        for f in &inc.forces {
-            for m in incident_months(inc) {
-                self.put(keys::force_month(f, &m, &inc.id), profile.clone());
+        let p = inc.profile();
+        let ts = p.first;
+        let value = profile::encode(&p);
+        for f in &p.forces {
+            for m in incident_months(&p) {
+                self.put(keys::force_month(f, &m, &p.id), value.clone());
             }
             if inc.opens_late {
-                self.put(keys::force_late(f, ts, &inc.id), profile.clone());
+                self.put(keys::force_late(f, ts, &p.id), value.clone());
             }
         }
-        self.put(keys::time(ts, &inc.id), Vec::new());
-        self.put(keys::incident(&inc.id), enc(inc));
-        self.count(inc, 1);
+        self.put(keys::time(ts, &p.id), Vec::new());
+        self.put(keys::incident(&p.id), enc(inc));
+        self.count(&p, 1);
     }
-    fn count(&mut self, inc: &Incident, sign: i64) {
-        let people = inc.affected.as_ref().map(|a| a.count as i64).unwrap_or(0);
-        let without = inc.affected.is_none() as i64;
+    fn count(&mut self, inc: &IncidentProfile, sign: i64) {
+        let people = inc.count.map_or(0, |c| c as i64);
+        let without = inc.count.is_none() as i64;
         for k in aggregate_keys(inc) {
             let d = self.deltas.entry(k).or_default();
             d[0] += sign;
@@ -255,9 +238,10 @@ impl WriteSet {
         }
         self.len += 1;
     }
-    /// Removes an incident and every index entry [`WriteSet::put_incident`] made for it.
-    pub fn remove_incident(&mut self, inc: &Incident) {
-        let ts = inc.first_reported.timestamp();
+    /// Removes an incident and every index entry [`WriteSet::put_incident`] made for it. Its
+    /// profile (from the index, or [`Incident::profile`]) has all that takes.
+    pub fn remove_incident(&mut self, inc: &IncidentProfile) {
+        let ts = inc.first;
         for f in &inc.forces {
             for m in incident_months(inc) {
                 self.del(keys::force_month(f, &m, &inc.id));
@@ -314,7 +298,8 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The latest value (`None`: deletion) per key, one map per tree.
-type Parts = [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 3];
+/// The latest value (`None`: deletion) per key.
+type Entries = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// A staged write: the key and its new value (`None`: deleted).
 type StagedEntry = (Vec<u8>, Option<Vec<u8>>);
@@ -375,13 +360,9 @@ impl Store {
                 _ => StoreError::Sled(e),
             })?;
         let tree = db.open_tree("v1")?;
-        let articles = db.open_tree("v1-articles")?;
-        let analyses = db.open_tree("v1-analyses")?;
         let store = Store {
             db,
             tree,
-            articles,
-            analyses,
             staged: Arc::default(),
             filter: Arc::default(),
             writer: Arc::default(),
@@ -397,13 +378,47 @@ impl Store {
                     .ok()
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(0);
-                if found != SCHEMA_VERSION {
+                if found == SCHEMA_THREE_TREES {
+                    store.move_into_one_tree()?;
+                } else if found != SCHEMA_VERSION {
                     return Err(StoreError::Schema { found });
                 }
             }
         }
+        // Left behind when a migration was stopped between its last two steps.
+        for name in OLD_TREES {
+            if store.db.tree_names().iter().any(|n| n == name.as_bytes()) {
+                store.db.drop_tree(name)?;
+            }
+        }
         *store.filter() = store.load_filter()?;
         Ok(store)
+    }
+
+    /// Moves a schema 4 database (texts and report records in trees of their own) into the
+    /// one tree, then marks it schema 5 and drops the old trees. Copying is idempotent, so a
+    /// migration stopped midway is simply run again by the next open.
+    fn move_into_one_tree(&self) -> Result<(), StoreError> {
+        tracing::info!("moving a schema {SCHEMA_THREE_TREES} database into one tree");
+        for name in OLD_TREES {
+            let old = self.db.open_tree(name)?;
+            let mut batch = sled::Batch::default();
+            let mut n = 0;
+            for r in old.iter() {
+                let (k, v) = r?;
+                batch.insert(k, v);
+                n += 1;
+                if n == 10_000 {
+                    self.tree.apply_batch(std::mem::take(&mut batch))?;
+                    n = 0;
+                }
+            }
+            self.tree.apply_batch(batch)?;
+        }
+        self.tree
+            .insert(keys::SCHEMA, SCHEMA_VERSION.to_string().as_bytes())?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// The stored key filter; rebuilt from the key index when missing or unreadable (it is
@@ -414,19 +429,13 @@ impl Store {
             stored.push(r?.1);
         }
         if let Some(f) = filter::KeyFilter::decode(stored.iter().map(|v| v.as_ref())) {
-            if !stored.is_empty()
-                || self
-                    .articles
-                    .scan_prefix(keys::ARTICLE_KEY)
-                    .next()
-                    .is_none()
-            {
+            if !stored.is_empty() || self.tree.scan_prefix(keys::ARTICLE_KEY).next().is_none() {
                 return Ok(f);
             }
         }
         tracing::warn!("rebuilding the article key filter from the key index");
         let mut f = filter::KeyFilter::default();
-        for k in self.articles.scan_prefix(keys::ARTICLE_KEY).keys() {
+        for k in self.tree.scan_prefix(keys::ARTICLE_KEY).keys() {
             f.insert(&k?);
         }
         // Saved at once (replacing whatever was there), so the next open need not rebuild.
@@ -464,8 +473,9 @@ impl Store {
         }
         {
             let mut f = self.filter();
-            for (k, v) in &w.parts[Part::Articles as usize] {
-                if v.is_some() && k.starts_with(keys::ARTICLE_KEY) {
+            let added = w.entries.range(keys::ARTICLE_KEY.to_vec()..);
+            for (k, v) in added.take_while(|(k, _)| k.starts_with(keys::ARTICLE_KEY)) {
+                if v.is_some() {
                     f.insert(k);
                 }
             }
@@ -481,26 +491,18 @@ impl Store {
         Ok(())
     }
 
-    /// Commits every staged write set in one atomic transaction. On failure the error is
-    /// returned and the sets stay staged (others may already have merged against them), so
-    /// the next commit tries again; what was committed before stays.
+    /// Commits every staged write set in one atomic batch. On failure the error is returned
+    /// and the sets stay staged (others may already have merged against them), so the next
+    /// commit tries again; what was committed before stays.
     pub fn commit(&self) -> Result<(), StoreError> {
         // Held throughout, so readers see either the staged or the committed state.
         let mut st = self.staged();
         if st.is_empty() {
             return Ok(());
         }
-        let parts = st.parts.clone();
-        let deltas = st.deltas.clone();
-        let mut batches: [sled::Batch; 3] = Default::default();
-        let mut used = [false; 3];
         // The key filter's changed generations go with the keys they add.
         let dirty = self.filter().take_dirty();
-        for (g, bits) in &dirty {
-            used[0] = true;
-            batches[0].insert(keys::key_filter(*g), bits.clone());
-        }
-        let result = self.write_batches(batches, used, parts, deltas);
+        let result = self.write_batch(&st, &dirty);
         match result {
             Ok(()) => *st = Staged::default(),
             Err(_) => self.filter().mark_dirty(dirty.into_iter().map(|d| d.0)),
@@ -508,61 +510,41 @@ impl Store {
         result
     }
 
-    fn write_batches(
-        &self,
-        mut batches: [sled::Batch; 3],
-        mut used: [bool; 3],
-        parts: Parts,
-        deltas: BTreeMap<Vec<u8>, [i64; 3]>,
-    ) -> Result<(), StoreError> {
-        use sled::transaction::{TransactionError, Transactional};
-        for (i, part) in parts.into_iter().enumerate() {
-            for (k, v) in part {
-                used[i] = true;
-                match v {
-                    Some(v) => batches[i].insert(k, v),
-                    None => batches[i].remove(k),
-                }
+    /// Writes the staged group (read in place, so a failed write leaves it staged) and the
+    /// changed filter generations as one sled batch.
+    fn write_batch(&self, st: &Staged, dirty: &[(usize, Vec<u8>)]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (g, bits) in dirty {
+            batch.insert(keys::key_filter(*g), bits.as_slice());
+        }
+        for (k, v) in &st.entries {
+            match v {
+                Some(v) => batch.insert(k.as_slice(), v.as_slice()),
+                None => batch.remove(k.as_slice()),
             }
         }
-        // Single writer: counters are read here and written in the same transaction.
-        for (k, d) in deltas {
-            if d == [0, 0, 0] {
+        // Single writer: counters are read here and written in the same batch.
+        for (k, d) in &st.deltas {
+            if *d == [0, 0, 0] {
                 continue;
             }
             let mut v = self
                 .tree
-                .get(&k)?
+                .get(k)?
                 .map(|b| decode_counts(&b))
                 .unwrap_or_default();
-            add_counts(&mut v, &d);
-            used[0] = true;
+            add_counts(&mut v, d);
             if v[0] <= 0 {
-                batches[0].remove(k);
+                batch.remove(k.as_slice());
             } else {
-                batches[0].insert(
-                    k,
+                batch.insert(
+                    k.as_slice(),
                     v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>(),
                 );
             }
         }
-        if used == [true, false, false] {
-            let [main, _, _] = batches;
-            self.tree.apply_batch(main)?;
-            return Ok(());
-        }
-        let [main, arts, anas] = &batches;
-        (&self.tree, &self.articles, &self.analyses)
-            .transaction(|(t, a, n)| {
-                t.apply_batch(main)?;
-                a.apply_batch(arts)?;
-                n.apply_batch(anas)?;
-                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
-            })
-            .map_err(|e| match e {
-                TransactionError::Storage(e) => StoreError::Sled(e),
-                TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
-            })
+        self.tree.apply_batch(batch)?;
+        Ok(())
     }
 
     /// Commits what is staged and flushes to disk; call before exit.
@@ -572,24 +554,15 @@ impl Store {
         Ok(())
     }
 
-    fn tree_of(&self, p: Part) -> &sled::Tree {
-        match p {
-            Part::Main => &self.tree,
-            Part::Articles => &self.articles,
-            Part::Analyses => &self.analyses,
-        }
-    }
-
     /// The value of `key`, staged or stored.
     fn raw_get(&self, key: &[u8]) -> Result<Option<IVec>, StoreError> {
-        let p = part(key);
-        if let Some(v) = self.staged().parts[p as usize].get(key) {
+        if let Some(v) = self.staged().entries.get(key) {
             return Ok(v.as_deref().map(IVec::from));
         }
-        Ok(self.tree_of(p).get(key)?)
+        Ok(self.tree.get(key)?)
     }
 
-    /// Entries with keys in `[lo, hi)` (`hi = None`: to the end of `lo`'s tree), staged or
+    /// Entries with keys in `[lo, hi)` (`hi = None`: to the end), staged or
     /// stored, in key order (`rev`: reverse key order).
     fn raw_range(
         &self,
@@ -597,7 +570,6 @@ impl Store {
         hi: Option<&[u8]>,
         rev: bool,
     ) -> impl Iterator<Item = sled::Result<(IVec, IVec)>> + '_ {
-        let p = part(lo);
         // An empty range (BTreeMap::range panics on one whose start is past its end).
         let hi = match hi {
             Some(h) if h <= lo => Some(lo),
@@ -605,15 +577,17 @@ impl Store {
         };
         let upper = hi.map_or(Bound::Unbounded, |h| Bound::Excluded(h.to_vec()));
         let bounds = (Bound::Included(lo.to_vec()), upper);
-        let mut staged: Vec<StagedEntry> = self.staged().parts[p as usize]
+        let mut staged: Vec<StagedEntry> = self
+            .staged()
+            .entries
             .range::<Vec<u8>, _>(bounds.clone())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let stored: Box<dyn Iterator<Item = sled::Result<(IVec, IVec)>>> = if rev {
             staged.reverse();
-            Box::new(self.tree_of(p).range(bounds).rev())
+            Box::new(self.tree.range(bounds).rev())
         } else {
-            Box::new(self.tree_of(p).range(bounds))
+            Box::new(self.tree.range(bounds))
         };
         Merged {
             stored: stored.peekable(),
@@ -751,12 +725,16 @@ impl Store {
             if !seen.insert(keys::id_after_time(&k)) {
                 continue;
             }
-            out.push(
-                serde_json::from_slice(&v).map_err(|source| StoreError::Decode {
-                    key: String::from_utf8_lossy(&k).into_owned(),
-                    source,
-                })?,
-            );
+            let mut p = profile::decode(&v).ok_or_else(|| StoreError::BadIndex {
+                key: String::from_utf8_lossy(&k).into_owned(),
+            })?;
+            if p.members.is_empty() {
+                // Written by schema 4, without members: the incident has them.
+                if let Some(inc) = self.incident(&p.id)? {
+                    p = inc.profile();
+                }
+            }
+            out.push(p);
         }
         Ok(out)
     }
@@ -843,9 +821,8 @@ impl Store {
     /// keeping articles and source state. Used by `reprocess`.
     pub fn clear_derived(&self) -> Result<(), StoreError> {
         self.commit()?;
-        self.analyses.clear()?;
         for prefix in keys::DERIVED {
-            let tree = self.tree_of(part(prefix));
+            let tree = &self.tree;
             let mut batch = sled::Batch::default();
             let mut n = 0;
             for k in tree.scan_prefix(prefix).keys() {
@@ -927,7 +904,7 @@ mod tests {
         // Staged: b added between the stored a and c, a removed.
         let mut w = WriteSet::new();
         w.put_incident(&inc("b", "2024-02-01T00:00:00Z"));
-        w.remove_incident(&inc("a", "2024-01-01T00:00:00Z"));
+        w.remove_incident(&inc("a", "2024-01-01T00:00:00Z").profile());
         store.apply(w).unwrap();
         assert_eq!(ids(&store), ["c", "b"], "newest first, a hidden");
         assert!(store.incident("a").unwrap().is_none());
@@ -970,11 +947,11 @@ mod tests {
         let mut new = old.clone();
         new.title = "updated".into();
         let mut w = WriteSet::new();
-        w.remove_incident(&old);
+        w.remove_incident(&old.profile());
         w.put_incident(&new);
         let tim = keys::time(old.first_reported.timestamp(), "a");
         assert!(
-            !w.parts[0].contains_key(&tim),
+            !w.entries.contains_key(&tim),
             "the time entry is neither deleted nor rewritten"
         );
         store.apply(w).unwrap();
@@ -1072,6 +1049,57 @@ mod tests {
         assert!(store.tree.get(keys::source("feed")).unwrap().is_some());
     }
 
+    /// A schema 4 database (texts and report records in trees of their own) opens as schema 5
+    /// with everything in one tree, and its old trees are gone.
+    #[test]
+    fn schema_four_is_moved_move_into_one_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = sled::open(dir.path()).unwrap();
+            let main = db.open_tree("v1").unwrap();
+            main.insert(keys::SCHEMA, b"4".to_vec()).unwrap();
+            main.insert(b"src/feed", b"{}".to_vec()).unwrap();
+            let arts = db.open_tree(OLD_TREES[0]).unwrap();
+            let a = Article {
+                key: "k1".into(),
+                url: "https://example.org/a".into(),
+                canonical_url: None,
+                title: "t".into(),
+                published: None,
+                source: "s".into(),
+                source_id: None,
+                text: "x".into(),
+                fetched_at: chrono::Utc::now(),
+            };
+            arts.insert(keys::article_key("k1"), 7u64.to_be_bytes().to_vec())
+                .unwrap();
+            arts.insert(keys::article(7), enc(&a)).unwrap();
+            let reps = db.open_tree(OLD_TREES[1]).unwrap();
+            reps.insert(b"rep/x", b"r".to_vec()).unwrap();
+            db.flush().unwrap();
+        }
+        let store = reopen(dir.path());
+        assert_eq!(
+            store.article("k1").unwrap().unwrap().url,
+            "https://example.org/a"
+        );
+        assert!(store.has_article("k1").unwrap());
+        assert_eq!(
+            store.tree.get(b"rep/x").unwrap().as_deref(),
+            Some(&b"r"[..])
+        );
+        assert_eq!(
+            store.tree.get(keys::SCHEMA).unwrap().as_deref(),
+            Some(&b"5"[..])
+        );
+        let names = store.db.tree_names();
+        assert!(OLD_TREES
+            .iter()
+            .all(|t| !names.iter().any(|n| n == t.as_bytes())));
+        drop(store);
+        reopen(dir.path());
+    }
+
     #[test]
     fn merged_ranges_interleave_hide_deletions_and_run_both_ways() {
         let dir = tempfile::tempdir().unwrap();
@@ -1081,10 +1109,12 @@ mod tests {
         }
         {
             let mut st = store.staged();
-            st.parts[0].insert(b"src/b".to_vec(), Some(b"staged".to_vec()));
-            st.parts[0].insert(b"src/c".to_vec(), Some(b"new".to_vec()));
-            st.parts[0].insert(b"src/e".to_vec(), None);
-            st.parts[0].insert(b"src/f".to_vec(), Some(b"staged".to_vec()));
+            st.entries
+                .insert(b"src/b".to_vec(), Some(b"staged".to_vec()));
+            st.entries.insert(b"src/c".to_vec(), Some(b"new".to_vec()));
+            st.entries.insert(b"src/e".to_vec(), None);
+            st.entries
+                .insert(b"src/f".to_vec(), Some(b"staged".to_vec()));
             st.sets = 1;
         }
         let read = |rev: bool| -> Vec<(String, String)> {

@@ -680,7 +680,7 @@ async fn incidents_feed_is_atom_with_one_stable_entry_per_incident() {
     // A new development: same entry id, new `updated`, back on top.
     let mut inc = store.incident("essex-2023-05-bbbbbb").unwrap().unwrap();
     let mut w = WriteSet::new();
-    w.remove_incident(&inc);
+    w.remove_incident(&inc.profile());
     inc.last_reported = at("2024-06-01T12:00:00+00:00");
     inc.sources.push(source(
         "https://news.example/essex-reprimand",
