@@ -5,7 +5,7 @@
 //! | --- | --- | --- |
 //! | `meta/schema` | | schema version |
 //! | `meta/keyfilter/` | generation (2 digits) | Bloom filter generation over `key/` entries (see [`super::filter`]) |
-//! | `key/` | article key | the article's sequence number (u64 big-endian) |
+//! | `key/` | bucket: 3 hex digits of the article key's hash (see [`super::keyindex`]) | the bucket's article keys with their sequence numbers |
 //! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`] |
 //! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
 //! | `rep/` | first force `/` article time `/` article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] |
@@ -64,7 +64,7 @@ fn time_from_hex(h: &str) -> i64 {
 pub fn article(seq: u64) -> Vec<u8> {
     format!("art/{seq:016x}").into_bytes()
 }
-/// The article-key index entry (article key -> sequence number).
+/// What the key filter holds for an article key (schema 4 also used it as the key-index entry).
 pub fn article_key(key: &str) -> Vec<u8> {
     cat(&[ARTICLE_KEY, key.as_bytes()])
 }

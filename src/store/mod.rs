@@ -18,6 +18,7 @@
 //! uncommitted group, whose articles are not marked stored, so a re-run stores them.
 
 mod filter;
+mod keyindex;
 pub mod keys;
 mod profile;
 
@@ -88,6 +89,9 @@ pub const GROUP_BYTES: usize = 32 << 20;
 #[derive(Default)]
 struct Staged {
     entries: Entries,
+    /// Article keys stored in this group, with their sequence numbers: merged into the
+    /// key-index buckets at commit (see [`keyindex`]).
+    new_keys: std::collections::HashMap<String, u64>,
     deltas: BTreeMap<Vec<u8>, [i64; 3]>,
     sets: usize,
     bytes: usize,
@@ -99,13 +103,17 @@ impl Staged {
             self.bytes += k.len() + v.as_ref().map_or(0, Vec::len);
             self.entries.insert(k, v);
         }
+        for (k, seq) in w.new_keys {
+            self.bytes += k.len() + 8;
+            self.new_keys.insert(k, seq);
+        }
         for (k, d) in w.deltas {
             add_counts(self.deltas.entry(k).or_default(), &d);
         }
         self.sets += 1;
     }
     fn is_empty(&self) -> bool {
-        self.sets == 0 && self.entries.is_empty()
+        self.sets == 0 && self.entries.is_empty() && self.new_keys.is_empty()
     }
 }
 
@@ -114,6 +122,8 @@ impl Staged {
 pub struct WriteSet {
     /// The latest value (`None`: deletion) per key.
     entries: Entries,
+    /// Article keys stored, with their sequence numbers (see [`keyindex`]).
+    new_keys: Vec<(String, u64)>,
     /// Empty-valued entries deleted because a stored incident had them.
     removed: std::collections::BTreeSet<Vec<u8>>,
     len: usize,
@@ -180,7 +190,8 @@ impl WriteSet {
     }
     /// Stores an article under `seq` (from [`Store::next_seq`]) and indexes its key.
     pub fn put_article(&mut self, a: &Article, seq: u64) {
-        self.put(keys::article_key(&a.key), seq.to_be_bytes().to_vec());
+        self.new_keys.push((a.key.clone(), seq));
+        self.len += 1;
         self.put(keys::article(seq), enc(a));
     }
     /// Stores the self-contained record of one report (see [`ReportRecord`]).
@@ -400,12 +411,23 @@ impl Store {
     /// migration stopped midway is simply run again by the next open.
     fn move_into_one_tree(&self) -> Result<(), StoreError> {
         tracing::info!("moving a schema {SCHEMA_THREE_TREES} database into one tree");
+        let mut buckets: BTreeMap<Vec<u8>, Vec<(String, u64)>> = BTreeMap::new();
         for name in OLD_TREES {
             let old = self.db.open_tree(name)?;
             let mut batch = sled::Batch::default();
             let mut n = 0;
             for r in old.iter() {
                 let (k, v) = r?;
+                if let Some(key) = k.strip_prefix(keys::ARTICLE_KEY) {
+                    // One entry per article then; buckets now.
+                    let key = String::from_utf8_lossy(key).into_owned();
+                    let seq = v.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                    buckets
+                        .entry(keyindex::bucket(&key))
+                        .or_default()
+                        .push((key, seq));
+                    continue;
+                }
                 batch.insert(k, v);
                 n += 1;
                 if n == 10_000 {
@@ -414,6 +436,17 @@ impl Store {
                 }
             }
             self.tree.apply_batch(batch)?;
+        }
+        let mut batch = sled::Batch::default();
+        for (b, added) in &buckets {
+            let old = self.tree.get(b)?;
+            let added = added.iter().map(|(k, s)| (k.as_str(), *s));
+            batch.insert(b.as_slice(), keyindex::merge(old.as_deref(), added));
+        }
+        self.tree.apply_batch(batch)?;
+        // The filter is over the key index, which changed form: rebuilt by `load_filter`.
+        for k in self.tree.scan_prefix(keys::KEY_FILTER).keys() {
+            self.tree.remove(k?)?;
         }
         self.tree
             .insert(keys::SCHEMA, SCHEMA_VERSION.to_string().as_bytes())?;
@@ -435,8 +468,11 @@ impl Store {
         }
         tracing::warn!("rebuilding the article key filter from the key index");
         let mut f = filter::KeyFilter::default();
-        for k in self.tree.scan_prefix(keys::ARTICLE_KEY).keys() {
-            f.insert(&k?);
+        for r in self.tree.scan_prefix(keys::ARTICLE_KEY) {
+            let (_, v) = r?;
+            for (key, _) in keyindex::entries(&v) {
+                f.insert(&keys::article_key(key));
+            }
         }
         // Saved at once (replacing whatever was there), so the next open need not rebuild.
         let mut batch = sled::Batch::default();
@@ -473,11 +509,8 @@ impl Store {
         }
         {
             let mut f = self.filter();
-            let added = w.entries.range(keys::ARTICLE_KEY.to_vec()..);
-            for (k, v) in added.take_while(|(k, _)| k.starts_with(keys::ARTICLE_KEY)) {
-                if v.is_some() {
-                    f.insert(k);
-                }
+            for (k, _) in &w.new_keys {
+                f.insert(&keys::article_key(k));
             }
         }
         let full = {
@@ -522,6 +555,17 @@ impl Store {
                 Some(v) => batch.insert(k.as_slice(), v.as_slice()),
                 None => batch.remove(k.as_slice()),
             }
+        }
+        let mut buckets: BTreeMap<Vec<u8>, Vec<(&str, u64)>> = BTreeMap::new();
+        for (k, seq) in &st.new_keys {
+            buckets
+                .entry(keyindex::bucket(k))
+                .or_default()
+                .push((k.as_str(), *seq));
+        }
+        for (b, added) in buckets {
+            let old = self.tree.get(&b)?;
+            batch.insert(b, keyindex::merge(old.as_deref(), added));
         }
         // Single writer: counters are read here and written in the same batch.
         for (k, d) in &st.deltas {
@@ -629,11 +673,20 @@ impl Store {
     /// Whether an article with this key is stored: the key filter answers "no" for nearly
     /// every new article; otherwise one lookup in the small key index, not in the texts.
     pub fn has_article(&self, key: &str) -> Result<bool, StoreError> {
-        let k = keys::article_key(key);
-        if !self.filter().may_contain(&k) {
+        if !self.filter().may_contain(&keys::article_key(key)) {
             return Ok(false);
         }
-        Ok(self.raw_get(&k)?.is_some())
+        Ok(self.article_seq(key)?.is_some())
+    }
+    /// The sequence number an article is stored under, staged or committed.
+    fn article_seq(&self, key: &str) -> Result<Option<u64>, StoreError> {
+        if let Some(seq) = self.staged().new_keys.get(key) {
+            return Ok(Some(*seq));
+        }
+        Ok(self
+            .tree
+            .get(keyindex::bucket(key))?
+            .and_then(|v| keyindex::find(&v, key)))
     }
     /// A new sequence number for an article: increasing, so texts are stored in order.
     pub fn next_seq(&self) -> Result<u64, StoreError> {
@@ -641,14 +694,21 @@ impl Store {
     }
     /// How many articles are stored (counts the key index).
     pub fn article_count(&self) -> usize {
-        self.raw_prefix(keys::ARTICLE_KEY).count()
+        let staged = self.staged().new_keys.len();
+        let stored: usize = self
+            .tree
+            .scan_prefix(keys::ARTICLE_KEY)
+            .values()
+            .filter_map(Result::ok)
+            .map(|v| keyindex::entries(&v).count())
+            .sum();
+        staged + stored
     }
     pub fn article(&self, key: &str) -> Result<Option<Article>, StoreError> {
-        let Some(seq) = self.raw_get(&keys::article_key(key))? else {
-            return Ok(None);
-        };
-        let seq = seq.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-        self.get(&keys::article(seq))
+        match self.article_seq(key)? {
+            Some(seq) => self.get(&keys::article(seq)),
+            None => Ok(None),
+        }
     }
     pub fn articles(&self) -> impl Iterator<Item = Result<Article, StoreError>> + '_ {
         self.scan(keys::ARTICLE)
