@@ -77,7 +77,14 @@ pub struct Store {
     filter: Arc<Mutex<filter::KeyFilter>>,
     /// Held by the one writer at a time (see [`Store::writer`]).
     writer: Arc<Mutex<()>>,
+    /// Report records decoded lately. A record never changes once written (only `reprocess`
+    /// rewrites them, after [`Store::clear_derived`] empties this), and merging reads the
+    /// same incident's members again for each of its reports arriving together.
+    records: Arc<Mutex<std::collections::HashMap<Vec<u8>, ReportRecord>>>,
 }
+
+/// How many decoded report records [`Store::report`] keeps (then it starts afresh).
+const RECORD_CACHE: usize = 16_384;
 
 /// Staged write sets are committed together once there are this many...
 pub const GROUP_SETS: usize = 1000;
@@ -377,6 +384,7 @@ impl Store {
             staged: Arc::default(),
             filter: Arc::default(),
             writer: Arc::default(),
+            records: Arc::default(),
         };
         match store.tree.get(keys::SCHEMA)? {
             None => {
@@ -715,7 +723,20 @@ impl Store {
     }
     /// The stored record of an incident's member.
     pub fn report(&self, m: &Member) -> Result<Option<ReportRecord>, StoreError> {
-        self.get(&keys::report(&m.force, m.at, &m.article_key, m.report))
+        let key = keys::report(&m.force, m.at, &m.article_key, m.report);
+        let cache = || self.records.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = cache().get(&key) {
+            return Ok(Some(r.clone()));
+        }
+        let r: Option<ReportRecord> = self.get(&key)?;
+        if let Some(r) = &r {
+            let mut c = cache();
+            if c.len() >= RECORD_CACHE {
+                c.clear();
+            }
+            c.insert(key, r.clone());
+        }
+        Ok(r)
     }
     /// Breach articles naming `force` published in `[from, to]` (Unix seconds), with their
     /// time and MinHash signature. The cost depends on the force's coverage in that window,
@@ -881,6 +902,10 @@ impl Store {
     /// keeping articles and source state. Used by `reprocess`.
     pub fn clear_derived(&self) -> Result<(), StoreError> {
         self.commit()?;
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         for prefix in keys::DERIVED {
             let tree = &self.tree;
             let mut batch = sled::Batch::default();
