@@ -473,7 +473,15 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
 
 /// A loose pre-filter over a stored incident's profile: could `r` join it? Everything that
 /// [`cluster`] may merge passes; the real decision is made by re-clustering.
-pub fn may_join(p: &IncidentProfile, r: &ReportRecord) -> bool {
+///
+/// `has_member_article` tells whether one of the incident's reports comes from the article
+/// with a given key (its members are not decoded for this; see
+/// [`crate::store::profile::LazyProfile`]).
+pub fn may_join(
+    p: &IncidentProfile,
+    has_member_article: impl Fn(&str) -> bool,
+    r: &ReportRecord,
+) -> bool {
     let at = |ts: i64| {
         DateTime::from_timestamp(ts, 0)
             .unwrap_or_default()
@@ -490,7 +498,15 @@ pub fn may_join(p: &IncidentProfile, r: &ReportRecord) -> bool {
         not_exposed: 0,
         member_types: p.member_types.clone(),
         artefacts: BTreeSet::new(),
-        articles: p.members.iter().map(|m| m.article_key.as_str()).collect(),
+        // Of the members' articles, `fit` asks only about these two.
+        articles: [
+            r.near_duplicate_of.as_deref(),
+            Some(r.source.article_key.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|k| has_member_article(k))
+        .collect(),
         copies_of: BTreeSet::new(),
         last: at(p.last),
         first: at(p.first),

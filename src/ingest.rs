@@ -113,117 +113,126 @@ fn ingest_file(
     } else {
         format
     };
-    let mut sum = Summary::default();
-    let take = |sum: &mut Summary, item: RawItem| -> Result<(), StoreError> {
-        sum.read += 1;
-        match pipeline::ingest_item(store, item, None)? {
-            Outcome::Unchanged => sum.unchanged += 1,
+    // Read and parsed here; analysed on worker threads; stored in file order by the writer.
+    let mut stored = Summary::default();
+    let mut bad = 0;
+    let count = |o: Outcome| {
+        stored.read += 1;
+        match o {
+            Outcome::Unchanged => stored.unchanged += 1,
             Outcome::New { relevant, .. } => {
-                sum.new += 1;
-                sum.relevant += relevant as usize;
+                stored.new += 1;
+                stored.relevant += relevant as usize;
             }
         }
-        Ok(())
     };
-    match format {
-        Format::Jsonl | Format::Auto => {
-            let mut buf = Vec::new();
-            let mut line_no = 0;
-            loop {
-                buf.clear();
-                let n = reader
-                    .read_until(b'\n', &mut buf)
-                    .map_err(|e| IngestError::Open(shown.clone(), e))?;
-                if n == 0 {
-                    break;
-                }
-                line_no += 1;
-                progress(n as u64);
-                let line = match std::str::from_utf8(&buf) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        sum.bad += 1;
-                        problems.push(Problem {
-                            path: shown.clone(),
-                            line: Some(line_no),
-                            message: format!("not UTF-8: {e}"),
-                        });
-                        continue;
+    let produce = |take: &mut dyn FnMut(RawItem) -> bool| -> Result<(), IngestError> {
+        match format {
+            Format::Jsonl | Format::Auto => {
+                let mut buf = Vec::new();
+                let mut line_no = 0;
+                loop {
+                    buf.clear();
+                    let n = reader
+                        .read_until(b'\n', &mut buf)
+                        .map_err(|e| IngestError::Open(shown.clone(), e))?;
+                    if n == 0 {
+                        break;
                     }
-                };
-                match jsonl::parse_line(line) {
-                    Ok(None) => {}
-                    Ok(Some(item)) => take(&mut sum, item)?,
+                    line_no += 1;
+                    progress(n as u64);
+                    let line = match std::str::from_utf8(&buf) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            bad += 1;
+                            problems.push(Problem {
+                                path: shown.clone(),
+                                line: Some(line_no),
+                                message: format!("not UTF-8: {e}"),
+                            });
+                            continue;
+                        }
+                    };
+                    match jsonl::parse_line(line) {
+                        Ok(None) => {}
+                        Ok(Some(item)) => {
+                            if !take(item) {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            bad += 1;
+                            problems.push(Problem {
+                                path: shown.clone(),
+                                line: Some(line_no),
+                                message: e.to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+            Format::Rss => {
+                let mut bytes = Vec::new();
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| IngestError::Open(shown.clone(), e))?;
+                progress(bytes.len() as u64);
+                match feed::parse_feed(&bytes, None, "") {
+                    Ok(f) => {
+                        for item in f.items {
+                            if !take(item) {
+                                break;
+                            }
+                        }
+                    }
                     Err(e) => {
-                        sum.bad += 1;
+                        bad += 1;
                         problems.push(Problem {
                             path: shown.clone(),
-                            line: Some(line_no),
+                            line: None,
                             message: e.to_string(),
                         });
                     }
                 }
             }
-        }
-        Format::Rss => {
-            let mut bytes = Vec::new();
-            reader
-                .read_to_end(&mut bytes)
-                .map_err(|e| IngestError::Open(shown.clone(), e))?;
-            progress(bytes.len() as u64);
-            match feed::parse_feed(&bytes, None, "") {
-                Ok(f) => {
-                    for item in f.items {
-                        take(&mut sum, item)?;
-                    }
-                }
-                Err(e) => {
-                    sum.bad += 1;
+            Format::Html => {
+                let mut bytes = Vec::new();
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| IngestError::Open(shown.clone(), e))?;
+                progress(bytes.len() as u64);
+                let text = String::from_utf8_lossy(&bytes);
+                let page = html::parse_page(&text, None, None, None);
+                if page.text.trim().is_empty() {
+                    bad += 1;
                     problems.push(Problem {
                         path: shown.clone(),
                         line: None,
-                        message: e.to_string(),
+                        message: "no article text found".into(),
                     });
-                }
-            }
-        }
-        Format::Html => {
-            let mut bytes = Vec::new();
-            reader
-                .read_to_end(&mut bytes)
-                .map_err(|e| IngestError::Open(shown.clone(), e))?;
-            progress(bytes.len() as u64);
-            let text = String::from_utf8_lossy(&bytes);
-            let page = html::parse_page(&text, None, None, None);
-            if page.text.trim().is_empty() {
-                sum.bad += 1;
-                problems.push(Problem {
-                    path: shown.clone(),
-                    line: None,
-                    message: "no article text found".into(),
-                });
-            } else {
-                let url = page.canonical.clone().unwrap_or_else(|| {
-                    std::fs::canonicalize(path)
-                        .ok()
-                        .and_then(|p| url::Url::from_file_path(p).ok())
-                        .map(|u| u.to_string())
-                        .unwrap_or_else(|| shown.clone())
-                });
-                take(
-                    &mut sum,
-                    RawItem {
+                } else {
+                    let url = page.canonical.clone().unwrap_or_else(|| {
+                        std::fs::canonicalize(path)
+                            .ok()
+                            .and_then(|p| url::Url::from_file_path(p).ok())
+                            .map(|u| u.to_string())
+                            .unwrap_or_else(|| shown.clone())
+                    });
+                    take(RawItem {
                         url: Some(url),
                         title: page.title,
                         published: page.published,
                         source: page.site_name.unwrap_or_default(),
                         text: page.text,
-                    },
-                )?;
+                    });
+                }
             }
         }
-    }
-    Ok(sum)
+        Ok(())
+    };
+    pipeline::ingest_items(store, None, produce, count)?;
+    stored.bad = bad;
+    Ok(stored)
 }
 
 /// Why an ingest stopped.

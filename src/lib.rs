@@ -9,7 +9,8 @@
 //! * [`canon`] — canonical URLs and stable article keys.
 //! * [`extract`] — pure: is it a police breach; forces, data types, counts, cause, developments.
 //! * [`dedup`] — pure: near-duplicates and the merging of reports into incidents.
-//! * [`pipeline`] — ties parse → extract → dedup → store for one item, atomically.
+//! * [`pipeline`] — ties parse → extract → dedup → store for one item, atomically; analysis
+//!   runs on worker threads ahead of the one writer ([`ordered`]), which stores in input order.
 //! * [`store`] — sled. The only module that knows sled.
 //! * [`query`] — filters and views over the store.
 //! * [`export`], [`chart`] — CSV/JSON/VERIS/JSONL exports and SVG trend charts.
@@ -26,6 +27,7 @@ pub mod extract;
 pub mod fetch;
 pub mod ingest;
 pub mod model;
+pub mod ordered;
 pub mod parse;
 pub mod pipeline;
 pub mod poll;

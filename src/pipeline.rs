@@ -11,9 +11,11 @@ use crate::canon;
 use crate::dedup;
 use crate::extract::{self, ArticleInput};
 use crate::model::{Analysis, Article, IncidentProfile, ReportRecord};
+use crate::ordered;
 use crate::parse::html;
 use crate::parse::RawItem;
-use crate::store::{Store, StoreError, WriteSet};
+use crate::store::profile::LazyProfile;
+use crate::store::{self, Store, StoreError, WriteSet};
 
 /// What happened to one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,28 +81,90 @@ pub fn analyse(article: &Article) -> Analysis {
     }
 }
 
+/// An article analysed ahead of the writer (see [`prepare`]).
+pub struct Prepared {
+    article: Article,
+    /// The analysis and the encoded article; `None`: the article was already stored when it
+    /// was checked.
+    done: Option<(Analysis, Vec<u8>)>,
+}
+
+/// Builds and analyses an article, off the writer: pure CPU work that any thread may do.
+/// An article already stored is not analysed (this check is repeated under the writer lock,
+/// so a copy stored meanwhile is still caught there).
+pub fn prepare(
+    store: &Store,
+    item: RawItem,
+    source_id: Option<&str>,
+) -> Result<Prepared, StoreError> {
+    let article = article_of(item, source_id);
+    let done = if store.has_article(&article.key)? {
+        None
+    } else {
+        Some((analyse(&article), store::encode_article(&article)))
+    };
+    Ok(Prepared { article, done })
+}
+
+/// Stores a prepared article unless its key is already stored, merging its reports.
+pub fn store_prepared(store: &Store, p: Prepared) -> Result<Outcome, StoreError> {
+    let _writer = store.writer();
+    if store.has_article(&p.article.key)? {
+        return Ok(Outcome::Unchanged);
+    }
+    let (analysis, encoded) = p
+        .done
+        .unwrap_or_else(|| (analyse(&p.article), store::encode_article(&p.article)));
+    let mut w = WriteSet::new();
+    w.put_encoded_article(&p.article.key, encoded, store.next_seq()?);
+    let outcome = process_analysed(store, &p.article, analysis, &mut w)?;
+    store.apply(w)?;
+    Ok(outcome)
+}
+
 /// Stores one item unless its key is already stored.
 pub fn ingest_item(
     store: &Store,
     item: RawItem,
     source_id: Option<&str>,
 ) -> Result<Outcome, StoreError> {
-    let article = article_of(item, source_id);
-    let _writer = store.writer();
-    if store.has_article(&article.key)? {
-        return Ok(Outcome::Unchanged);
-    }
-    let mut w = WriteSet::new();
-    w.put_article(&article, store.next_seq()?);
-    let outcome = process(store, &article, &mut w)?;
-    store.apply(w)?;
-    Ok(outcome)
+    store_prepared(store, prepare(store, item, source_id)?)
+}
+
+/// Stores the items `produce` feeds, in feeding order, analysing them on
+/// [`ordered::default_workers`] threads while this one's writer merges and stores (see
+/// [`ordered`]); `outcome` is told each item's outcome in order. The result is what
+/// [`ingest_item`] on each in turn gives.
+pub fn ingest_items<E: From<StoreError> + Send>(
+    store: &Store,
+    source_id: Option<&str>,
+    produce: impl FnOnce(&mut dyn FnMut(RawItem) -> bool) -> Result<(), E>,
+    mut outcome: impl FnMut(Outcome) + Send,
+) -> Result<(), E> {
+    ordered::run(
+        ordered::default_workers(),
+        produce,
+        |item| Ok(prepare(store, item, source_id)?),
+        |p| {
+            outcome(store_prepared(store, p)?);
+            Ok(())
+        },
+    )
 }
 
 /// Analyses an article already recorded in `w` (or the store), and merges its reports. The
 /// caller holds [`Store::writer`] until `w` is applied.
 pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Outcome, StoreError> {
-    let mut analysis = analyse(article);
+    process_analysed(store, article, analyse(article), w)
+}
+
+/// [`process`] with the article's analysis done already.
+fn process_analysed(
+    store: &Store,
+    article: &Article,
+    mut analysis: Analysis,
+    w: &mut WriteSet,
+) -> Result<Outcome, StoreError> {
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
@@ -177,7 +241,7 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     // A report joins an incident whose coverage it falls near, or any within six years when
     // it brings a development or retells old news in a round-up; an older report can also
     // open an incident whose first member is such a late report.
-    let mut candidates: BTreeMap<String, IncidentProfile> = BTreeMap::new();
+    let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
     for r in &new {
@@ -193,8 +257,10 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
                 .into_iter()
                 .chain(store.late_incidents_of_force(force, t, t + years)?);
             for p in found {
-                if !candidates.contains_key(&p.id) && dedup::may_join(&p, r) {
-                    candidates.insert(p.id.clone(), p);
+                if !candidates.contains_key(&p.head.id)
+                    && dedup::may_join(&p.head, |k| p.has_member_article(k), r)
+                {
+                    candidates.insert(p.head.id.clone(), p);
                 }
             }
         }
@@ -202,7 +268,10 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     // A near-duplicate's incidents need no lookup of their own: a copy names one of the same
     // forces within 30 days, so they are among these candidates (and a copy cannot join an
     // incident of other forces).
-    let old: Vec<IncidentProfile> = candidates.into_values().collect();
+    let old: Vec<IncidentProfile> = candidates
+        .into_values()
+        .filter_map(LazyProfile::into_profile)
+        .collect();
 
     let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
     // In key order (force, time, article), so reads walk the records' nodes in order.
@@ -267,16 +336,32 @@ pub fn reprocess(store: &Store) -> Result<(usize, usize), StoreError> {
         order.push((a.when().timestamp(), a.key));
     }
     order.sort();
+    // Analysis on worker threads, merging here in canonical order (see [`ordered`]).
     let mut n = 0;
-    for (_, key) in &order {
-        let Some(article) = store.article(key)? else {
-            continue;
-        };
-        let mut w = WriteSet::new();
-        process(store, &article, &mut w)?;
-        store.apply(w)?;
-        n += 1;
-    }
+    ordered::run(
+        ordered::default_workers(),
+        |feed: &mut dyn FnMut(Article) -> bool| {
+            for (_, key) in &order {
+                if let Some(article) = store.article(key)? {
+                    if !feed(article) {
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        },
+        |article| {
+            let analysis = analyse(&article);
+            Ok::<_, StoreError>((article, analysis))
+        },
+        |(article, analysis)| {
+            let mut w = WriteSet::new();
+            process_analysed(store, &article, analysis, &mut w)?;
+            store.apply(w)?;
+            n += 1;
+            Ok(())
+        },
+    )?;
     store.commit()?;
     Ok((n, store.incident_count()))
 }

@@ -309,14 +309,24 @@ async fn fetch_and_store(
     let (store, id) = (store.clone(), src.id.clone());
     let stored = tokio::task::spawn_blocking(move || -> Result<(usize, usize), StoreError> {
         let (mut new, mut relevant) = (0, 0);
-        for item in items {
-            if let Outcome::New { relevant: r, .. } =
-                pipeline::ingest_item(&store, item, Some(&id))?
-            {
-                new += 1;
-                relevant += r as usize;
-            }
-        }
+        pipeline::ingest_items(
+            &store,
+            Some(&id),
+            |feed: &mut dyn FnMut(RawItem) -> bool| {
+                for item in items {
+                    if !feed(item) {
+                        break;
+                    }
+                }
+                Ok::<(), StoreError>(())
+            },
+            |o| {
+                if let Outcome::New { relevant: r, .. } = o {
+                    new += 1;
+                    relevant += r as usize;
+                }
+            },
+        )?;
         Ok((new, relevant))
     })
     .await;

@@ -20,7 +20,7 @@
 mod filter;
 mod keyindex;
 pub mod keys;
-mod profile;
+pub mod profile;
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -167,6 +167,11 @@ fn enc<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("stored records always serialise")
 }
 
+/// An article as it is stored (for [`WriteSet::put_encoded_article`]).
+pub fn encode_article(a: &Article) -> Vec<u8> {
+    enc(a)
+}
+
 impl WriteSet {
     pub fn new() -> WriteSet {
         WriteSet::default()
@@ -197,9 +202,14 @@ impl WriteSet {
     }
     /// Stores an article under `seq` (from [`Store::next_seq`]) and indexes its key.
     pub fn put_article(&mut self, a: &Article, seq: u64) {
-        self.new_keys.push((a.key.clone(), seq));
+        self.put_encoded_article(&a.key, encode_article(a), seq);
+    }
+    /// [`WriteSet::put_article`] with the article encoded already (by [`encode_article`], off
+    /// the writer's thread).
+    pub fn put_encoded_article(&mut self, key: &str, encoded: Vec<u8>, seq: u64) {
+        self.new_keys.push((key.to_owned(), seq));
         self.len += 1;
-        self.put(keys::article(seq), enc(a));
+        self.put(keys::article(seq), encoded);
     }
     /// Stores the self-contained record of one report (see [`ReportRecord`]).
     pub fn put_report(&mut self, r: &ReportRecord) {
@@ -779,7 +789,7 @@ impl Store {
         force: &str,
         from: i64,
         to: i64,
-    ) -> Result<Vec<IncidentProfile>, StoreError> {
+    ) -> Result<Vec<profile::LazyProfile>, StoreError> {
         let (lo, hi) = keys::force_month_range(force, &keys::month_of(from), &keys::month_of(to));
         self.profiles(self.raw_range(&lo, Some(&hi), false))
     }
@@ -790,15 +800,16 @@ impl Store {
         force: &str,
         from: i64,
         to: i64,
-    ) -> Result<Vec<IncidentProfile>, StoreError> {
+    ) -> Result<Vec<profile::LazyProfile>, StoreError> {
         let (lo, hi) = keys::force_late_range(force, from, to);
         self.profiles(self.raw_range(&lo, Some(&hi), false))
     }
-    /// Decodes index entries valued with profiles, once per incident id.
+    /// Decodes index entries valued with profiles, once per incident id; members are left
+    /// encoded (see [`profile::LazyProfile`]).
     fn profiles(
         &self,
         entries: impl Iterator<Item = sled::Result<(IVec, IVec)>>,
-    ) -> Result<Vec<IncidentProfile>, StoreError> {
+    ) -> Result<Vec<profile::LazyProfile>, StoreError> {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for r in entries {
@@ -806,13 +817,13 @@ impl Store {
             if !seen.insert(keys::id_after_time(&k)) {
                 continue;
             }
-            let mut p = profile::decode(&v).ok_or_else(|| StoreError::BadIndex {
+            let mut p = profile::decode_lazy(&v).ok_or_else(|| StoreError::BadIndex {
                 key: String::from_utf8_lossy(&k).into_owned(),
             })?;
-            if p.members.is_empty() {
+            if p.member_count() == 0 {
                 // Written by schema 4, without members: the incident has them.
-                if let Some(inc) = self.incident(&p.id)? {
-                    p = inc.profile();
+                if let Some(inc) = self.incident(&p.head.id)? {
+                    p = profile::LazyProfile::decoded(inc.profile());
                 }
             }
             out.push(p);
@@ -1002,7 +1013,7 @@ mod tests {
             .incidents_of_force("kent", month - 90 * 86_400, month)
             .unwrap()
             .into_iter()
-            .map(|p| p.id)
+            .map(|p| p.head.id)
             .collect();
         assert_eq!(found, ["b"], "a (January) is staged for deletion");
         // The trend counters include staged changes.

@@ -64,13 +64,7 @@ pub fn encode(p: &IncidentProfile) -> Vec<u8> {
     for m in p.member_types.iter().take(255) {
         out.extend_from_slice(&m.to_le_bytes());
     }
-    out.extend_from_slice(&(p.members.len().min(u16::MAX as usize) as u16).to_le_bytes());
-    for m in p.members.iter().take(u16::MAX as usize) {
-        put_str(&mut out, &m.article_key);
-        out.extend_from_slice(&(m.report.min(u16::MAX as usize) as u16).to_le_bytes());
-        put_str(&mut out, &m.force);
-        out.extend_from_slice(&m.at.to_le_bytes());
-    }
+    encode_members(&mut out, &p.members);
     out
 }
 
@@ -107,8 +101,11 @@ impl<'a> Reader<'a> {
             .map(i64::from_le_bytes)
     }
     fn str(&mut self) -> Option<String> {
+        String::from_utf8(self.str_bytes()?.to_vec()).ok()
+    }
+    fn str_bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.u16()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
+        self.take(n)
     }
     fn cause(&mut self) -> Option<Cause> {
         Cause::ALL.get(self.u8()? as usize).copied()
@@ -126,8 +123,90 @@ fn types_of(mask: u32) -> Vec<crate::extract::DataType> {
 /// Decodes a profile; `None` when the bytes are not one. A schema 4 JSON profile decodes with
 /// no members, and the caller reads them from the incident.
 pub fn decode(b: &[u8]) -> Option<IncidentProfile> {
+    decode_lazy(b)?.into_profile()
+}
+
+/// A profile decoded but for its members, which stay encoded until they are asked for.
+///
+/// Merging decodes the profiles of every incident of a force in the months around a report
+/// and turns most of them down on cause, data, figures or timing; of the members, that
+/// decision needs only whether two article keys are among them. Decoding every member (two
+/// strings each) of every such profile was most of the cost of finding candidates once a
+/// force's incidents had dozens of members each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LazyProfile {
+    /// Everything but `members`, which is empty.
+    pub head: IncidentProfile,
+    /// The encoded members (their count, then each), checked to be well-formed.
+    members: Vec<u8>,
+}
+
+impl LazyProfile {
+    /// A profile whose members are decoded already.
+    pub fn decoded(p: IncidentProfile) -> LazyProfile {
+        let mut members = Vec::new();
+        encode_members(&mut members, &p.members);
+        let head = IncidentProfile {
+            members: Vec::new(),
+            ..p
+        };
+        LazyProfile { head, members }
+    }
+
+    /// How many members there are.
+    pub fn member_count(&self) -> usize {
+        Reader(&self.members).u16().unwrap_or(0) as usize
+    }
+
+    /// Whether a member report comes from the article with this key (no member is decoded).
+    pub fn has_member_article(&self, key: &str) -> bool {
+        let mut r = Reader(&self.members);
+        let n = r.u16().unwrap_or(0);
+        (0..n).any(|_| {
+            let hit = r.str_bytes() == Some(key.as_bytes());
+            // report, force, at
+            r.take(2);
+            r.str_bytes();
+            r.take(8);
+            hit
+        })
+    }
+
+    /// The whole profile, members decoded.
+    pub fn into_profile(self) -> Option<IncidentProfile> {
+        let mut r = Reader(&self.members);
+        let members = (0..r.u16()?)
+            .map(|_| {
+                Some(Member {
+                    article_key: r.str()?,
+                    report: r.u16()? as usize,
+                    force: r.str()?,
+                    at: r.i64()?,
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some(IncidentProfile {
+            members,
+            ..self.head
+        })
+    }
+}
+
+fn encode_members(out: &mut Vec<u8>, members: &[Member]) {
+    out.extend_from_slice(&(members.len().min(u16::MAX as usize) as u16).to_le_bytes());
+    for m in members.iter().take(u16::MAX as usize) {
+        put_str(out, &m.article_key);
+        out.extend_from_slice(&(m.report.min(u16::MAX as usize) as u16).to_le_bytes());
+        put_str(out, &m.force);
+        out.extend_from_slice(&m.at.to_le_bytes());
+    }
+}
+
+/// Decodes a profile but for its members (whose encoding is checked); `None` when the bytes
+/// are not one. A schema 4 JSON profile decodes with no members (see [`decode`]).
+pub fn decode_lazy(b: &[u8]) -> Option<LazyProfile> {
     if b.first() == Some(&b'{') {
-        return serde_json::from_slice(b).ok();
+        return serde_json::from_slice(b).ok().map(LazyProfile::decoded);
     }
     let mut r = Reader(b);
     if r.u8()? != VERSION {
@@ -144,31 +223,35 @@ pub fn decode(b: &[u8]) -> Option<IncidentProfile> {
     let unit = *UNITS.get(r.u8()? as usize)?;
     let causes = (0..r.u8()?).map(|_| r.cause()).collect::<Option<_>>()?;
     let member_types = (0..r.u8()?).map(|_| r.u32()).collect::<Option<_>>()?;
-    let members = (0..r.u16()?)
-        .map(|_| {
-            Some(Member {
-                article_key: r.str()?,
-                report: r.u16()? as usize,
-                force: r.str()?,
-                at: r.i64()?,
-            })
-        })
-        .collect::<Option<_>>()?;
+    let members = r.0;
+    // Walk the members once (no allocation) so that reading them later cannot fail.
+    for _ in 0..r.u16()? {
+        std::str::from_utf8(r.str_bytes()?).ok()?;
+        r.take(2)?;
+        std::str::from_utf8(r.str_bytes()?).ok()?;
+        r.take(8)?;
+    }
+    if !r.0.is_empty() {
+        return None;
+    }
     let has_count = flags & 1 != 0;
-    Some(IncidentProfile {
-        id,
-        forces,
-        cause,
-        types,
-        first,
-        last,
-        count: has_count.then_some(count),
-        count_unit: has_count.then_some(unit),
-        follow_up: flags & 2 != 0,
-        causes,
-        member_types,
-        members,
-        first_offset,
+    Some(LazyProfile {
+        head: IncidentProfile {
+            id,
+            forces,
+            cause,
+            types,
+            first,
+            last,
+            count: has_count.then_some(count),
+            count_unit: has_count.then_some(unit),
+            follow_up: flags & 2 != 0,
+            causes,
+            member_types,
+            members: Vec::new(),
+            first_offset,
+        },
+        members: members.to_vec(),
     })
 }
 
@@ -212,6 +295,22 @@ mod tests {
                 assert_eq!(decode(&b[..cut]), None, "cut at {cut}");
             }
         }
+    }
+
+    #[test]
+    fn lazy_members_answer_membership_and_decode_to_the_same_profile() {
+        let p = profile(3, Some(12_500));
+        let lazy = decode_lazy(&encode(&p)).expect("profile");
+        assert!(lazy.head.members.is_empty());
+        assert_eq!(lazy.head.id, p.id);
+        assert!(lazy.has_member_article("key0") && lazy.has_member_article("key2"));
+        assert!(!lazy.has_member_article("key3") && !lazy.has_member_article("key"));
+        assert_eq!(lazy.clone().into_profile(), Some(p.clone()));
+        assert_eq!(LazyProfile::decoded(p.clone()), lazy);
+        // Trailing bytes are not a profile.
+        let mut long = encode(&p);
+        long.push(0);
+        assert_eq!(decode_lazy(&long), None);
     }
 
     #[test]

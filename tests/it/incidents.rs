@@ -87,6 +87,39 @@ fn any_order_gives_the_same_incidents_and_reprocess_equals_fresh() {
 }
 
 #[test]
+fn a_file_analysed_on_worker_threads_equals_storing_it_item_by_item() {
+    // The fixture's stories retold a year apart each, several batches of them, and every
+    // line twice, so that repeated keys arrive while their first copy is still on its way
+    // to the writer.
+    let mut base = Vec::new();
+    for year in 0..12 {
+        for line in lines() {
+            let mut v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let url = format!("{}?y={year}", v["url"].as_str().unwrap());
+            let published = v["published"].as_str().unwrap().to_owned();
+            let y: i32 = published[..4].parse().unwrap();
+            v["url"] = url.into();
+            v["published"] = format!("{}{}", y - year, &published[4..]).into();
+            base.push(v.to_string());
+        }
+    }
+    base.extend(base.clone());
+    let (dir, parallel) = temp_store();
+    ingest_lines(&parallel, dir.path(), &base);
+    let (_dir, serial) = temp_store();
+    for line in &base {
+        if let Some(item) = breachwatch::parse::jsonl::parse_line(line).unwrap() {
+            pipeline::ingest_item(&serial, item, None).unwrap();
+        }
+    }
+    serial.commit().unwrap();
+    let want = summary(&serial);
+    assert!(want.len() >= 24, "{}", want.len());
+    assert_eq!(summary(&parallel), want);
+    assert_eq!(parallel.article_count(), serial.article_count());
+}
+
+#[test]
 fn matching_traps() {
     let (dir, store) = temp_store();
     ingest_lines(&store, dir.path(), &lines());
