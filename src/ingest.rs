@@ -115,7 +115,7 @@ fn ingest_file(
     };
     // Read and parsed here; analysed on worker threads; stored in file order by the writer.
     let mut stored = Summary::default();
-    let mut bad = 0;
+    let before = problems.len();
     let count = |o: Outcome| {
         stored.read += 1;
         match o {
@@ -127,6 +127,23 @@ fn ingest_file(
         }
     };
     let produce = |take: &mut dyn FnMut(RawItem) -> bool| -> Result<(), IngestError> {
+        // A skipped input, reported; the rest goes on.
+        let mut skip = |line: Option<usize>, message: String| {
+            problems.push(Problem {
+                path: shown.clone(),
+                line,
+                message,
+            })
+        };
+        // The whole file, for the formats that are parsed as one document.
+        let mut read_all = || -> Result<Vec<u8>, IngestError> {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| IngestError::Open(shown.clone(), e))?;
+            progress(bytes.len() as u64);
+            Ok(bytes)
+        };
         match format {
             Format::Jsonl | Format::Auto => {
                 let mut buf = Vec::new();
@@ -144,12 +161,7 @@ fn ingest_file(
                     let line = match std::str::from_utf8(&buf) {
                         Ok(l) => l,
                         Err(e) => {
-                            bad += 1;
-                            problems.push(Problem {
-                                path: shown.clone(),
-                                line: Some(line_no),
-                                message: format!("not UTF-8: {e}"),
-                            });
+                            skip(Some(line_no), format!("not UTF-8: {e}"));
                             continue;
                         }
                     };
@@ -160,23 +172,12 @@ fn ingest_file(
                                 break;
                             }
                         }
-                        Err(e) => {
-                            bad += 1;
-                            problems.push(Problem {
-                                path: shown.clone(),
-                                line: Some(line_no),
-                                message: e.to_string(),
-                            });
-                        }
+                        Err(e) => skip(Some(line_no), e.to_string()),
                     }
                 }
             }
             Format::Rss => {
-                let mut bytes = Vec::new();
-                reader
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| IngestError::Open(shown.clone(), e))?;
-                progress(bytes.len() as u64);
+                let bytes = read_all()?;
                 match feed::parse_feed(&bytes, None, "") {
                     Ok(f) => {
                         for item in f.items {
@@ -185,31 +186,15 @@ fn ingest_file(
                             }
                         }
                     }
-                    Err(e) => {
-                        bad += 1;
-                        problems.push(Problem {
-                            path: shown.clone(),
-                            line: None,
-                            message: e.to_string(),
-                        });
-                    }
+                    Err(e) => skip(None, e.to_string()),
                 }
             }
             Format::Html => {
-                let mut bytes = Vec::new();
-                reader
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| IngestError::Open(shown.clone(), e))?;
-                progress(bytes.len() as u64);
+                let bytes = read_all()?;
                 let text = String::from_utf8_lossy(&bytes);
                 let page = html::parse_page(&text, None, None, None);
                 if page.text.trim().is_empty() {
-                    bad += 1;
-                    problems.push(Problem {
-                        path: shown.clone(),
-                        line: None,
-                        message: "no article text found".into(),
-                    });
+                    skip(None, "no article text found".into());
                 } else {
                     let url = page.canonical.clone().unwrap_or_else(|| {
                         std::fs::canonicalize(path)
@@ -231,7 +216,7 @@ fn ingest_file(
         Ok(())
     };
     pipeline::ingest_items(store, None, produce, count)?;
-    stored.bad = bad;
+    stored.bad = problems.len() - before;
     Ok(stored)
 }
 
