@@ -37,7 +37,7 @@ impl Article {
 }
 
 /// What the pipeline derives from one article. Not stored as such (see
-/// [`crate::pipeline::process`]); `reprocess` derives it again from the article.
+/// `crate::pipeline::process`); `reprocess` derives it again from the article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub article_key: String,

@@ -117,7 +117,7 @@ pub fn store_prepared(store: &Store, p: Prepared) -> Result<Outcome, StoreError>
         .unwrap_or_else(|| (analyse(&p.article), store::encode_article(&p.article)));
     let mut w = WriteSet::new();
     w.put_encoded_article(&p.article.key, encoded, store.next_seq()?);
-    let outcome = process_analysed(store, &p.article, analysis, &mut w)?;
+    let outcome = process(store, &p.article, analysis, &mut w)?;
     store.apply(w)?;
     Ok(outcome)
 }
@@ -152,14 +152,9 @@ pub fn ingest_items<E: From<StoreError> + Send>(
     )
 }
 
-/// Analyses an article already recorded in `w` (or the store), and merges its reports. The
-/// caller holds [`Store::writer`] until `w` is applied.
-pub fn process(store: &Store, article: &Article, w: &mut WriteSet) -> Result<Outcome, StoreError> {
-    process_analysed(store, article, analyse(article), w)
-}
-
-/// [`process`] with the article's analysis done already.
-fn process_analysed(
+/// Merges the reports of an article already recorded in `w` (or the store), given its
+/// [`analyse`]d form. The caller holds [`Store::writer`] until `w` is applied.
+fn process(
     store: &Store,
     article: &Article,
     mut analysis: Analysis,
@@ -356,7 +351,7 @@ pub fn reprocess(store: &Store) -> Result<(usize, usize), StoreError> {
         },
         |(article, analysis)| {
             let mut w = WriteSet::new();
-            process_analysed(store, &article, analysis, &mut w)?;
+            process(store, &article, analysis, &mut w)?;
             store.apply(w)?;
             n += 1;
             Ok(())

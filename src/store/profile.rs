@@ -5,7 +5,7 @@
 //! that is the most frequent decode in the store, and its cost grows with how busy a force's
 //! coverage is. JSON took about 5 µs a profile; this layout (lengths, then bytes, integers
 //! little-endian) takes a fraction of that. The first byte is a version: profiles written as
-//! JSON by schema 4 (first byte `{`) still decode, without members (see [`decode`]).
+//! JSON by schema 4 (first byte `{`) still decode, without members (see [`decode_lazy`]).
 //!
 //! ```text
 //! u8 version (1)
@@ -120,12 +120,6 @@ fn types_of(mask: u32) -> Vec<crate::extract::DataType> {
         .collect()
 }
 
-/// Decodes a profile; `None` when the bytes are not one. A schema 4 JSON profile decodes with
-/// no members, and the caller reads them from the incident.
-pub fn decode(b: &[u8]) -> Option<IncidentProfile> {
-    decode_lazy(b)?.into_profile()
-}
-
 /// A profile decoded but for its members, which stay encoded until they are asked for.
 ///
 /// Merging decodes the profiles of every incident of a force in the months around a report
@@ -203,7 +197,8 @@ fn encode_members(out: &mut Vec<u8>, members: &[Member]) {
 }
 
 /// Decodes a profile but for its members (whose encoding is checked); `None` when the bytes
-/// are not one. A schema 4 JSON profile decodes with no members (see [`decode`]).
+/// are not one. A schema 4 JSON profile decodes with no members, and the caller reads them
+/// from the incident.
 pub fn decode_lazy(b: &[u8]) -> Option<LazyProfile> {
     if b.first() == Some(&b'{') {
         return serde_json::from_slice(b).ok().map(LazyProfile::decoded);
@@ -260,6 +255,11 @@ mod tests {
     use super::*;
     use crate::extract::DataType;
     use proptest::prelude::*;
+
+    /// The whole profile, members decoded.
+    fn decode(b: &[u8]) -> Option<IncidentProfile> {
+        decode_lazy(b)?.into_profile()
+    }
 
     fn profile(n_members: usize, count: Option<u64>) -> IncidentProfile {
         IncidentProfile {
