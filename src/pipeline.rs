@@ -164,14 +164,10 @@ fn process(
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
         let when = article.when().timestamp();
-        let forces: BTreeSet<&str> = analysis
-            .extraction
-            .reports
-            .iter()
-            .flat_map(|r| r.forces.iter().map(String::as_str))
-            .collect();
-        analysis.near_duplicate_of = near_duplicate(store, &analysis, &forces, when)?;
+        let forces = report_forces(&analysis);
+        let copy_of = near_duplicate(store, &analysis, &forces, when)?;
         w.put_signature(forces, &article.key, when, &analysis.minhash);
+        analysis.near_duplicate_of = copy_of;
     }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
@@ -229,17 +225,16 @@ fn near_duplicate(
     Ok(best.map(|(_, k)| k))
 }
 
-/// Re-clusters the new article's reports with every stored incident they might join.
-/// Candidates come from the force/month index, whose profiles list their members; the members
-/// are read as [`ReportRecord`]s, so no incident, article or analysis is loaded.
-fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
-    // A report joins an incident whose coverage it falls near, or any within six years when
-    // it brings a development or retells old news in a round-up; an older report can also
-    // open an incident whose first member is such a late report.
+/// The stored incidents the new reports might join. A report joins an incident whose
+/// coverage it falls near, or any within six years when it brings a development or retells
+/// old news in a round-up; an older report can also open an incident whose first member is
+/// such a late report. Candidates come from the force/month index, whose profiles list their
+/// members, so no incident is loaded.
+fn candidates(store: &Store, new: &[ReportRecord]) -> Result<Vec<IncidentProfile>, StoreError> {
     let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
-    for r in &new {
+    for r in new {
         let t = r.when().timestamp();
         let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
             years
@@ -263,16 +258,23 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     // A near-duplicate's incidents need no lookup of their own: a copy names one of the same
     // forces within 30 days, so they are among these candidates (and a copy cannot join an
     // incident of other forces).
-    let old: Vec<IncidentProfile> = candidates
+    Ok(candidates
         .into_values()
         .filter_map(LazyProfile::into_profile)
-        .collect();
+        .collect())
+}
 
-    let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
+/// The report records of the candidates' members, but for the new article's own reports
+/// (`fresh`: they are merged from the new analysis).
+fn member_records(
+    store: &Store,
+    old: &[IncidentProfile],
+    fresh: &BTreeSet<&str>,
+) -> Result<Vec<ReportRecord>, StoreError> {
     // In key order (force, time, article), so reads walk the records' nodes in order.
     let mut wanted: BTreeSet<(&str, i64, &str, usize)> = BTreeSet::new();
     let mut members = std::collections::HashMap::new();
-    for inc in &old {
+    for inc in old {
         for m in &inc.members {
             if !fresh.contains(m.article_key.as_str()) {
                 let k = (m.force.as_str(), m.at, m.article_key.as_str(), m.report);
@@ -281,10 +283,29 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
             }
         }
     }
-    let mut inputs: Vec<ReportRecord> = Vec::with_capacity(wanted.len() + new.len());
+    let mut out = Vec::with_capacity(wanted.len());
     for k in wanted {
-        inputs.extend(store.report(members[&k])?);
+        out.extend(store.report(members[&k])?);
     }
+    Ok(out)
+}
+
+/// Every force the analysis's reports name.
+fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
+    analysis
+        .extraction
+        .reports
+        .iter()
+        .flat_map(|r| r.forces.iter().map(String::as_str))
+        .collect()
+}
+
+/// Re-clusters the new article's reports with every stored incident they might join (see
+/// [`candidates`]); only [`ReportRecord`]s are read, no incident, article or analysis.
+fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
+    let old = candidates(store, &new)?;
+    let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
+    let mut inputs = member_records(store, &old, &fresh)?;
     inputs.extend(new);
     let groups = dedup::cluster(&inputs);
     // A candidate whose members come out of clustering unchanged is left as stored: only the

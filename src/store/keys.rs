@@ -159,6 +159,52 @@ pub fn aggregate_parts(key: &[u8]) -> (String, String) {
     let month = parts.next().unwrap_or("").to_string();
     (month, parts.next().unwrap_or("").to_string())
 }
+/// Signature keys fall in buckets of 2^20 seconds (about 12 days): the first 11 of the time's
+/// 16 hex digits.
+const SIGNATURE_BUCKET_DIGITS: usize = 11;
+
+/// The buckets the read cache keeps whole (see [`super::buckets`]): a force's month of `ifm/`,
+/// a force's 12 days of `sig/`, all of a force's `ifl/`. `None`: the key is not in a cached
+/// index.
+pub fn bucket_of(key: &[u8]) -> Option<&[u8]> {
+    let slash = |from: usize| {
+        key[from..]
+            .iter()
+            .position(|b| *b == b'/')
+            .map(|i| from + i)
+    };
+    let after_force = slash(4)? + 1;
+    let end = if key.starts_with(FORCE_MONTH) {
+        slash(after_force)? + 1
+    } else if key.starts_with(SIGNATURE) {
+        after_force + SIGNATURE_BUCKET_DIGITS
+    } else if key.starts_with(FORCE_LATE) {
+        after_force
+    } else {
+        return None;
+    };
+    key.get(..end)
+}
+/// The `ifm/` buckets of `force` for the months `from..=to` (Unix seconds), in key order.
+pub fn force_month_buckets(force: &str, from: i64, to: i64) -> Vec<Vec<u8>> {
+    months(from, to, usize::MAX)
+        .into_iter()
+        .map(|m| format!("ifm/{force}/{m}/").into_bytes())
+        .collect()
+}
+/// The `sig/` buckets of `force` covering `[from, to]` (Unix seconds), in key order.
+pub fn signature_buckets(force: &str, from: i64, to: i64) -> Vec<Vec<u8>> {
+    let bucket = |ts: i64| time_hex(ts)[..SIGNATURE_BUCKET_DIGITS].to_owned();
+    let (first, last) = (bucket(from), bucket(to.max(from)));
+    let n = |h: &str| u64::from_str_radix(h, 16).unwrap_or(0);
+    (n(&first)..=n(&last))
+        .map(|b| format!("sig/{force}/{b:0w$x}", w = SIGNATURE_BUCKET_DIGITS).into_bytes())
+        .collect()
+}
+/// The one `ifl/` bucket of `force`.
+pub fn force_late_bucket(force: &str) -> Vec<u8> {
+    format!("ifl/{force}/").into_bytes()
+}
 pub fn key_filter(generation: usize) -> Vec<u8> {
     format!("meta/keyfilter/{generation:02}").into_bytes()
 }
@@ -201,6 +247,36 @@ mod tests {
             other < lo || other >= hi,
             "another force's key is outside the range"
         );
+    }
+
+    #[test]
+    fn cached_index_keys_fall_in_the_buckets_their_ranges_list() {
+        let t = 1_700_000_000;
+        let s = signature("kent", t, "abc");
+        let buckets = signature_buckets("kent", t - 30 * 86_400, t + 30 * 86_400);
+        assert!((5..=7).contains(&buckets.len()), "{}", buckets.len());
+        assert!(buckets.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            buckets.iter().filter(|b| s.starts_with(b)).count(),
+            1,
+            "in exactly one bucket"
+        );
+        assert!(buckets.iter().any(|b| bucket_of(&s) == Some(b.as_slice())));
+        assert_eq!(signature_buckets("kent", t, t).len(), 1);
+
+        let m = force_month("kent", "2023-11", "kent-2023-11-abc");
+        assert_eq!(bucket_of(&m), Some(&b"ifm/kent/2023-11/"[..]));
+        let months = force_month_buckets("kent", t - 50 * 86_400, t);
+        assert_eq!(months.len(), 3);
+        assert!(months.iter().any(|b| bucket_of(&m) == Some(b.as_slice())));
+
+        let l = force_late("kent", t, "kent-2023-11-abc");
+        assert_eq!(bucket_of(&l), Some(force_late_bucket("kent").as_slice()));
+        assert!(!l.starts_with(&force_late_bucket("ken")));
+
+        assert_eq!(bucket_of(&incident("kent-2023-11-abc")), None);
+        assert_eq!(bucket_of(&report("kent", t, "abc", 0)), None);
+        assert_eq!(bucket_of(b"sig/"), None, "a short key is no bucket's");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! README). A run killed at any moment leaves a database that opens; it loses at most the
 //! uncommitted group, whose articles are not marked stored, so a re-run stores them.
 
+mod buckets;
 mod filter;
 mod keyindex;
 pub mod keys;
@@ -81,6 +82,8 @@ pub struct Store {
     /// rewrites them, after [`Store::clear_derived`] empties this), and merging reads the
     /// same incident's members again for each of its reports arriving together.
     records: Arc<Mutex<std::collections::HashMap<Vec<u8>, ReportRecord>>>,
+    /// Whole index buckets read lately (see [`buckets`]).
+    buckets: Arc<Mutex<buckets::Buckets>>,
 }
 
 /// How many decoded report records [`Store::report`] keeps (then it starts afresh).
@@ -395,6 +398,7 @@ impl Store {
             filter: Arc::default(),
             writer: Arc::default(),
             records: Arc::default(),
+            buckets: Arc::default(),
         };
         match store.tree.get(keys::SCHEMA)? {
             None => {
@@ -515,6 +519,41 @@ impl Store {
         self.filter.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn buckets(&self) -> MutexGuard<'_, buckets::Buckets> {
+        self.buckets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The entries of the cached-index `buckets` (in key order) with keys in `[lo, hi)`, each
+    /// bucket read from the merged view once and then served from [`buckets`].
+    fn bucketed_range(
+        &self,
+        buckets: Vec<Vec<u8>>,
+        lo: &[u8],
+        hi: &[u8],
+    ) -> Result<Vec<(IVec, IVec)>, StoreError> {
+        let mut out = Vec::new();
+        for b in buckets {
+            let cached = self.buckets().get(&b);
+            let entries = match cached {
+                Some(e) => e,
+                None => {
+                    let generation = self.buckets().generation();
+                    let e: buckets::Entries =
+                        Arc::new(self.raw_prefix(&b).collect::<sled::Result<Vec<_>>>()?);
+                    self.buckets().insert(b, e.clone(), generation);
+                    e
+                }
+            };
+            out.extend(
+                entries
+                    .iter()
+                    .filter(|(k, _)| k.as_ref() >= lo && k.as_ref() < hi)
+                    .cloned(),
+            );
+        }
+        Ok(out)
+    }
+
     fn staged(&self) -> MutexGuard<'_, Staged> {
         // A panic while staging leaves whole write sets only (absorb does not fail midway).
         self.staged.lock().unwrap_or_else(|e| e.into_inner())
@@ -533,6 +572,12 @@ impl Store {
         }
         let full = {
             let mut st = self.staged();
+            {
+                let mut b = self.buckets();
+                for (k, v) in &w.entries {
+                    b.write(k, v.as_deref());
+                }
+            }
             st.absorb(w);
             st.sets >= GROUP_SETS || st.bytes >= GROUP_BYTES
         };
@@ -759,8 +804,7 @@ impl Store {
     ) -> Result<Vec<(String, i64, Vec<u32>)>, StoreError> {
         let (lo, hi) = keys::signature_range(force, from, to);
         let mut out = Vec::new();
-        for r in self.raw_range(&lo, Some(&hi), false) {
-            let (k, v) = r?;
+        for (k, v) in self.bucketed_range(keys::signature_buckets(force, from, to), &lo, &hi)? {
             let (when, key) = keys::signature_parts(&k);
             let sig = v
                 .chunks_exact(4)
@@ -791,7 +835,8 @@ impl Store {
         to: i64,
     ) -> Result<Vec<profile::LazyProfile>, StoreError> {
         let (lo, hi) = keys::force_month_range(force, &keys::month_of(from), &keys::month_of(to));
-        self.profiles(self.raw_range(&lo, Some(&hi), false))
+        let entries = self.bucketed_range(keys::force_month_buckets(force, from, to), &lo, &hi)?;
+        self.profiles(entries.into_iter().map(Ok))
     }
     /// Profiles of incidents of `force` that open late (see [`Incident::opens_late`]), first
     /// reported in `[from, to]`.
@@ -802,7 +847,8 @@ impl Store {
         to: i64,
     ) -> Result<Vec<profile::LazyProfile>, StoreError> {
         let (lo, hi) = keys::force_late_range(force, from, to);
-        self.profiles(self.raw_range(&lo, Some(&hi), false))
+        let entries = self.bucketed_range(vec![keys::force_late_bucket(force)], &lo, &hi)?;
+        self.profiles(entries.into_iter().map(Ok))
     }
     /// Decodes index entries valued with profiles, once per incident id; members are left
     /// encoded (see [`profile::LazyProfile`]).
@@ -913,6 +959,7 @@ impl Store {
     /// keeping articles and source state. Used by `reprocess`.
     pub fn clear_derived(&self) -> Result<(), StoreError> {
         self.commit()?;
+        self.buckets().clear();
         self.records
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -931,6 +978,8 @@ impl Store {
             }
             tree.apply_batch(batch)?;
         }
+        // Again: a bucket read while the entries were going would be stale.
+        self.buckets().clear();
         Ok(())
     }
 }
@@ -984,6 +1033,73 @@ mod tests {
             .incident_ids_newest_first()
             .map(|r| r.unwrap().1)
             .collect()
+    }
+
+    #[test]
+    fn cached_index_buckets_always_read_what_the_store_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let day = 86_400;
+        let t0 = 1_700_000_000;
+        let months = |t: i64| (t - 200 * day, t + 200 * day);
+        // Every read through the cache equals the same range read without it.
+        let check = |store: &Store, t: i64, step: usize| {
+            let (from, to) = months(t);
+            for force in ["kent", "kent-x"] {
+                let (lo, hi) = keys::signature_range(force, from, to);
+                let cached = store
+                    .bucketed_range(keys::signature_buckets(force, from, to), &lo, &hi)
+                    .unwrap();
+                let direct: Vec<_> = store
+                    .raw_range(&lo, Some(&hi), false)
+                    .collect::<sled::Result<_>>()
+                    .unwrap();
+                assert_eq!(cached, direct, "signatures of {force}, step {step}");
+                let (lo, hi) =
+                    keys::force_month_range(force, &keys::month_of(from), &keys::month_of(to));
+                let cached = store
+                    .bucketed_range(keys::force_month_buckets(force, from, to), &lo, &hi)
+                    .unwrap();
+                let direct: Vec<_> = store
+                    .raw_range(&lo, Some(&hi), false)
+                    .collect::<sled::Result<_>>()
+                    .unwrap();
+                assert_eq!(cached, direct, "force/month of {force}, step {step}");
+            }
+        };
+        // A deterministic mix of puts, overwrites and deletions around t0, read between
+        // every write set, committed now and then, with the derived data cleared once.
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            x >> 33
+        };
+        for step in 0..300 {
+            let mut w = WriteSet::new();
+            for _ in 0..3 {
+                let force = if next() % 3 == 0 { "kent-x" } else { "kent" };
+                let t = t0 + (next() % 300) as i64 * day - 150 * day;
+                let id = format!("{force}-{}", next() % 40);
+                let value = format!("v{step}").into_bytes();
+                let month = keys::month_of(t);
+                match next() % 4 {
+                    0 => w.del(keys::force_month(force, &month, &id)),
+                    1 => w.del(keys::signature(force, t - t % day, &id)),
+                    2 => w.put(keys::signature(force, t - t % day, &id), value),
+                    _ => w.put(keys::force_month(force, &month, &id), value),
+                }
+            }
+            store.apply(w).unwrap();
+            check(&store, t0, step);
+            if step % 37 == 0 {
+                store.commit().unwrap();
+                check(&store, t0, step);
+            }
+            if step == 150 {
+                store.clear_derived().unwrap();
+                check(&store, t0, step);
+            }
+        }
     }
 
     #[test]
