@@ -1,16 +1,24 @@
 //! Pure: near-duplicate detection and the merging of reports into incidents. No I/O.
 //!
-//! * Near duplicates: word 3-shingles of the normalised text and a 64-value MinHash signature,
-//!   compared only with breach articles on the same force within [`COPY_DAYS`] (blocking by
-//!   force and time, see [`crate::pipeline`]), never with the whole store. Syndicated copies
-//!   score ~0.8 Jaccard; spun (synonym-garbled) copies ~0.3.
+//! * Near duplicates: word 3-shingles of the normalised text and a 64-value MinHash signature.
+//!   Two articles are copies of one story when their signatures are similar and they were
+//!   published within [`COPY_DAYS`] of each other ([`copies`]): a symmetric relation, so it
+//!   does not matter which was stored first. Each report record carries its article's
+//!   signature, and clustering compares it with the members'; the store is searched only
+//!   among breach articles on the same force within [`COPY_DAYS`] (blocking by force and
+//!   time, see [`crate::pipeline`]), never the whole store. Syndicated copies score ~0.8
+//!   Jaccard; spun (synonym-garbled) copies ~0.3.
 //! * Matching: a report joins an incident only when the forces agree (never different
 //!   forces), the causes are compatible, the artefacts agree (a stolen laptop is not a lost
 //!   notebook) and the timing fits (a report long after the last one must bring a
-//!   development: a fine, a reprimand, an arrest...). A near-duplicate of a member joins.
+//!   development: a fine, a reprimand, an arrest...). A copy of a member joins unless it
+//!   contradicts the story.
 //! * Clustering runs over reports in a canonical order (publication time, article key,
-//!   report index), so any ingest order gives the same incidents; an incident's id derives
-//!   from its earliest member.
+//!   report index), so the incidents are a function of the set of reports; an incident's id
+//!   derives from its earliest member. Merging a new article re-clusters only the stored
+//!   incidents its reports could meet ([`may_join`] one way, [`may_meet`] the other), and
+//!   widens that set while re-clustering moves stored reports (see
+//!   [`crate::pipeline`]'s `merge`), so any ingest order gives what publication order gives.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -99,6 +107,7 @@ pub fn records(
     document: &str,
     reports: &[Report],
     near_duplicate_of: Option<&str>,
+    minhash: &[u32],
 ) -> Vec<ReportRecord> {
     let source = SourceRef {
         url: article.url.clone(),
@@ -147,6 +156,7 @@ pub fn records(
                 index,
                 siblings,
                 near_duplicate_of: near_duplicate_of.map(str::to_owned),
+                minhash: minhash.to_vec(),
                 report: report.clone(),
                 sentences: spans.into_iter().map(|s| (s, cut(document, s))).collect(),
             }
@@ -294,8 +304,10 @@ struct Profile<'a> {
     member_types: Vec<Types>,
     artefacts: BTreeSet<&'static str>,
     articles: BTreeSet<&'a str>,
-    /// Articles the members are near-duplicates of.
+    /// Articles the members are near-duplicates of (records without a signature only).
     copies_of: BTreeSet<&'a str>,
+    /// The members' signatures, with their times.
+    signatures: Vec<(&'a [u32], DateTime<FixedOffset>)>,
     last: DateTime<FixedOffset>,
     first: DateTime<FixedOffset>,
     count: Option<u64>,
@@ -351,14 +363,40 @@ fn precise_conflict(a: u64, b: u64) -> bool {
     !is_round(a) && !is_round(b) && lo >= 100.0 && hi / lo > 1.1
 }
 
+/// Whether two signed articles are copies of one story: similar text, published within
+/// [`COPY_DAYS`] of each other. Symmetric, so it does not matter which was stored first.
+pub fn copies(a: &[u32], at: DateTime<FixedOffset>, b: &[u32], bt: DateTime<FixedOffset>) -> bool {
+    !a.is_empty()
+        && (at - bt).num_seconds().abs() <= COPY_DAYS * 86_400
+        && similarity(a, b) >= NEAR_DUP_THRESHOLD
+}
+
+/// Whether `r` comes from an article of the cluster or a copy of one.
+fn is_copy(p: &Profile, r: &ReportRecord) -> bool {
+    if p.articles.contains(r.source.article_key.as_str()) {
+        return true;
+    }
+    if r.minhash.is_empty() {
+        // A record from before signatures were kept: its link to the article it copies.
+        return r
+            .near_duplicate_of
+            .as_deref()
+            .is_some_and(|d| p.articles.contains(d))
+            || p.copies_of.contains(r.source.article_key.as_str());
+    }
+    let when = r.when();
+    p.signatures
+        .iter()
+        .any(|(sig, at)| copies(&r.minhash, when, sig, *at))
+}
+
 /// How well `r` fits the cluster; `None` when it must not join.
 fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
-    let copy = r
-        .near_duplicate_of
-        .as_deref()
-        .is_some_and(|d| p.articles.contains(d))
-        || p.articles.contains(r.source.article_key.as_str())
-        || p.copies_of.contains(r.source.article_key.as_str());
+    fit_given(p, r, forces, is_copy(p, r))
+}
+
+/// [`fit`], told whether `r` is a copy of the cluster's story.
+fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool) -> Option<i32> {
     if copy && !p.forces.is_disjoint(forces) && !contradicts(p, r) {
         return Some(100);
     }
@@ -476,11 +514,13 @@ fn fit(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>) -> Option<i32> {
 ///
 /// `has_member_article` tells whether one of the incident's reports comes from the article
 /// with a given key (its members are not decoded for this; see
-/// [`crate::store::profile::LazyProfile`]).
+/// [`crate::store::profile::LazyProfile`]); `copied` lists the stored articles `r`'s article
+/// is a copy of (see [`copies`]).
 pub fn may_join(
     p: &IncidentProfile,
     has_member_article: impl Fn(&str) -> bool,
     r: &ReportRecord,
+    copied: &[String],
 ) -> bool {
     let at = |ts: i64| {
         DateTime::from_timestamp(ts, 0)
@@ -498,16 +538,9 @@ pub fn may_join(
         not_exposed: 0,
         member_types: p.member_types.clone(),
         artefacts: BTreeSet::new(),
-        // Of the members' articles, `fit` asks only about these two.
-        articles: [
-            r.near_duplicate_of.as_deref(),
-            Some(r.source.article_key.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|k| has_member_article(k))
-        .collect(),
+        articles: BTreeSet::new(),
         copies_of: BTreeSet::new(),
+        signatures: Vec::new(),
         last: at(p.last),
         first: at(p.first),
         count: p.count,
@@ -515,7 +548,46 @@ pub fn may_join(
         follow_up: p.follow_up,
     };
     let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
-    fit(&profile, r, &forces).is_some()
+    let copy = has_member_article(&r.source.article_key)
+        || r.near_duplicate_of
+            .as_deref()
+            .is_some_and(&has_member_article)
+        || copied.iter().any(|k| has_member_article(k));
+    // A copy of a member is a candidate even where it contradicts the incident: re-clustering
+    // may still put the member with the copy (the other way round), as publication order
+    // would have.
+    (copy && !profile.forces.is_disjoint(&forces))
+        || fit_given(&profile, r, &forces, copy).is_some()
+}
+
+/// The other way round from [`may_join`]: could one of a stored incident's later reports
+/// join a story that `r` starts? A loose pre-filter, for a report that arrives after later
+/// coverage of its force: in publication order `r` would have come first, and the later
+/// reports would have met its story before settling where they are. Everything `fit` would
+/// let such a report join passes: the same forces, a cause some member gave that is
+/// compatible, shared data (or a member without a list), and a member within
+/// [`FRESH_DAYS`] of `r` (or a development, which may come years later).
+pub fn may_meet(p: &IncidentProfile, r: &ReportRecord) -> bool {
+    let when = r.when().timestamp();
+    if p.last <= when {
+        return false;
+    }
+    let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
+    let theirs: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
+    if !forces_agree(&theirs, &forces) {
+        return false;
+    }
+    let cause = r.report.cause.value;
+    let mut causes = p.causes.iter().chain(std::iter::once(&p.cause));
+    if !causes.any(|c| causes_compatible(*c, cause)) {
+        return false;
+    }
+    let types = types_mask(r.report.data_types.iter().map(|f| f.value));
+    let theirs = types_mask(p.types.iter().copied());
+    if types != 0 && theirs & types == 0 && !p.member_types.contains(&0) && theirs != 0 {
+        return false;
+    }
+    p.follow_up || p.first <= when + (FRESH_DAYS + CLOSE_DAYS) * 86_400
 }
 
 /// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in
@@ -552,7 +624,11 @@ pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
                 p.member_types.push(own);
                 p.artefacts.extend(artefacts(r));
                 p.articles.insert(r.source.article_key.as_str());
-                p.copies_of.extend(r.near_duplicate_of.as_deref());
+                if r.minhash.is_empty() {
+                    p.copies_of.extend(r.near_duplicate_of.as_deref());
+                } else {
+                    p.signatures.push((&r.minhash, r.when()));
+                }
                 p.last = p.last.max(r.when());
                 if p.count.is_none() {
                     if let Some(c) = r.report.counts.first() {
@@ -572,7 +648,17 @@ pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
                     member_types: vec![own],
                     artefacts: artefacts(r),
                     articles: [r.source.article_key.as_str()].into(),
-                    copies_of: r.near_duplicate_of.as_deref().into_iter().collect(),
+                    copies_of: r
+                        .near_duplicate_of
+                        .as_deref()
+                        .filter(|_| r.minhash.is_empty())
+                        .into_iter()
+                        .collect(),
+                    signatures: if r.minhash.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![(r.minhash.as_slice(), r.when())]
+                    },
                     last: r.when(),
                     first: r.when(),
                     count: r.report.counts.first().map(|c| c.count),
@@ -917,5 +1003,17 @@ mod tests {
         );
         assert!(similarity(&sa, &sd) < 0.1);
         assert_eq!(minhash(a), sa, "deterministic");
+
+        // Copies either way round, only within COPY_DAYS, never without a signature.
+        let t = |d: i64| {
+            DateTime::from_timestamp(1_700_000_000 + d * 86_400, 0)
+                .unwrap()
+                .fixed_offset()
+        };
+        assert!(copies(&sa, t(0), &sc, t(COPY_DAYS)));
+        assert!(copies(&sc, t(COPY_DAYS), &sa, t(0)));
+        assert!(!copies(&sa, t(0), &sc, t(COPY_DAYS + 1)));
+        assert!(!copies(&sa, t(0), &sd, t(0)));
+        assert!(!copies(&[], t(0), &sa, t(0)));
     }
 }

@@ -67,8 +67,15 @@ pub struct ReportRecord {
     /// How many different stories the article's reports tell (a joint mention of two forces
     /// is one story): a round-up often retells old incidents.
     pub siblings: usize,
-    /// The earlier article this one is a syndicated or spun copy of.
+    /// The most similar article stored before this one, if it is a syndicated or spun copy of
+    /// it. Depends on what was stored first, so matching uses it only for records written
+    /// before `minhash` was kept.
     pub near_duplicate_of: Option<String>,
+    /// The article's MinHash signature (see [`crate::dedup::minhash`]): matching compares it
+    /// with the members' to tell copies of one story, the same way whichever came first.
+    /// Empty in records written before it was kept (`reprocess` fills it in).
+    #[serde(default, with = "hex_signature")]
+    pub minhash: Vec<u32>,
     pub report: Report,
     /// The sentence of every span in `report`, sorted by span.
     pub sentences: Vec<(Span, String)>,
@@ -154,6 +161,32 @@ pub struct Member {
     /// stored (see [`crate::store::keys::report`]).
     pub force: String,
     pub at: i64,
+}
+
+/// A signature as one hex string (8 digits a value): a third of the JSON of a number list,
+/// and faster to read back.
+mod hex_signature {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use std::fmt::Write;
+
+    pub fn serialize<S: Serializer>(sig: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::with_capacity(sig.len() * 8);
+        for v in sig {
+            write!(out, "{v:08x}").expect("writing to a string");
+        }
+        s.serialize_str(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if text.len() % 8 != 0 || !text.is_ascii() {
+            return Err(D::Error::custom("a signature is 8 hex digits a value"));
+        }
+        (0..text.len())
+            .step_by(8)
+            .map(|i| u32::from_str_radix(&text[i..i + 8], 16).map_err(D::Error::custom))
+            .collect()
+    }
 }
 
 impl ReportRecord {
@@ -289,6 +322,38 @@ impl Incident {
             member_types: self.member_types.clone(),
             members: self.members.clone(),
             first_offset: self.first_reported.offset().local_minus_utc(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_signature_is_stored_as_hex_and_read_back() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct S {
+            #[serde(default, with = "hex_signature")]
+            sig: Vec<u32>,
+        }
+        let s = S {
+            sig: vec![0, 1, 0xdead_beef, u32::MAX],
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"{"sig":"0000000000000001deadbeefffffffff"}"#);
+        assert_eq!(serde_json::from_str::<S>(&json).unwrap(), s);
+        // Records written before signatures were kept have none.
+        assert_eq!(
+            serde_json::from_str::<S>("{}").unwrap().sig,
+            Vec::<u32>::new()
+        );
+        for bad in [
+            r#"{"sig":"123"}"#,
+            r#"{"sig":"0000000g"}"#,
+            r#"{"sig":"ééééé\u00e9é"}"#,
+        ] {
+            assert!(serde_json::from_str::<S>(bad).is_err(), "{bad}");
         }
     }
 }

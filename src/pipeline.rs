@@ -165,7 +165,15 @@ fn process(
         // Only breach reports are indexed, so only they are looked up.
         let when = article.when().timestamp();
         let forces = report_forces(&analysis);
-        let copy_of = near_duplicate(store, &analysis, &forces, when)?;
+        let copy_of = similar_articles(
+            store,
+            &article.key,
+            &analysis.minhash,
+            forces.iter().copied(),
+            when,
+        )?
+        .into_iter()
+        .next();
         w.put_signature(forces, &article.key, when, &analysis.minhash);
         analysis.near_duplicate_of = copy_of;
     }
@@ -176,6 +184,7 @@ fn process(
             &analysis.document,
             &analysis.extraction.reports,
             analysis.near_duplicate_of.as_deref(),
+            &analysis.minhash,
         );
         for r in &records {
             w.put_report(r);
@@ -195,34 +204,32 @@ fn process(
     })
 }
 
-/// The most similar stored breach article, if it is a copy of the same story: it names one of
-/// the same forces, was published within [`dedup::COPY_DAYS`] of `when`, and its text is
-/// similar. Blocking by force and time keeps the comparisons to that force's coverage in
-/// those weeks; template-like coverage of two breaches months apart is not a copy.
-fn near_duplicate(
+/// The stored breach articles `minhash`'s article is a copy of (see [`dedup::copies`]): they
+/// name one of the same forces, were published within [`dedup::COPY_DAYS`] of `when`, and
+/// their text is similar. Most similar first (then by key). Blocking by force and time keeps
+/// the comparisons to that force's coverage in those weeks.
+fn similar_articles<'f>(
     store: &Store,
-    a: &Analysis,
-    forces: &BTreeSet<&str>,
+    own_key: &str,
+    minhash: &[u32],
+    forces: impl IntoIterator<Item = &'f str>,
     when: i64,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Vec<String>, StoreError> {
     let span = dedup::COPY_DAYS * 86_400;
-    let mut best: Option<(f64, String)> = None;
+    let mut found: Vec<(f64, String)> = Vec::new();
     for force in forces {
         for (key, _, sig) in store.signatures_near(force, when - span, when + span)? {
-            if key == a.article_key {
+            if key == own_key || found.iter().any(|(_, k)| *k == key) {
                 continue;
             }
-            let sim = dedup::similarity(&a.minhash, &sig);
-            if sim >= dedup::NEAR_DUP_THRESHOLD
-                && best
-                    .as_ref()
-                    .is_none_or(|(s, k)| sim > *s || (sim == *s && key < *k))
-            {
-                best = Some((sim, key));
+            let sim = dedup::similarity(minhash, &sig);
+            if sim >= dedup::NEAR_DUP_THRESHOLD {
+                found.push((sim, key));
             }
         }
     }
-    Ok(best.map(|(_, k)| k))
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(found.into_iter().map(|(_, k)| k).collect())
 }
 
 /// The stored incidents the new reports might join. A report joins an incident whose
@@ -230,12 +237,35 @@ fn near_duplicate(
 /// old news in a round-up; an older report can also open an incident whose first member is
 /// such a late report. Candidates come from the force/month index, whose profiles list their
 /// members, so no incident is loaded.
-fn candidates(store: &Store, new: &[ReportRecord]) -> Result<Vec<IncidentProfile>, StoreError> {
+/// Incidents in `known` are left out.
+fn candidates<'r>(
+    store: &Store,
+    new: impl IntoIterator<Item = &'r ReportRecord>,
+    known: &BTreeSet<String>,
+) -> Result<Vec<IncidentProfile>, StoreError> {
     let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
+    // The stored articles each report's article is a copy of, looked up once an article.
+    let mut copied: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for r in new {
         let t = r.when().timestamp();
+        let key = r.source.article_key.as_str();
+        if !copied.contains_key(key) {
+            let found = if r.minhash.is_empty() {
+                Vec::new()
+            } else {
+                similar_articles(
+                    store,
+                    key,
+                    &r.minhash,
+                    r.report.forces.iter().map(String::as_str),
+                    t,
+                )?
+            };
+            copied.insert(key, found);
+        }
+        let copied = &copied[key];
         let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
             years
         } else {
@@ -248,16 +278,18 @@ fn candidates(store: &Store, new: &[ReportRecord]) -> Result<Vec<IncidentProfile
                 .chain(store.late_incidents_of_force(force, t, t + years)?);
             for p in found {
                 if !candidates.contains_key(&p.head.id)
-                    && dedup::may_join(&p.head, |k| p.has_member_article(k), r)
+                    && !known.contains(&p.head.id)
+                    && (dedup::may_join(&p.head, |k| p.has_member_article(k), r, copied)
+                        || dedup::may_meet(&p.head, r))
                 {
                     candidates.insert(p.head.id.clone(), p);
                 }
             }
         }
     }
-    // A near-duplicate's incidents need no lookup of their own: a copy names one of the same
-    // forces within 30 days, so they are among these candidates (and a copy cannot join an
-    // incident of other forces).
+    // A copy's incidents need no lookup of their own: a copy names one of the same forces
+    // within 30 days, so they are among these candidates (and a copy cannot join an incident
+    // of other forces).
     Ok(candidates
         .into_values()
         .filter_map(LazyProfile::into_profile)
@@ -290,6 +322,61 @@ fn member_records(
     Ok(out)
 }
 
+/// The reports (indexes into `inputs`) of every group that does not hold exactly one stored
+/// incident's members (plus new reports): groups that split a stored incident, merge two, or
+/// took members from one.
+fn moved_reports(
+    inputs: &[ReportRecord],
+    groups: &[Vec<usize>],
+    old: &[IncidentProfile],
+) -> Vec<usize> {
+    let mut incident_of: std::collections::HashMap<(&str, usize), usize> =
+        std::collections::HashMap::new();
+    for (n, inc) in old.iter().enumerate() {
+        for m in &inc.members {
+            incident_of.insert((m.article_key.as_str(), m.report), n);
+        }
+    }
+    let of = |i: &usize| {
+        incident_of
+            .get(&(inputs[*i].source.article_key.as_str(), inputs[*i].index))
+            .copied()
+    };
+    // The group each stored incident's members went to; `usize::MAX`: more than one.
+    let mut went: Vec<Option<usize>> = vec![None; old.len()];
+    let mut mixed = vec![false; groups.len()];
+    for (g, members) in groups.iter().enumerate() {
+        let mut from: Option<usize> = None;
+        for n in members.iter().filter_map(of) {
+            if from.is_some_and(|f| f != n) {
+                mixed[g] = true;
+            }
+            from = Some(n);
+            match went[n] {
+                Some(h) if h != g => {
+                    went[n] = Some(usize::MAX);
+                }
+                None => went[n] = Some(g),
+                _ => {}
+            }
+        }
+    }
+    let split: BTreeSet<usize> = went
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w == Some(usize::MAX))
+        .map(|(n, _)| n)
+        .collect();
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(g, members)| {
+            mixed[*g] || members.iter().filter_map(of).any(|n| split.contains(&n))
+        })
+        .flat_map(|(_, members)| members.iter().copied())
+        .collect()
+}
+
 /// Every force the analysis's reports name.
 fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
     analysis
@@ -300,14 +387,42 @@ fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
         .collect()
 }
 
+/// How many times [`merge`] widens its re-clustering (see there) before it settles for what it
+/// has.
+const MAX_WIDENINGS: usize = 8;
+
 /// Re-clusters the new article's reports with every stored incident they might join (see
 /// [`candidates`]); only [`ReportRecord`]s are read, no incident, article or analysis.
+///
+/// Order independence: when the new reports only join stored incidents (or open their own),
+/// the stored incidents around them stay as they are. When they make stored incidents split,
+/// merge or trade members (a report ingested after later ones changes how those later ones
+/// group), the reports of every incident so changed are looked up again, and the incidents
+/// they might join are re-clustered with them, until no new candidate turns up: a stored
+/// incident that a moved report would now join is re-clustered too, as a fresh ingest in
+/// publication order would have grouped them.
 fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
-    let old = candidates(store, &new)?;
-    let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
-    let mut inputs = member_records(store, &old, &fresh)?;
+    let mut old = candidates(store, &new, &BTreeSet::new())?;
+    let fresh: BTreeSet<String> = new.iter().map(|r| r.source.article_key.clone()).collect();
+    let fresh_keys: BTreeSet<&str> = fresh.iter().map(String::as_str).collect();
+    let mut inputs = member_records(store, &old, &fresh_keys)?;
     inputs.extend(new);
-    let groups = dedup::cluster(&inputs);
+    let mut groups = dedup::cluster(&inputs);
+    for _ in 0..MAX_WIDENINGS {
+        let moved = moved_reports(&inputs, &groups, &old);
+        if moved.is_empty() {
+            break;
+        }
+        let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
+        let more = candidates(store, moved.iter().map(|i| &inputs[*i]), &known)?;
+        if more.is_empty() {
+            break;
+        }
+        tracing::debug!(incidents = more.len(), "re-clustering wider");
+        inputs.extend(member_records(store, &more, &fresh_keys)?);
+        old.extend(more);
+        groups = dedup::cluster(&inputs);
+    }
     // A candidate whose members come out of clustering unchanged is left as stored: only the
     // incidents the new reports join, split or merge are rewritten.
     let member_set = |g: &Vec<usize>| -> BTreeSet<(&str, usize)> {
