@@ -36,8 +36,9 @@ pub const MINHASH_LEN: usize = 64;
 /// Estimated Jaccard at or above which two articles are copies of one story.
 pub const NEAR_DUP_THRESHOLD: f64 = 0.28;
 /// Copies (syndicated, spun) run within this many days of the original; similar text further
-/// apart is another story told with the same boilerplate.
-pub const COPY_DAYS: i64 = 30;
+/// apart is another story told with the same boilerplate (a force's breaches a fortnight
+/// apart are often written up from the same template), and is matched on its facts.
+pub const COPY_DAYS: i64 = 7;
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -565,8 +566,9 @@ pub fn may_join(
 /// coverage of its force: in publication order `r` would have come first, and the later
 /// reports would have met its story before settling where they are. Everything `fit` would
 /// let such a report join passes: the same forces, a cause some member gave that is
-/// compatible, shared data (or a member without a list), and a member within
-/// [`FRESH_DAYS`] of `r` (or a development, which may come years later).
+/// compatible, shared data (or a member without a list), and a member in the same week as `r`
+/// (or a development, which may come years later), or within [`FRESH_DAYS`] on the same cause
+/// and the same data or a figure.
 pub fn may_meet(p: &IncidentProfile, r: &ReportRecord) -> bool {
     let when = r.when().timestamp();
     if p.last <= when {
@@ -587,14 +589,32 @@ pub fn may_meet(p: &IncidentProfile, r: &ReportRecord) -> bool {
     if types != 0 && theirs & types == 0 && !p.member_types.contains(&0) && theirs != 0 {
         return false;
     }
-    p.follow_up || p.first <= when + (FRESH_DAYS + CLOSE_DAYS) * 86_400
+    if p.follow_up || p.first <= when + CLOSE_DAYS * 86_400 {
+        // A development may come years later; the same week, compatible facts suffice.
+        return true;
+    }
+    if p.first > when + (FRESH_DAYS + CLOSE_DAYS) * 86_400 {
+        return false;
+    }
+    // Weeks later, a report joins a story only on its cause and its data or figure (see
+    // `fit`): the same known cause, or none stated.
+    let same_cause = cause != Cause::Unknown && (p.cause == cause || p.causes.contains(&cause))
+        || p.causes.contains(&Cause::Unknown)
+        || p.cause == Cause::Unknown;
+    let lists: &[Types] = if p.member_types.is_empty() {
+        &[theirs]
+    } else {
+        &p.member_types
+    };
+    let same_list = lists.iter().any(|m| same_data(types, *m));
+    same_cause && (same_list || !r.report.counts.is_empty())
 }
 
 /// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in
 /// canonical order; the result does not depend on the order of `inputs`.
-pub fn cluster(inputs: &[ReportRecord]) -> Vec<Vec<usize>> {
+pub fn cluster(inputs: &[&ReportRecord]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
-    order.sort_by(|a, b| order_key(&inputs[*a]).cmp(&order_key(&inputs[*b])));
+    order.sort_by(|a, b| order_key(inputs[*a]).cmp(&order_key(inputs[*b])));
     let mut groups: Vec<(Profile, Vec<usize>)> = Vec::new();
     for i in order {
         let r = &inputs[i];
@@ -727,11 +747,11 @@ fn figure_weight(c: &CountFact, r: &ReportRecord) -> i32 {
 
 /// Builds the incident of one group (indexes into `inputs`, in canonical order).
 pub fn build_incident(
-    inputs: &[ReportRecord],
+    inputs: &[&ReportRecord],
     group: &[usize],
     force_name: impl Fn(&str) -> Option<String>,
 ) -> Incident {
-    let members: Vec<&ReportRecord> = group.iter().map(|i| &inputs[*i]).collect();
+    let members: Vec<&ReportRecord> = group.iter().map(|i| inputs[*i]).collect();
     let first = members[0];
     let mut forces: BTreeSet<String> = BTreeSet::new();
     for m in &members {

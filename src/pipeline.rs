@@ -4,6 +4,7 @@
 //! articles' sets, see [`crate::store`]).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::Utc;
 
@@ -302,7 +303,7 @@ fn member_records(
     store: &Store,
     old: &[IncidentProfile],
     fresh: &BTreeSet<&str>,
-) -> Result<Vec<ReportRecord>, StoreError> {
+) -> Result<Vec<Arc<ReportRecord>>, StoreError> {
     // In key order (force, time, article), so reads walk the records' nodes in order.
     let mut wanted: BTreeSet<(&str, i64, &str, usize)> = BTreeSet::new();
     let mut members = std::collections::HashMap::new();
@@ -326,7 +327,7 @@ fn member_records(
 /// incident's members (plus new reports): groups that split a stored incident, merge two, or
 /// took members from one.
 fn moved_reports(
-    inputs: &[ReportRecord],
+    inputs: &[&ReportRecord],
     groups: &[Vec<usize>],
     old: &[IncidentProfile],
 ) -> Vec<usize> {
@@ -377,6 +378,14 @@ fn moved_reports(
         .collect()
 }
 
+/// What [`merge`] clusters: the stored members' records, then the new ones.
+fn inputs_of<'a>(
+    stored: &'a [Arc<ReportRecord>],
+    new: &'a [ReportRecord],
+) -> Vec<&'a ReportRecord> {
+    stored.iter().map(|r| &**r).chain(new).collect()
+}
+
 /// Every force the analysis's reports name.
 fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
     analysis
@@ -405,24 +414,26 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     let mut old = candidates(store, &new, &BTreeSet::new())?;
     let fresh: BTreeSet<String> = new.iter().map(|r| r.source.article_key.clone()).collect();
     let fresh_keys: BTreeSet<&str> = fresh.iter().map(String::as_str).collect();
-    let mut inputs = member_records(store, &old, &fresh_keys)?;
-    inputs.extend(new);
-    let mut groups = dedup::cluster(&inputs);
+    // Shared, not copied: stored records come from the store's cache of decoded records.
+    let mut stored = member_records(store, &old, &fresh_keys)?;
+    let mut groups = dedup::cluster(&inputs_of(&stored, &new));
     for _ in 0..MAX_WIDENINGS {
+        let inputs = inputs_of(&stored, &new);
         let moved = moved_reports(&inputs, &groups, &old);
         if moved.is_empty() {
             break;
         }
         let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-        let more = candidates(store, moved.iter().map(|i| &inputs[*i]), &known)?;
+        let more = candidates(store, moved.iter().map(|i| inputs[*i]), &known)?;
         if more.is_empty() {
             break;
         }
         tracing::debug!(incidents = more.len(), "re-clustering wider");
-        inputs.extend(member_records(store, &more, &fresh_keys)?);
+        stored.extend(member_records(store, &more, &fresh_keys)?);
         old.extend(more);
-        groups = dedup::cluster(&inputs);
+        groups = dedup::cluster(&inputs_of(&stored, &new));
     }
+    let inputs = inputs_of(&stored, &new);
     // A candidate whose members come out of clustering unchanged is left as stored: only the
     // incidents the new reports join, split or merge are rewritten.
     let member_set = |g: &Vec<usize>| -> BTreeSet<(&str, usize)> {

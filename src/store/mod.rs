@@ -81,7 +81,7 @@ pub struct Store {
     /// Report records decoded lately. A record never changes once written (only `reprocess`
     /// rewrites them, after [`Store::clear_derived`] empties this), and merging reads the
     /// same incident's members again for each of its reports arriving together.
-    records: Arc<Mutex<std::collections::HashMap<Vec<u8>, ReportRecord>>>,
+    records: Arc<Mutex<std::collections::HashMap<Vec<u8>, Arc<ReportRecord>>>>,
     /// Whole index buckets read lately (see [`buckets`]).
     buckets: Arc<Mutex<buckets::Buckets>>,
 }
@@ -777,13 +777,13 @@ impl Store {
         self.scan(keys::ARTICLE)
     }
     /// The stored record of an incident's member.
-    pub fn report(&self, m: &Member) -> Result<Option<ReportRecord>, StoreError> {
+    pub fn report(&self, m: &Member) -> Result<Option<Arc<ReportRecord>>, StoreError> {
         let key = keys::report(&m.force, m.at, &m.article_key, m.report);
         let cache = || self.records.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(r) = cache().get(&key) {
-            return Ok(Some(r.clone()));
+            return Ok(Some(Arc::clone(r)));
         }
-        let r: Option<ReportRecord> = self.get(&key)?;
+        let r: Option<Arc<ReportRecord>> = self.get::<ReportRecord>(&key)?.map(Arc::new);
         if let Some(r) = &r {
             let mut c = cache();
             if c.len() >= RECORD_CACHE {
