@@ -121,15 +121,26 @@ pub fn records(
         article_key: article.key.clone(),
     };
     // A round-up tells several stories; a joint mention ("a breach at X Police and Y
-    // Police...") is one story split into a report per force, with the same facts from the
-    // same sentences, and is not a round-up.
+    // Police...") is one story split into a report per force, with the same facts. The facts
+    // are compared by value, not by where they were read: the headline may name one of the
+    // forces and give the cause, the lead the other.
     fn story(r: &Report) -> impl PartialEq + '_ {
+        let mut types: Vec<DataType> = r.data_types.iter().map(|f| f.value).collect();
+        let mut safe: Vec<DataType> = r.not_exposed.iter().map(|f| f.value).collect();
+        types.sort();
+        safe.sort();
         (
-            &r.cause,
-            &r.data_types,
-            &r.not_exposed,
-            &r.counts,
-            &r.developments,
+            r.cause.value,
+            types,
+            safe,
+            r.counts
+                .iter()
+                .map(|c| (c.count, c.unit))
+                .collect::<Vec<_>>(),
+            r.developments
+                .iter()
+                .map(|d| (d.kind, d.amount_minor))
+                .collect::<Vec<_>>(),
         )
     }
     let mut stories = Vec::new();
@@ -318,8 +329,8 @@ struct Profile<'a> {
     follow_up: bool,
 }
 
-/// A report later than this after an incident's last report starts a new incident unless it
-/// brings a development (fine, reprimand, arrest, lawsuit...).
+/// A report later than this after an incident's first report starts a new incident unless
+/// it brings a development (fine, reprimand, arrest, lawsuit...).
 pub const FRESH_DAYS: i64 = 120;
 
 /// Reports within this many days of an incident's coverage need only compatible facts.
@@ -476,7 +487,10 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
     // A round-up retelling an old incident matches it on cause and data, not on timing.
     let retold = r.siblings > 1 && known.contains(&cause) && overlap >= 2;
     let follow_up = is_follow_up(&r.report) || retold;
-    if gap > Duration::days(FRESH_DAYS) && !follow_up {
+    // Measured from the story's first report, not its latest: counted from the latest, each
+    // report weeks after the one before restarted the clock, and look-alike stories at one
+    // force chained into one incident spanning many months.
+    if when - p.first > Duration::days(FRESH_DAYS) && !follow_up {
         return None;
     }
     if overlap == 0 && types != 0 && p.types != 0 {
