@@ -10,7 +10,7 @@
 //!   Jaccard; spun (synonym-garbled) copies ~0.3.
 //! * Matching: a report joins an incident only when the forces agree (never different
 //!   forces), the causes are compatible, the artefacts agree (a stolen laptop is not a lost
-//!   notebook) and the timing fits (a report long after the last one must bring a
+//!   notebook) and the timing fits (a report long after the first one must bring a
 //!   development: a fine, a reprimand, an arrest...). A copy of a member joins unless it
 //!   contradicts the story.
 //! * Clustering runs over reports in a canonical order (publication time, article key,
