@@ -1046,25 +1046,27 @@ mod tests {
         let check = |store: &Store, t: i64, step: usize| {
             let (from, to) = months(t);
             for force in ["kent", "kent-x"] {
-                let (lo, hi) = keys::signature_range(force, from, to);
-                let cached = store
-                    .bucketed_range(keys::signature_buckets(force, from, to), &lo, &hi)
-                    .unwrap();
-                let direct: Vec<_> = store
-                    .raw_range(&lo, Some(&hi), false)
-                    .collect::<sled::Result<_>>()
-                    .unwrap();
-                assert_eq!(cached, direct, "signatures of {force}, step {step}");
-                let (lo, hi) =
+                let months_range =
                     keys::force_month_range(force, &keys::month_of(from), &keys::month_of(to));
-                let cached = store
-                    .bucketed_range(keys::force_month_buckets(force, from, to), &lo, &hi)
-                    .unwrap();
-                let direct: Vec<_> = store
-                    .raw_range(&lo, Some(&hi), false)
-                    .collect::<sled::Result<_>>()
-                    .unwrap();
-                assert_eq!(cached, direct, "force/month of {force}, step {step}");
+                for (index, buckets, (lo, hi)) in [
+                    (
+                        "signatures",
+                        keys::signature_buckets(force, from, to),
+                        keys::signature_range(force, from, to),
+                    ),
+                    (
+                        "force/month",
+                        keys::force_month_buckets(force, from, to),
+                        months_range,
+                    ),
+                ] {
+                    let cached = store.bucketed_range(buckets, &lo, &hi).unwrap();
+                    let direct: Vec<_> = store
+                        .raw_range(&lo, Some(&hi), false)
+                        .collect::<sled::Result<_>>()
+                        .unwrap();
+                    assert_eq!(cached, direct, "{index} of {force}, step {step}");
+                }
             }
         };
         // A deterministic mix of puts, overwrites and deletions around t0, read between
