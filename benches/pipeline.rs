@@ -66,6 +66,7 @@ fn store_with_incidents(n: usize) -> (tempfile::TempDir, Store) {
             timeline: vec![],
             conflicts: vec![],
             members: vec![],
+            related: vec![],
             opens_late: false,
             member_causes: Vec::new(),
             member_types: Vec::new(),

@@ -313,13 +313,12 @@ pub fn run(cli: Cli) -> Result<()> {
             print_incidents(&mut out, &views, format)?;
         }
         Command::Show { id, format } => {
-            let inc: crate::model::Incident = match open_or_remote(&format!("/api/incidents/{id}"))?
-            {
-                Access::Local(store) => store
-                    .incident(&id)?
-                    .with_context(|| format!("no incident {id:?}"))?,
-                Access::Remote(body) => serde_json::from_str(&body)?,
-            };
+            let inc: crate::model::Incident =
+                match open_or_remote(&format!("/api/incidents/{id}"))? {
+                    Access::Local(store) => query::incident(&store, &id)?
+                        .with_context(|| format!("no incident {id:?}"))?,
+                    Access::Remote(body) => serde_json::from_str(&body)?,
+                };
             match format {
                 OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&inc)?)?,
                 _ => crate::render::incident_text(&mut out, &inc)?,

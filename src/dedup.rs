@@ -262,7 +262,9 @@ fn artefacts(r: &ReportRecord) -> BTreeSet<&'static str> {
     out
 }
 
-fn causes_compatible(a: Cause, b: Cause) -> bool {
+/// Whether two causes may describe one breach (equal, one unknown, or ransomware and a cyber
+/// attack).
+pub fn causes_compatible(a: Cause, b: Cause) -> bool {
     use Cause::*;
     a == b
         || a == Unknown
@@ -999,6 +1001,7 @@ pub fn build_incident(
                 at: m.when().timestamp(),
             })
             .collect(),
+        related: Vec::new(),
         opens_late: first.siblings > 1 || is_follow_up(&first.report),
         member_causes: members
             .iter()

@@ -117,6 +117,17 @@ pub struct SourceRef {
     pub article_key: String,
 }
 
+/// An incident at another force that is related to this one: one supplier's breach that hit
+/// both, told as two incidents because the forces differ (and often the dates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    pub id: String,
+    pub forces: Vec<String>,
+    pub first_reported: DateTime<FixedOffset>,
+    /// Why, in words: "same supplier: X", or "reported together, both at a supplier".
+    pub why: String,
+}
+
 /// One figure some source claimed, with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
@@ -222,6 +233,11 @@ pub struct Incident {
     /// Where sources disagree, in words.
     pub conflicts: Vec<String>,
     pub members: Vec<Member>,
+    /// Incidents at other forces that look like the same attack or failure hitting them too
+    /// (see [`crate::query::related`]). Worked out when the incident is read, never stored:
+    /// it depends on other incidents, which change on their own.
+    #[serde(default)]
+    pub related: Vec<Related>,
     /// Whether the earliest member may join a report much older than itself (it brings a
     /// development, or comes from a round-up): such incidents are also indexed by first
     /// report, so an older report ingested later still finds them. Set by

@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::extract::{Cause, DataType};
-use crate::model::{Affected, Incident};
+use crate::model::{Affected, Incident, Related};
 use crate::store::{Store, StoreError};
 
 /// Incident filters; all given ones must hold.
@@ -39,6 +39,70 @@ impl Filter {
                     .any(|s| s.title.to_lowercase().contains(&t))
             })
     }
+}
+
+/// How far apart (days) the first reports of two related incidents may be.
+pub const RELATED_DAYS: i64 = 180;
+
+/// One incident as people read it: stored, with its related incidents worked out.
+pub fn incident(store: &Store, id: &str) -> Result<Option<Incident>, StoreError> {
+    let Some(mut inc) = store.incident(id)? else {
+        return Ok(None);
+    };
+    inc.related = related(store, &inc)?;
+    Ok(Some(inc))
+}
+
+/// Incidents at other forces first reported within [`RELATED_DAYS`] of `inc` that look like
+/// the same attack or failure hitting them too: they name the same supplier, or an article
+/// reports both and both happened at a supplier, with compatible causes. Matching keeps them
+/// apart (it never merges different forces, and one supplier's attack often reaches forces
+/// weeks apart); this says they belong together. A round-up sharing an article is not
+/// enough: it retells breaches that have nothing else in common.
+/// Oldest first. Reads the incidents first reported in the window, through the time index.
+pub fn related(store: &Store, inc: &Incident) -> Result<Vec<Related>, StoreError> {
+    let t = inc.first_reported.timestamp();
+    let span = RELATED_DAYS * 86_400;
+    let articles: std::collections::HashSet<&str> =
+        inc.sources.iter().map(|s| s.article_key.as_str()).collect();
+    let mut out = Vec::new();
+    for id in store.incident_ids_between(t - span, t + span)? {
+        if id == inc.id {
+            continue;
+        }
+        let Some(other) = store.incident(&id)? else {
+            continue;
+        };
+        if other.forces.iter().any(|f| inc.forces.contains(f)) {
+            continue;
+        }
+        let why = match (&inc.supplier, &other.supplier) {
+            (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()) => {
+                Some(format!("same supplier: {a}"))
+            }
+            _ if inc.third_party == Some(true)
+                && other.third_party == Some(true)
+                && crate::dedup::causes_compatible(inc.cause, other.cause)
+                && other
+                    .sources
+                    .iter()
+                    .any(|s| articles.contains(s.article_key.as_str())) =>
+            {
+                Some("reported together, both at a supplier".to_string())
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            out.push(Related {
+                id: other.id,
+                forces: other.forces,
+                first_reported: other.first_reported,
+                why,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.first_reported, &a.id).cmp(&(b.first_reported, &b.id)));
+    Ok(out)
 }
 
 /// Incidents matching `filter`, newest first (by the time index).

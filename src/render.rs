@@ -175,6 +175,18 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
             s.title, s.outlet, s.url
         )?;
     }
+    if !i.related.is_empty() {
+        writeln!(out, "\nrelated incidents at other forces:")?;
+        for r in &i.related {
+            writeln!(
+                out,
+                "  {}  {}  ({})",
+                r.first_reported.format("%Y-%m-%d"),
+                r.id,
+                r.why
+            )?;
+        }
+    }
     if !i.timeline.is_empty() {
         writeln!(out, "\ntimeline:")?;
         for d in &i.timeline {

@@ -496,6 +496,26 @@ pub fn incident_page(inc: &Incident) -> String {
         r#"<section class="card" id="sources"><h2>Sources <span class="sub">oldest first</span></h2><table><thead><tr><th>Published</th><th>Outlet</th><th>Headline</th></tr></thead><tbody>{rows}</tbody></table></section>"#
     );
 
+    if !inc.related.is_empty() {
+        let items: String = inc
+            .related
+            .iter()
+            .map(|r| {
+                format!(
+                    r#"<li><a href="/incidents/{}">{}</a> <span class="sub">{} · {}</span></li>"#,
+                    segment(&r.id),
+                    escape(&r.id),
+                    day(&r.first_reported),
+                    escape(&r.why),
+                )
+            })
+            .collect();
+        let _ = write!(
+            body,
+            r#"<section class="card" id="related"><h2>Related incidents <span class="sub">other forces</span></h2><ul>{items}</ul></section>"#
+        );
+    }
+
     let timeline = if inc.timeline.is_empty() {
         r#"<p class="empty">No later developments reported.</p>"#.to_string()
     } else {

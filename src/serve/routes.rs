@@ -171,8 +171,7 @@ async fn api_incidents(
 
 async fn load_incident(store: &Store, id: String) -> Result<Incident, ApiError> {
     blocking(store, move |store| {
-        store
-            .incident(&id)?
+        query::incident(&store, &id)?
             .ok_or_else(|| ApiError::NotFound(format!("no incident {id:?}")))
     })
     .await

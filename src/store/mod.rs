@@ -1022,6 +1022,7 @@ mod tests {
             timeline: Vec::new(),
             conflicts: Vec::new(),
             members: Vec::new(),
+            related: Vec::new(),
             opens_late: false,
             member_causes: Vec::new(),
             member_types: Vec::new(),

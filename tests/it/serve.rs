@@ -78,6 +78,7 @@ fn incident(id: &str, force: &str, title: &str, first: &str, last: &str) -> Inci
         timeline: Vec::new(),
         conflicts: Vec::new(),
         members: Vec::new(),
+        related: Vec::new(),
         opens_late: false,
         member_causes: Vec::new(),
         member_types: Vec::new(),
@@ -443,6 +444,166 @@ async fn api_incident_gives_the_full_incident_or_a_json_404() {
     let body: HashMap<String, String> = nowhere.json();
     assert_eq!(body["code"], "not_found");
     app.stop().await;
+}
+
+/// One supplier's attack reaching two forces weeks apart is two incidents, related: through
+/// an article that reports both, or the same named supplier. A round-up sharing an article
+/// with breaches that did not happen at a supplier, the same force, or months apart is not.
+#[tokio::test]
+async fn related_incidents_at_other_forces_are_listed_in_the_api_the_page_and_show() {
+    let (_dir, store) = temp_store();
+    let shared = source(
+        "https://news.example/badge-maker",
+        "Badge maker hack hits a second force",
+        "2023-09-14T09:00:00+00:00",
+    );
+    let supplier = |mut i: Incident, cause: Cause| {
+        i.third_party = Some(true);
+        i.cause = cause;
+        i
+    };
+    let mut met = supplier(
+        incident(
+            "metropolitan-2023-08-aaaaaa",
+            "metropolitan",
+            "Met supplier hacked",
+            "2023-08-26T09:00:00+00:00",
+            "2023-09-14T09:00:00+00:00",
+        ),
+        Cause::CyberAttack,
+    );
+    met.sources.push(shared.clone());
+    let mut gmp = supplier(
+        incident(
+            "greater-manchester-2023-09-bbbbbb",
+            "greater-manchester",
+            "GMP badge maker",
+            "2023-09-14T09:00:00+00:00",
+            "2023-09-14T09:00:00+00:00",
+        ),
+        Cause::Ransomware,
+    );
+    gmp.sources = vec![shared.clone()];
+    // Shares the article but was not at a supplier (a round-up's other story).
+    let mut kent = incident(
+        "kent-2023-09-cccccc",
+        "kent",
+        "Kent laptop",
+        "2023-09-01T09:00:00+00:00",
+        "2023-09-14T09:00:00+00:00",
+    );
+    kent.sources.push(shared.clone());
+    // At a supplier and sharing the article, but a year later.
+    let mut late = supplier(
+        incident(
+            "essex-2024-10-dddddd",
+            "essex",
+            "Essex supplier",
+            "2024-10-01T09:00:00+00:00",
+            "2024-10-01T09:00:00+00:00",
+        ),
+        Cause::CyberAttack,
+    );
+    late.sources.push(shared.clone());
+    // The same force as the Met's: one force's incidents are matching's business.
+    let mut met_again = supplier(
+        incident(
+            "metropolitan-2023-09-eeeeee",
+            "metropolitan",
+            "Met again",
+            "2023-09-20T09:00:00+00:00",
+            "2023-09-20T09:00:00+00:00",
+        ),
+        Cause::CyberAttack,
+    );
+    met_again.sources.push(shared);
+    // Named the same supplier, no shared article.
+    let mut a = incident(
+        "sussex-2023-05-ffffff",
+        "sussex",
+        "Sussex printer",
+        "2023-05-02T09:00:00+00:00",
+        "2023-05-02T09:00:00+00:00",
+    );
+    a.supplier = Some("Digital ID".into());
+    let mut b = incident(
+        "surrey-2023-06-gggggg",
+        "surrey",
+        "Surrey printer",
+        "2023-06-20T09:00:00+00:00",
+        "2023-06-20T09:00:00+00:00",
+    );
+    b.supplier = Some("digital id ".into());
+    put(&store, &[met, gmp, kent, late, met_again, a, b]);
+
+    let ids = |id: &str| -> Vec<(String, String)> {
+        query::incident(&store, id)
+            .unwrap()
+            .unwrap()
+            .related
+            .into_iter()
+            .map(|r| (r.id, r.why))
+            .collect()
+    };
+    let together = "reported together, both at a supplier".to_string();
+    assert_eq!(
+        ids("greater-manchester-2023-09-bbbbbb"),
+        [
+            ("metropolitan-2023-08-aaaaaa".to_string(), together.clone()),
+            ("metropolitan-2023-09-eeeeee".to_string(), together.clone()),
+        ]
+    );
+    assert_eq!(
+        ids("metropolitan-2023-08-aaaaaa"),
+        [("greater-manchester-2023-09-bbbbbb".to_string(), together)]
+    );
+    assert!(ids("kent-2023-09-cccccc").is_empty());
+    assert!(ids("essex-2024-10-dddddd").is_empty());
+    assert_eq!(
+        ids("surrey-2023-06-gggggg"),
+        [(
+            "sussex-2023-05-ffffff".to_string(),
+            "same supplier: digital id ".to_string()
+        )]
+    );
+    // Worked out when read, never stored.
+    assert!(store
+        .incident("metropolitan-2023-08-aaaaaa")
+        .unwrap()
+        .unwrap()
+        .related
+        .is_empty());
+
+    let app = spawn_app(store.clone(), Config::empty()).await;
+    let api: Incident = get(app.addr, "/api/incidents/metropolitan-2023-08-aaaaaa")
+        .await
+        .json();
+    assert_eq!(api.related.len(), 1);
+    assert_eq!(api.related[0].id, "greater-manchester-2023-09-bbbbbb");
+    assert_eq!(api.related[0].forces, ["greater-manchester"]);
+    let page = get(app.addr, "/incidents/metropolitan-2023-08-aaaaaa").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Related incidents"));
+    assert!(page
+        .body
+        .contains(r#"<a href="/incidents/greater-manchester-2023-09-bbbbbb">"#));
+    let kent_page = get(app.addr, "/incidents/kent-2023-09-cccccc").await;
+    assert!(!kent_page.body.contains("Related incidents"));
+    app.stop().await;
+
+    let mut text = Vec::new();
+    breachwatch::render::incident_text(
+        &mut text,
+        &query::incident(&store, "greater-manchester-2023-09-bbbbbb")
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("related incidents at other forces:\n  2023-08-26  metropolitan-2023-08-aaaaaa  (reported together, both at a supplier)"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
