@@ -407,9 +407,9 @@ const MAX_WIDENINGS: usize = 8;
 /// the stored incidents around them stay as they are. When they make stored incidents split,
 /// merge or trade members (a report ingested after later ones changes how those later ones
 /// group), the reports of every incident so changed are looked up again, and the incidents
-/// they might join are re-clustered with them, until no new candidate turns up: a stored
-/// incident that a moved report would now join is re-clustered too, as a fresh ingest in
-/// publication order would have grouped them.
+/// they might join are re-clustered with them, until no new candidate turns up (at most
+/// [`MAX_WIDENINGS`] times): a stored incident that a moved report would now join is
+/// re-clustered too, as a fresh ingest in publication order would have grouped them.
 fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
     let mut old = candidates(store, &new, &BTreeSet::new())?;
     let fresh: BTreeSet<String> = new.iter().map(|r| r.source.article_key.clone()).collect();
