@@ -238,10 +238,13 @@ fn similar_articles<'f>(
 /// old news in a round-up; an older report can also open an incident whose first member is
 /// such a late report. Candidates come from the force/month index, whose profiles list their
 /// members, so no incident is loaded.
-/// Incidents in `known` are left out.
+/// Incidents in `known` are left out. Among the incidents found around the new reports,
+/// those a `probe` could meet (see [`dedup::may_meet`]) are taken too: the stored members of
+/// the stories the new reports joined.
 fn candidates<'r>(
     store: &Store,
     new: impl IntoIterator<Item = &'r ReportRecord>,
+    probes: &[&ReportRecord],
     known: &BTreeSet<String>,
 ) -> Result<Vec<IncidentProfile>, StoreError> {
     let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
@@ -281,7 +284,8 @@ fn candidates<'r>(
                 if !candidates.contains_key(&p.head.id)
                     && !known.contains(&p.head.id)
                     && (dedup::may_join(&p.head, |k| p.has_member_article(k), r, copied)
-                        || dedup::may_meet(&p.head, r))
+                        || dedup::may_meet(&p.head, r)
+                        || probes.iter().any(|m| dedup::may_meet(&p.head, m)))
                 {
                     candidates.insert(p.head.id.clone(), p);
                 }
@@ -289,8 +293,8 @@ fn candidates<'r>(
         }
     }
     // A copy's incidents need no lookup of their own: a copy names one of the same forces
-    // within 30 days, so they are among these candidates (and a copy cannot join an incident
-    // of other forces).
+    // within COPY_DAYS, so they are among these candidates (and a copy cannot join an
+    // incident of other forces).
     Ok(candidates
         .into_values()
         .filter_map(LazyProfile::into_profile)
@@ -411,12 +415,33 @@ const MAX_WIDENINGS: usize = 8;
 /// [`MAX_WIDENINGS`] times): a stored incident that a moved report would now join is
 /// re-clustered too, as a fresh ingest in publication order would have grouped them.
 fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
-    let mut old = candidates(store, &new, &BTreeSet::new())?;
+    let mut old = candidates(store, &new, &[], &BTreeSet::new())?;
     let fresh: BTreeSet<String> = new.iter().map(|r| r.source.article_key.clone()).collect();
     let fresh_keys: BTreeSet<&str> = fresh.iter().map(String::as_str).collect();
     // Shared, not copied: stored records come from the store's cache of decoded records.
     let mut stored = member_records(store, &old, &fresh_keys)?;
     let mut groups = dedup::cluster(&inputs_of(&stored, &new));
+    // A later incident may join a story through a member other than the new report (its
+    // cause or its list of data): those the joined stories' members could meet come in too.
+    let more = {
+        let inputs = inputs_of(&stored, &new);
+        let probes: Vec<&ReportRecord> = groups
+            .iter()
+            .filter(|g| g.iter().any(|i| *i >= stored.len()))
+            .flat_map(|g| g.iter().filter(|i| **i < stored.len()).map(|i| inputs[*i]))
+            .collect();
+        if probes.is_empty() {
+            Vec::new()
+        } else {
+            let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
+            candidates(store, &new, &probes, &known)?
+        }
+    };
+    if !more.is_empty() {
+        stored.extend(member_records(store, &more, &fresh_keys)?);
+        old.extend(more);
+        groups = dedup::cluster(&inputs_of(&stored, &new));
+    }
     for _ in 0..MAX_WIDENINGS {
         let inputs = inputs_of(&stored, &new);
         let moved = moved_reports(&inputs, &groups, &old);
@@ -424,7 +449,7 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
             break;
         }
         let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-        let more = candidates(store, moved.iter().map(|i| inputs[*i]), &known)?;
+        let more = candidates(store, moved.iter().map(|i| inputs[*i]), &[], &known)?;
         if more.is_empty() {
             break;
         }
