@@ -582,11 +582,14 @@ pub fn may_join(
 /// The other way round from [`may_join`]: could one of a stored incident's later reports
 /// join a story that `r` starts? A loose pre-filter, for a report that arrives after later
 /// coverage of its force: in publication order `r` would have come first, and the later
-/// reports would have met its story before settling where they are. Everything `fit` would
-/// let such a report join passes: the same forces, a cause some member gave that is
-/// compatible, shared data (or a member without a list), and a member in the same week as `r`
-/// (or a development, which may come years later), or within [`FRESH_DAYS`] on the same cause
-/// and the same data or a figure.
+/// reports would have met its story before settling where they are. It asks what `fit`
+/// would ask of such a report against a story of `r` alone: the same forces, a cause some
+/// member gave that is compatible, shared data (or a member without a list), and a member in
+/// the same week as `r` (or a development, which may come years later), or within
+/// [`FRESH_DAYS`] on the same cause and the same data or a figure. A story is more than `r`
+/// once `r` joins one, so `pipeline::merge` asks it of that story's other members too; what
+/// still escapes (a later report that fits only the story's union of causes and lists, after
+/// chains of such joins) is why dense synthetic coverage is not fully order-independent.
 pub fn may_meet(p: &IncidentProfile, r: &ReportRecord) -> bool {
     let when = r.when().timestamp();
     if p.last <= when {
