@@ -580,37 +580,59 @@ pub fn may_join(
 }
 
 /// The other way round from [`may_join`]: could one of a stored incident's later reports
-/// join a story that `r` starts? A loose pre-filter, for a report that arrives after later
+/// join a story (`r` alone, or the reports `r` joined it with)? A loose pre-filter, for a report that arrives after later
 /// coverage of its force: in publication order `r` would have come first, and the later
 /// reports would have met its story before settling where they are. It asks what `fit`
 /// would ask of such a report against a story of `r` alone: the same forces, a cause some
 /// member gave that is compatible, shared data (or a member without a list), and a member in
 /// the same week as `r` (or a development, which may come years later), or within
-/// [`FRESH_DAYS`] on the same cause and the same data or a figure. A story is more than `r`
-/// once `r` joins one, so `pipeline::merge` asks it of that story's other members too; what
-/// still escapes (a later report that fits only the story's union of causes and lists, after
-/// chains of such joins) is why dense synthetic coverage is not fully order-independent.
-pub fn may_meet(p: &IncidentProfile, r: &ReportRecord) -> bool {
-    let when = r.when().timestamp();
+/// [`FRESH_DAYS`] on a cause the story knows and the data of one of its lists or a figure.
+/// `pipeline::merge` asks it of `r` alone and then of each story `r` joined (the causes and
+/// lists of all its reports). What still escapes (stories that grow by chains of such joins
+/// as later reports arrive) is why dense synthetic coverage is not fully order-independent.
+pub fn may_meet(p: &IncidentProfile, story: &[&ReportRecord]) -> bool {
+    let Some(when) = story.iter().map(|r| r.when().timestamp()).min() else {
+        return false;
+    };
+    let last = story
+        .iter()
+        .map(|r| r.when().timestamp())
+        .max()
+        .unwrap_or(when);
     if p.last <= when {
         return false;
     }
-    let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
+    let forces: BTreeSet<&str> = story
+        .iter()
+        .flat_map(|r| r.report.forces.iter().map(String::as_str))
+        .collect();
     let theirs: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
     if !forces_agree(&theirs, &forces) {
         return false;
     }
-    let cause = r.report.cause.value;
-    let mut causes = p.causes.iter().chain(std::iter::once(&p.cause));
-    if !causes.any(|c| causes_compatible(*c, cause)) {
+    // `fit` wants every cause the story knows compatible with the joining report's.
+    let known: Vec<Cause> = story
+        .iter()
+        .map(|r| r.report.cause.value)
+        .filter(|c| *c != Cause::Unknown)
+        .collect();
+    let causes: Vec<Cause> = p.causes.iter().copied().chain([p.cause]).collect();
+    if !causes
+        .iter()
+        .any(|c| known.iter().all(|k| causes_compatible(*k, *c)))
+    {
         return false;
     }
-    let types = types_mask(r.report.data_types.iter().map(|f| f.value));
+    let lists: Vec<Types> = story
+        .iter()
+        .map(|r| types_mask(r.report.data_types.iter().map(|f| f.value)))
+        .collect();
+    let types = lists.iter().fold(0, |a, m| a | m);
     let theirs = types_mask(p.types.iter().copied());
     if types != 0 && theirs & types == 0 && !p.member_types.contains(&0) && theirs != 0 {
         return false;
     }
-    if p.follow_up || p.first <= when + CLOSE_DAYS * 86_400 {
+    if p.follow_up || p.first <= last + CLOSE_DAYS * 86_400 {
         // A development may come years later; the same week, compatible facts suffice.
         return true;
     }
@@ -618,17 +640,17 @@ pub fn may_meet(p: &IncidentProfile, r: &ReportRecord) -> bool {
         return false;
     }
     // Weeks later, a report joins a story only on its cause and its data or figure (see
-    // `fit`): the same known cause, or none stated.
-    let same_cause = cause != Cause::Unknown && (p.cause == cause || p.causes.contains(&cause))
-        || p.causes.contains(&Cause::Unknown)
-        || p.cause == Cause::Unknown;
-    let lists: &[Types] = if p.member_types.is_empty() {
+    // `fit`): a cause the story knows, or none stated.
+    let same_cause = causes.contains(&Cause::Unknown) || causes.iter().any(|c| known.contains(c));
+    let their_lists: &[Types] = if p.member_types.is_empty() {
         &[theirs]
     } else {
         &p.member_types
     };
-    let same_list = lists.iter().any(|m| same_data(types, *m));
-    same_cause && (same_list || !r.report.counts.is_empty())
+    let same_list = lists
+        .iter()
+        .any(|l| their_lists.iter().any(|m| same_data(*l, *m)));
+    same_cause && (same_list || story.iter().any(|r| !r.report.counts.is_empty()))
 }
 
 /// Groups reports into incidents. Returns groups of indexes into `inputs`, each sorted in

@@ -239,12 +239,12 @@ fn similar_articles<'f>(
 /// such a late report. Candidates come from the force/month index, whose profiles list their
 /// members, so no incident is loaded.
 /// Incidents in `known` are left out. Among the incidents found around the new reports,
-/// those a `probe` could meet (see [`dedup::may_meet`]) are taken too: the stored members of
-/// the stories the new reports joined.
+/// those one of `stories` could meet (see [`dedup::may_meet`]) are taken too: the stories the
+/// new reports joined.
 fn candidates<'r>(
     store: &Store,
     new: impl IntoIterator<Item = &'r ReportRecord>,
-    probes: &[&ReportRecord],
+    stories: &[Vec<&ReportRecord>],
     known: &BTreeSet<String>,
 ) -> Result<Vec<IncidentProfile>, StoreError> {
     let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
@@ -284,8 +284,8 @@ fn candidates<'r>(
                 if !candidates.contains_key(&p.head.id)
                     && !known.contains(&p.head.id)
                     && (dedup::may_join(&p.head, |k| p.has_member_article(k), r, copied)
-                        || dedup::may_meet(&p.head, r)
-                        || probes.iter().any(|m| dedup::may_meet(&p.head, m)))
+                        || dedup::may_meet(&p.head, &[r])
+                        || stories.iter().any(|story| dedup::may_meet(&p.head, story)))
                 {
                     candidates.insert(p.head.id.clone(), p);
                 }
@@ -421,20 +421,20 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
     // Shared, not copied: stored records come from the store's cache of decoded records.
     let mut stored = member_records(store, &old, &fresh_keys)?;
     let mut groups = dedup::cluster(&inputs_of(&stored, &new));
-    // A later incident may join a story through a member other than the new report (its
-    // cause or its list of data): those the joined stories' members could meet come in too.
+    // A later incident may join a story through more than the new report (another member's
+    // cause or list of data): those the joined stories could meet come in too.
     let more = {
         let inputs = inputs_of(&stored, &new);
-        let probes: Vec<&ReportRecord> = groups
+        let stories: Vec<Vec<&ReportRecord>> = groups
             .iter()
-            .filter(|g| g.iter().any(|i| *i >= stored.len()))
-            .flat_map(|g| g.iter().filter(|i| **i < stored.len()).map(|i| inputs[*i]))
+            .filter(|g| g.len() > 1 && g.iter().any(|i| *i >= stored.len()))
+            .map(|g| g.iter().map(|i| inputs[*i]).collect())
             .collect();
-        if probes.is_empty() {
+        if stories.is_empty() {
             Vec::new()
         } else {
             let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-            candidates(store, &new, &probes, &known)?
+            candidates(store, &new, &stories, &known)?
         }
     };
     if !more.is_empty() {
