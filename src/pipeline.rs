@@ -449,7 +449,14 @@ fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usiz
             break;
         }
         let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-        let more = candidates(store, moved.iter().map(|i| inputs[*i]), &[], &known)?;
+        // The stories the moved reports now make up are asked too, as the new reports' are.
+        let moved_set: BTreeSet<usize> = moved.iter().copied().collect();
+        let stories: Vec<Vec<&ReportRecord>> = groups
+            .iter()
+            .filter(|g| g.len() > 1 && g.iter().any(|i| moved_set.contains(i)))
+            .map(|g| g.iter().map(|i| inputs[*i]).collect())
+            .collect();
+        let more = candidates(store, moved.iter().map(|i| inputs[*i]), &stories, &known)?;
         if more.is_empty() {
             break;
         }
