@@ -331,6 +331,53 @@ struct Profile<'a> {
     follow_up: bool,
 }
 
+impl<'a> Profile<'a> {
+    /// A cluster with no member yet, opened at `at`.
+    fn empty(at: DateTime<FixedOffset>) -> Profile<'a> {
+        Profile {
+            forces: BTreeSet::new(),
+            causes: BTreeSet::new(),
+            types: 0,
+            not_exposed: 0,
+            member_types: Vec::new(),
+            artefacts: BTreeSet::new(),
+            articles: BTreeSet::new(),
+            copies_of: BTreeSet::new(),
+            signatures: Vec::new(),
+            last: at,
+            first: at,
+            count: None,
+            count_unit: Unit::People,
+            follow_up: false,
+        }
+    }
+
+    /// Takes `r` (naming `forces`) in as a member.
+    fn add(&mut self, r: &'a ReportRecord, forces: BTreeSet<&'a str>) {
+        let own = types_mask(r.report.data_types.iter().map(|f| f.value));
+        self.forces.extend(forces);
+        self.causes.insert(r.report.cause.value);
+        self.types |= own;
+        self.not_exposed |= types_mask(r.report.not_exposed.iter().map(|f| f.value));
+        self.member_types.push(own);
+        self.artefacts.extend(artefacts(r));
+        self.articles.insert(r.source.article_key.as_str());
+        if r.minhash.is_empty() {
+            self.copies_of.extend(r.near_duplicate_of.as_deref());
+        } else {
+            self.signatures.push((&r.minhash, r.when()));
+        }
+        self.last = self.last.max(r.when());
+        if self.count.is_none() {
+            if let Some(c) = r.report.counts.first() {
+                self.count = Some(c.count);
+                self.count_unit = c.unit;
+            }
+        }
+        self.follow_up |= is_follow_up(&r.report);
+    }
+}
+
 /// A report later than this after an incident's first report starts a new incident unless
 /// it brings a development (fine, reprimand, arrest, lawsuit...).
 pub const FRESH_DAYS: i64 = 120;
@@ -580,16 +627,15 @@ pub fn may_join(
 }
 
 /// The other way round from [`may_join`]: could one of a stored incident's later reports
-/// join a story (`r` alone, or the reports `r` joined it with)? A loose pre-filter, for a report that arrives after later
-/// coverage of its force: in publication order `r` would have come first, and the later
-/// reports would have met its story before settling where they are. It asks what `fit`
-/// would ask of such a report against a story of `r` alone: the same forces, a cause some
-/// member gave that is compatible, shared data (or a member without a list), and a member in
-/// the same week as `r` (or a development, which may come years later), or within
-/// [`FRESH_DAYS`] on a cause the story knows and the data of one of its lists or a figure.
-/// `pipeline::merge` asks it of `r` alone and then of each story `r` joined (the causes and
-/// lists of all its reports). What still escapes (stories that grow by chains of such joins
-/// as later reports arrive) is why dense synthetic coverage is not fully order-independent.
+/// join `story` (a new report alone, or the reports it joined)? A loose pre-filter for a
+/// report that arrives after later coverage of its force: in publication order it would have
+/// come first, and the later reports would have met its story before settling where they
+/// are. It asks what `fit` would ask of such a report against the story: the same forces, a
+/// cause compatible with every cause the story knows, shared data (or a member without a
+/// list), and a member in the story's week (or a development, which may come years later),
+/// or within [`FRESH_DAYS`] on a cause the story knows and the data of one of its lists or
+/// a figure. What still escapes (stories that grow by chains of such joins as later reports
+/// arrive) is why dense synthetic coverage is not fully order-independent.
 pub fn may_meet(p: &IncidentProfile, story: &[&ReportRecord]) -> bool {
     let Some(when) = story.iter().map(|r| r.when().timestamp()).min() else {
         return false;
@@ -660,7 +706,7 @@ pub fn cluster(inputs: &[&ReportRecord]) -> Vec<Vec<usize>> {
     order.sort_by(|a, b| order_key(inputs[*a]).cmp(&order_key(inputs[*b])));
     let mut groups: Vec<(Profile, Vec<usize>)> = Vec::new();
     for i in order {
-        let r = &inputs[i];
+        let r: &ReportRecord = inputs[i];
         let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
         if forces.is_empty() {
             continue;
@@ -670,7 +716,6 @@ pub fn cluster(inputs: &[&ReportRecord]) -> Vec<Vec<usize>> {
             .enumerate()
             .filter_map(|(g, (p, _))| fit(p, r, &forces).map(|s| (s, g)))
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let own = types_mask(r.report.data_types.iter().map(|f| f.value));
         match best {
             Some((score, g)) => {
                 let (p, members) = &mut groups[g];
@@ -680,61 +725,14 @@ pub fn cluster(inputs: &[&ReportRecord]) -> Vec<Vec<usize>> {
                     score,
                     "clustered"
                 );
-                p.forces.extend(forces.iter().copied());
-                p.causes.insert(r.report.cause.value);
-                p.types |= own;
-                p.not_exposed |= types_mask(r.report.not_exposed.iter().map(|f| f.value));
-                p.member_types.push(own);
-                p.artefacts.extend(artefacts(r));
-                p.articles.insert(r.source.article_key.as_str());
-                if r.minhash.is_empty() {
-                    p.copies_of.extend(r.near_duplicate_of.as_deref());
-                } else {
-                    p.signatures.push((&r.minhash, r.when()));
-                }
-                p.last = p.last.max(r.when());
-                if p.count.is_none() {
-                    if let Some(c) = r.report.counts.first() {
-                        p.count = Some(c.count);
-                        p.count_unit = c.unit;
-                    }
-                }
-                p.follow_up |= is_follow_up(&r.report);
+                p.add(r, forces);
                 members.push(i);
             }
-            None => groups.push((
-                Profile {
-                    forces,
-                    causes: [r.report.cause.value].into(),
-                    types: own,
-                    not_exposed: types_mask(r.report.not_exposed.iter().map(|f| f.value)),
-                    member_types: vec![own],
-                    artefacts: artefacts(r),
-                    articles: [r.source.article_key.as_str()].into(),
-                    copies_of: r
-                        .near_duplicate_of
-                        .as_deref()
-                        .filter(|_| r.minhash.is_empty())
-                        .into_iter()
-                        .collect(),
-                    signatures: if r.minhash.is_empty() {
-                        Vec::new()
-                    } else {
-                        vec![(r.minhash.as_slice(), r.when())]
-                    },
-                    last: r.when(),
-                    first: r.when(),
-                    count: r.report.counts.first().map(|c| c.count),
-                    count_unit: r
-                        .report
-                        .counts
-                        .first()
-                        .map(|c| c.unit)
-                        .unwrap_or(Unit::People),
-                    follow_up: is_follow_up(&r.report),
-                },
-                vec![i],
-            )),
+            None => {
+                let mut p = Profile::empty(r.when());
+                p.add(r, forces);
+                groups.push((p, vec![i]));
+            }
         }
     }
     groups.into_iter().map(|(_, m)| m).collect()

@@ -162,19 +162,26 @@ fn process(
     w: &mut WriteSet,
 ) -> Result<Outcome, StoreError> {
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
+    let mut copies = Copies::new();
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
         let when = article.when().timestamp();
         let forces = report_forces(&analysis);
-        let copy_of = similar_articles(
+        let found = similar_articles(
             store,
             &article.key,
             &analysis.minhash,
             forces.iter().copied(),
             when,
-        )?
-        .into_iter()
-        .next();
+        )?;
+        let copy_of = found.first().cloned();
+        // Merging asks the same of each report; one naming all the article's forces (most
+        // do) finds the answer here.
+        let key = (
+            article.key.clone(),
+            forces.iter().map(|f| f.to_string()).collect(),
+        );
+        copies.insert(key, found);
         w.put_signature(forces, &article.key, when, &analysis.minhash);
         analysis.near_duplicate_of = copy_of;
     }
@@ -190,7 +197,7 @@ fn process(
         for r in &records {
             w.put_report(r);
         }
-        merge(store, records, w)?
+        merge(store, records, &mut copies, w)?
     } else {
         0
     };
@@ -233,43 +240,47 @@ fn similar_articles<'f>(
     Ok(found.into_iter().map(|(_, k)| k).collect())
 }
 
+/// The stored articles an article is a copy of (see [`similar_articles`]), by article key
+/// and the forces searched (sorted): each is looked up once a merge.
+type Copies = BTreeMap<(String, Vec<String>), Vec<String>>;
+
 /// The stored incidents the new reports might join. A report joins an incident whose
 /// coverage it falls near, or any within six years when it brings a development or retells
 /// old news in a round-up; an older report can also open an incident whose first member is
 /// such a late report. Candidates come from the force/month index, whose profiles list their
-/// members, so no incident is loaded.
-/// Incidents in `known` are left out. Among the incidents found around the new reports,
-/// those one of `stories` could meet (see [`dedup::may_meet`]) are taken too: the stories the
-/// new reports joined.
+/// members, so no incident is loaded. Incidents in `known` are left out. Among the incidents
+/// found around the new reports, those one of `stories` could meet (see
+/// [`dedup::may_meet`]) are taken too: the stories the new reports joined.
 fn candidates<'r>(
     store: &Store,
     new: impl IntoIterator<Item = &'r ReportRecord>,
     stories: &[Vec<&ReportRecord>],
     known: &BTreeSet<String>,
+    copies: &mut Copies,
 ) -> Result<Vec<IncidentProfile>, StoreError> {
     let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
-    // The stored articles each report's article is a copy of, looked up once an article.
-    let mut copied: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for r in new {
         let t = r.when().timestamp();
-        let key = r.source.article_key.as_str();
-        if !copied.contains_key(key) {
+        let mut forces = r.report.forces.clone();
+        forces.sort();
+        let key = (r.source.article_key.clone(), forces);
+        if !copies.contains_key(&key) {
             let found = if r.minhash.is_empty() {
                 Vec::new()
             } else {
                 similar_articles(
                     store,
-                    key,
+                    &key.0,
                     &r.minhash,
-                    r.report.forces.iter().map(String::as_str),
+                    key.1.iter().map(String::as_str),
                     t,
                 )?
             };
-            copied.insert(key, found);
+            copies.insert(key.clone(), found);
         }
-        let copied = &copied[key];
+        let copied = &copies[&key];
         let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
             years
         } else {
@@ -400,8 +411,8 @@ fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
         .collect()
 }
 
-/// How many times [`merge`] widens its re-clustering (see there) before it settles for what it
-/// has.
+/// How many times [`merge`] widens its re-clustering (see there), after its first look at
+/// the new reports' stories, before it settles for what it has.
 const MAX_WIDENINGS: usize = 8;
 
 /// Re-clusters the new article's reports with every stored incident they might join (see
@@ -414,54 +425,55 @@ const MAX_WIDENINGS: usize = 8;
 /// they might join are re-clustered with them, until no new candidate turns up (at most
 /// [`MAX_WIDENINGS`] times): a stored incident that a moved report would now join is
 /// re-clustered too, as a fresh ingest in publication order would have grouped them.
-fn merge(store: &Store, new: Vec<ReportRecord>, w: &mut WriteSet) -> Result<usize, StoreError> {
-    let mut old = candidates(store, &new, &[], &BTreeSet::new())?;
-    let fresh: BTreeSet<String> = new.iter().map(|r| r.source.article_key.clone()).collect();
-    let fresh_keys: BTreeSet<&str> = fresh.iter().map(String::as_str).collect();
+fn merge(
+    store: &Store,
+    new: Vec<ReportRecord>,
+    copies: &mut Copies,
+    w: &mut WriteSet,
+) -> Result<usize, StoreError> {
+    let mut old = candidates(store, &new, &[], &BTreeSet::new(), copies)?;
+    let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
     // Shared, not copied: stored records come from the store's cache of decoded records.
-    let mut stored = member_records(store, &old, &fresh_keys)?;
+    let mut stored = member_records(store, &old, &fresh)?;
     let mut groups = dedup::cluster(&inputs_of(&stored, &new));
-    // A later incident may join a story through more than the new report (another member's
-    // cause or list of data): those the joined stories could meet come in too.
-    let more = {
+    // Round 0 asks again around the new reports, of the stories they joined: a later
+    // incident may join a story through another member's cause or list of data. The widening
+    // rounds ask around the reports re-clustering moved, and of their stories.
+    for round in 0..=MAX_WIDENINGS {
         let inputs = inputs_of(&stored, &new);
+        let asked: Vec<usize> = if round == 0 {
+            (stored.len()..inputs.len()).collect()
+        } else {
+            moved_reports(&inputs, &groups, &old)
+        };
+        if asked.is_empty() {
+            break;
+        }
+        let asked_set: BTreeSet<usize> = asked.iter().copied().collect();
         let stories: Vec<Vec<&ReportRecord>> = groups
             .iter()
-            .filter(|g| g.len() > 1 && g.iter().any(|i| *i >= stored.len()))
+            .filter(|g| g.len() > 1 && g.iter().any(|i| asked_set.contains(i)))
             .map(|g| g.iter().map(|i| inputs[*i]).collect())
             .collect();
-        if stories.is_empty() {
-            Vec::new()
-        } else {
-            let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-            candidates(store, &new, &stories, &known)?
-        }
-    };
-    if !more.is_empty() {
-        stored.extend(member_records(store, &more, &fresh_keys)?);
-        old.extend(more);
-        groups = dedup::cluster(&inputs_of(&stored, &new));
-    }
-    for _ in 0..MAX_WIDENINGS {
-        let inputs = inputs_of(&stored, &new);
-        let moved = moved_reports(&inputs, &groups, &old);
-        if moved.is_empty() {
-            break;
+        if round == 0 && stories.is_empty() {
+            continue;
         }
         let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-        // The stories the moved reports now make up are asked too, as the new reports' are.
-        let moved_set: BTreeSet<usize> = moved.iter().copied().collect();
-        let stories: Vec<Vec<&ReportRecord>> = groups
-            .iter()
-            .filter(|g| g.len() > 1 && g.iter().any(|i| moved_set.contains(i)))
-            .map(|g| g.iter().map(|i| inputs[*i]).collect())
-            .collect();
-        let more = candidates(store, moved.iter().map(|i| inputs[*i]), &stories, &known)?;
+        let more = candidates(
+            store,
+            asked.iter().map(|i| inputs[*i]),
+            &stories,
+            &known,
+            copies,
+        )?;
         if more.is_empty() {
+            if round == 0 {
+                continue;
+            }
             break;
         }
-        tracing::debug!(incidents = more.len(), "re-clustering wider");
-        stored.extend(member_records(store, &more, &fresh_keys)?);
+        tracing::debug!(round, incidents = more.len(), "re-clustering wider");
+        stored.extend(member_records(store, &more, &fresh)?);
         old.extend(more);
         groups = dedup::cluster(&inputs_of(&stored, &new));
     }

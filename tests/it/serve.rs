@@ -457,66 +457,56 @@ async fn related_incidents_at_other_forces_are_listed_in_the_api_the_page_and_sh
         "Badge maker hack hits a second force",
         "2023-09-14T09:00:00+00:00",
     );
-    let supplier = |mut i: Incident, cause: Cause| {
-        i.third_party = Some(true);
-        i.cause = cause;
+    // An incident whose sources include the shared article; `cause`: it happened at a
+    // supplier, for that cause.
+    let story = |id: &str, force: &str, first: &str, last: &str, cause: Option<Cause>| {
+        let mut i = incident(id, force, id, first, last);
+        if let Some(cause) = cause {
+            i.third_party = Some(true);
+            i.cause = cause;
+        }
+        i.sources.push(shared.clone());
         i
     };
-    let mut met = supplier(
-        incident(
-            "metropolitan-2023-08-aaaaaa",
-            "metropolitan",
-            "Met supplier hacked",
-            "2023-08-26T09:00:00+00:00",
-            "2023-09-14T09:00:00+00:00",
-        ),
-        Cause::CyberAttack,
+    let met = story(
+        "metropolitan-2023-08-aaaaaa",
+        "metropolitan",
+        "2023-08-26T09:00:00+00:00",
+        "2023-09-14T09:00:00+00:00",
+        Some(Cause::CyberAttack),
     );
-    met.sources.push(shared.clone());
-    let mut gmp = supplier(
-        incident(
-            "greater-manchester-2023-09-bbbbbb",
-            "greater-manchester",
-            "GMP badge maker",
-            "2023-09-14T09:00:00+00:00",
-            "2023-09-14T09:00:00+00:00",
-        ),
-        Cause::Ransomware,
+    let mut gmp = story(
+        "greater-manchester-2023-09-bbbbbb",
+        "greater-manchester",
+        "2023-09-14T09:00:00+00:00",
+        "2023-09-14T09:00:00+00:00",
+        Some(Cause::Ransomware),
     );
-    gmp.sources = vec![shared.clone()];
-    // Shares the article but was not at a supplier (a round-up's other story).
-    let mut kent = incident(
+    gmp.sources.remove(0); // only the shared article
+                           // Shares the article but was not at a supplier (a round-up's other story).
+    let kent = story(
         "kent-2023-09-cccccc",
         "kent",
-        "Kent laptop",
         "2023-09-01T09:00:00+00:00",
         "2023-09-14T09:00:00+00:00",
+        None,
     );
-    kent.sources.push(shared.clone());
     // At a supplier and sharing the article, but a year later.
-    let mut late = supplier(
-        incident(
-            "essex-2024-10-dddddd",
-            "essex",
-            "Essex supplier",
-            "2024-10-01T09:00:00+00:00",
-            "2024-10-01T09:00:00+00:00",
-        ),
-        Cause::CyberAttack,
+    let late = story(
+        "essex-2024-10-dddddd",
+        "essex",
+        "2024-10-01T09:00:00+00:00",
+        "2024-10-01T09:00:00+00:00",
+        Some(Cause::CyberAttack),
     );
-    late.sources.push(shared.clone());
     // The same force as the Met's: one force's incidents are matching's business.
-    let mut met_again = supplier(
-        incident(
-            "metropolitan-2023-09-eeeeee",
-            "metropolitan",
-            "Met again",
-            "2023-09-20T09:00:00+00:00",
-            "2023-09-20T09:00:00+00:00",
-        ),
-        Cause::CyberAttack,
+    let met_again = story(
+        "metropolitan-2023-09-eeeeee",
+        "metropolitan",
+        "2023-09-20T09:00:00+00:00",
+        "2023-09-20T09:00:00+00:00",
+        Some(Cause::CyberAttack),
     );
-    met_again.sources.push(shared);
     // Named the same supplier, no shared article.
     let mut a = incident(
         "sussex-2023-05-ffffff",
