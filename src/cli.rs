@@ -279,6 +279,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 sum.bad,
                 store.incident_count()
             )?;
+            store.close_for_exit()?;
         }
         Command::Poll => {
             let store = open()?;

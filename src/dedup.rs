@@ -575,19 +575,23 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
     )
 }
 
+/// The article keys whose reports [`may_join`] takes as copies of `r`'s story: its own
+/// article's, the one it was stored as a copy of (records from before signatures were kept),
+/// and `copied`, the stored articles its article copies.
+pub fn copy_keys<'a>(r: &'a ReportRecord, copied: &'a [String]) -> HashSet<&'a str> {
+    std::iter::once(r.source.article_key.as_str())
+        .chain(r.near_duplicate_of.as_deref())
+        .chain(copied.iter().map(String::as_str))
+        .collect()
+}
+
 /// A loose pre-filter over a stored incident's profile: could `r` join it? Everything that
 /// [`cluster`] may merge passes; the real decision is made by re-clustering.
 ///
-/// `has_member_article` tells whether one of the incident's reports comes from the article
-/// with a given key (its members are not decoded for this; see
-/// [`crate::store::profile::LazyProfile`]); `copied` lists the stored articles `r`'s article
-/// is a copy of (see [`copies`]).
-pub fn may_join(
-    p: &IncidentProfile,
-    has_member_article: impl Fn(&str) -> bool,
-    r: &ReportRecord,
-    copied: &[String],
-) -> bool {
+/// `copy` tells whether one of the incident's reports comes from `r`'s own article, the
+/// article it was stored as a copy of, or one of the stored articles it copies (see
+/// [`copies`] and [`copy_keys`]).
+pub fn may_join(p: &IncidentProfile, r: &ReportRecord, copy: bool) -> bool {
     let at = |ts: i64| {
         DateTime::from_timestamp(ts, 0)
             .unwrap_or_default()
@@ -614,11 +618,6 @@ pub fn may_join(
         follow_up: p.follow_up,
     };
     let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
-    let copy = has_member_article(&r.source.article_key)
-        || r.near_duplicate_of
-            .as_deref()
-            .is_some_and(&has_member_article)
-        || copied.iter().any(|k| has_member_article(k));
     // A copy of a member is a candidate even where it contradicts the incident: re-clustering
     // may still put the member with the copy (the other way round), as publication order
     // would have.

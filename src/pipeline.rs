@@ -258,7 +258,7 @@ fn candidates<'r>(
     known: &BTreeSet<String>,
     copies: &mut Copies,
 ) -> Result<Vec<IncidentProfile>, StoreError> {
-    let mut candidates: BTreeMap<String, LazyProfile> = BTreeMap::new();
+    let mut candidates: BTreeMap<String, Arc<LazyProfile>> = BTreeMap::new();
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
     for r in new {
@@ -280,7 +280,7 @@ fn candidates<'r>(
             };
             copies.insert(key.clone(), found);
         }
-        let copied = &copies[&key];
+        let copy_keys = dedup::copy_keys(r, &copies[&key]);
         let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
             years
         } else {
@@ -294,8 +294,11 @@ fn candidates<'r>(
             for p in found {
                 if !candidates.contains_key(&p.head.id)
                     && !known.contains(&p.head.id)
-                    && (dedup::may_join(&p.head, |k| p.has_member_article(k), r, copied)
-                        || dedup::may_meet(&p.head, &[r])
+                    && (dedup::may_join(
+                        &p.head,
+                        r,
+                        p.any_member_article(|k| copy_keys.contains(k)),
+                    ) || dedup::may_meet(&p.head, &[r])
                         || stories.iter().any(|story| dedup::may_meet(&p.head, story)))
                 {
                     candidates.insert(p.head.id.clone(), p);
@@ -308,7 +311,7 @@ fn candidates<'r>(
     // incident of other forces).
     Ok(candidates
         .into_values()
-        .filter_map(LazyProfile::into_profile)
+        .filter_map(|p| p.profile())
         .collect())
 }
 

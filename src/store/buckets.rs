@@ -26,8 +26,13 @@ use std::sync::Arc;
 
 use sled::IVec;
 
+use super::profile::LazyProfile;
+
 /// The entries of one bucket, in key order.
 pub type Entries = Arc<Vec<(IVec, IVec)>>;
+
+/// The profiles of an `ifm/` or `ifl/` bucket's entries, decoded, in the same order.
+pub type Profiles = Arc<Vec<Arc<LazyProfile>>>;
 
 /// Cached bytes (keys and values) above which the cache starts afresh.
 const MAX_BYTES: usize = 64 << 20;
@@ -43,6 +48,10 @@ pub struct Buckets {
     written: HashMap<Vec<u8>, u64>,
     /// The generation of the last [`Buckets::clear`]: reads started before it are not kept.
     cleared: u64,
+    /// Profile buckets' entries decoded, with the entries they were decoded from: valid while
+    /// those are still the cached entries (a write to the bucket replaces them, see
+    /// [`Buckets::write`]).
+    decoded: HashMap<Vec<u8>, (Entries, Profiles)>,
 }
 
 impl Buckets {
@@ -63,8 +72,10 @@ impl Buckets {
         let size: usize = entries.iter().map(|(k, v)| k.len() + v.len()).sum();
         if self.bytes + size > MAX_BYTES {
             self.map.clear();
+            self.decoded.clear();
             self.bytes = 0;
         }
+        self.decoded.remove(&bucket);
         let name = bucket.len();
         self.bytes += size + name;
         if let Some(old) = self.map.insert(bucket, entries) {
@@ -87,6 +98,7 @@ impl Buckets {
         let Some(entries) = self.map.get_mut(b) else {
             return;
         };
+        self.decoded.remove(b);
         // Copied only if a reader still holds the old version.
         let entries = Arc::make_mut(entries);
         let at = entries.binary_search_by(|(k, _)| k.as_ref().cmp(key));
@@ -107,10 +119,31 @@ impl Buckets {
         }
     }
 
+    /// The decoded profiles of a bucket whose cached entries are `entries`, if kept.
+    pub fn decoded(&self, bucket: &[u8], entries: &Entries) -> Option<Profiles> {
+        self.decoded
+            .get(bucket)
+            .filter(|(from, _)| Arc::ptr_eq(from, entries))
+            .map(|(_, p)| p.clone())
+    }
+
+    /// Keeps the profiles decoded from a bucket's `entries` while those are still what the
+    /// cache holds for it (not when a write has changed it since, or it is not cached).
+    pub fn keep_decoded(&mut self, bucket: &[u8], entries: Entries, profiles: Profiles) {
+        if self
+            .map
+            .get(bucket)
+            .is_some_and(|e| Arc::ptr_eq(e, &entries))
+        {
+            self.decoded.insert(bucket.to_vec(), (entries, profiles));
+        }
+    }
+
     pub fn clear(&mut self) {
         self.generation += 1;
         self.cleared = self.generation;
         self.written.clear();
+        self.decoded.clear();
         self.map.clear();
         self.bytes = 0;
     }

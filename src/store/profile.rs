@@ -154,10 +154,20 @@ impl LazyProfile {
 
     /// Whether a member report comes from the article with this key (no member is decoded).
     pub fn has_member_article(&self, key: &str) -> bool {
+        self.any_member_article(|k| k == key)
+    }
+
+    /// Whether a member report comes from an article whose key passes `hit` (no member is
+    /// decoded: keys are borrowed from the encoding).
+    pub fn any_member_article(&self, hit: impl Fn(&str) -> bool) -> bool {
         let mut r = Reader(&self.members);
         let n = r.u16().unwrap_or(0);
         (0..n).any(|_| {
-            let hit = r.str_bytes() == Some(key.as_bytes());
+            // Checked to be UTF-8 when decoded (see `decode_lazy`).
+            let hit = r
+                .str_bytes()
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .is_some_and(&hit);
             // report, force, at
             r.take(2);
             r.str_bytes();
@@ -167,7 +177,7 @@ impl LazyProfile {
     }
 
     /// The whole profile, members decoded.
-    pub fn into_profile(self) -> Option<IncidentProfile> {
+    pub fn profile(&self) -> Option<IncidentProfile> {
         let mut r = Reader(&self.members);
         let members = (0..r.u16()?)
             .map(|_| {
@@ -181,7 +191,7 @@ impl LazyProfile {
             .collect::<Option<_>>()?;
         Some(IncidentProfile {
             members,
-            ..self.head
+            ..self.head.clone()
         })
     }
 }
@@ -258,7 +268,7 @@ mod tests {
 
     /// The whole profile, members decoded.
     fn decode(b: &[u8]) -> Option<IncidentProfile> {
-        decode_lazy(b)?.into_profile()
+        decode_lazy(b)?.profile()
     }
 
     fn profile(n_members: usize, count: Option<u64>) -> IncidentProfile {
@@ -305,7 +315,7 @@ mod tests {
         assert_eq!(lazy.head.id, p.id);
         assert!(lazy.has_member_article("key0") && lazy.has_member_article("key2"));
         assert!(!lazy.has_member_article("key3") && !lazy.has_member_article("key"));
-        assert_eq!(lazy.clone().into_profile(), Some(p.clone()));
+        assert_eq!(lazy.profile(), Some(p.clone()));
         assert_eq!(LazyProfile::decoded(p.clone()), lazy);
         // Trailing bytes are not a profile.
         let mut long = encode(&p);
