@@ -222,7 +222,8 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Ingest { format, paths } => {
-            let store = open()?;
+            // Reading and analysing start while the store opens (see `Opening`).
+            let opening = crate::store::Opening::start(&db);
             let total_bytes: u64 = paths
                 .iter()
                 .filter_map(|p| std::fs::metadata(p).ok())
@@ -245,7 +246,8 @@ pub fn run(cli: Cli) -> Result<()> {
             for p in &paths {
                 let before = problems.len();
                 let file_started = std::time::Instant::now();
-                let s = ingest::ingest_path(&store, p, format, &mut problems, &mut |n| bar.inc(n))?;
+                let s =
+                    ingest::ingest_path(&opening, p, format, &mut problems, &mut |n| bar.inc(n))?;
                 for pr in &problems[before..] {
                     bar.suspend(|| eprintln!("warning: {pr} (skipped)"));
                 }
@@ -267,6 +269,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 sum.bad += s.bad;
             }
             bar.finish_and_clear();
+            let store = opening.into_store()?;
             store.flush()?;
             writeln!(
                 out,

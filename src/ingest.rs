@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::parse::{feed, html, jsonl, RawItem};
 use crate::pipeline::{self, Outcome};
-use crate::store::{Store, StoreError};
+use crate::store::{StoreError, Target};
 
 /// How a file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,21 +81,21 @@ fn detect(path: &Path, head: &[u8]) -> Format {
 /// `progress` is called after each item. Everything stored is committed before it returns,
 /// also when it stops on a database error (what was staged are whole articles).
 pub fn ingest_path(
-    store: &Store,
+    store: &(impl Target + ?Sized),
     path: &Path,
     format: Format,
     problems: &mut Vec<Problem>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, IngestError> {
     let result = ingest_file(store, path, format, problems, progress);
-    let committed = store.commit();
+    let committed = store.wait().and_then(|s| s.commit());
     let sum = result?;
     committed?;
     Ok(sum)
 }
 
 fn ingest_file(
-    store: &Store,
+    store: &(impl Target + ?Sized),
     path: &Path,
     format: Format,
     problems: &mut Vec<Problem>,
@@ -224,7 +224,7 @@ fn ingest_file(
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// A file could not be opened or read.
-    #[error("cannot read {0}: {1}")]
+    #[error("cannot read {0}")]
     Open(String, #[source] std::io::Error),
     /// The database failed; what was stored stays stored.
     #[error(transparent)]

@@ -93,13 +93,20 @@ pub struct Prepared {
 /// Builds and analyses an article, off the writer: pure CPU work that any thread may do.
 /// An article already stored is not analysed (this check is repeated under the writer lock,
 /// so a copy stored meanwhile is still caught there).
+///
+/// `store` is `None` while the store is still opening (see [`store::Opening`]): then the
+/// article is analysed whether stored or not.
 pub fn prepare(
-    store: &Store,
+    store: Option<&Store>,
     item: RawItem,
     source_id: Option<&str>,
 ) -> Result<Prepared, StoreError> {
     let article = article_of(item, source_id);
-    let done = if store.has_article(&article.key)? {
+    let stored = match store {
+        Some(s) => s.has_article(&article.key)?,
+        None => false,
+    };
+    let done = if stored {
         None
     } else {
         Some((analyse(&article), store::encode_article(&article)))
@@ -129,7 +136,7 @@ pub fn ingest_item(
     item: RawItem,
     source_id: Option<&str>,
 ) -> Result<Outcome, StoreError> {
-    store_prepared(store, prepare(store, item, source_id)?)
+    store_prepared(store, prepare(Some(store), item, source_id)?)
 }
 
 /// Stores the items `produce` feeds, in feeding order, analysing them on
@@ -137,7 +144,7 @@ pub fn ingest_item(
 /// [`ordered`]); `outcome` is told each item's outcome in order. The result is what
 /// [`ingest_item`] on each in turn gives.
 pub fn ingest_items<E: From<StoreError> + Send>(
-    store: &Store,
+    store: &(impl store::Target + ?Sized),
     source_id: Option<&str>,
     produce: impl FnOnce(&mut dyn FnMut(RawItem) -> bool) -> Result<(), E>,
     mut outcome: impl FnMut(Outcome) + Send,
@@ -145,9 +152,9 @@ pub fn ingest_items<E: From<StoreError> + Send>(
     ordered::run(
         ordered::default_workers(),
         produce,
-        |item| Ok(prepare(store, item, source_id)?),
+        |item| Ok(prepare(store.ready(), item, source_id)?),
         |p| {
-            outcome(store_prepared(store, p)?);
+            outcome(store_prepared(store.wait()?, p)?);
             Ok(())
         },
     )

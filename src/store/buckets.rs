@@ -16,6 +16,11 @@
 //! A bucket read while a write to it lands is not kept (the generation check), so a reader
 //! on another thread than the writer cannot leave a stale bucket behind.
 //!
+//! A profile bucket's entries are also kept decoded ([`Buckets::decoded`]), tied to the very
+//! entries they were decoded from: a write to the bucket drops them, and profiles decoded
+//! while a write landed are not kept (the reader's copy of the entries is no longer the
+//! cached one: a write copies entries that a reader still holds).
+//!
 //! Measured (2026-11-28): the writer's candidate lookups for the last 10k of 100k synthetic
 //! articles went from 104-117 ms to 67-71 ms, and from 29-36 ms to 15-16 ms for the first
 //! 10k. Doing those reads ahead on the analysis workers, to take sled's page-ins off the

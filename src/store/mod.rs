@@ -65,12 +65,77 @@ pub enum StoreError {
         #[source]
         source: bincode::Error,
     },
+    /// An [`Opening`] store failed to open (its error was returned to the first to wait).
+    #[error("the database could not be opened (see the error above)")]
+    NotOpen,
     /// A stored index entry did not decode.
     #[error("corrupt index record {key}")]
     BadIndex { key: String },
     /// The database was written by an incompatible version.
     #[error("database schema version {found} is not supported (this build reads {SCHEMA_VERSION}); re-create it with `export --format jsonl` and `ingest` using the matching version")]
     Schema { found: u32 },
+}
+
+/// Where an ingest stores what it reads: an open [`Store`], or an [`Opening`] one.
+pub trait Target: Sync {
+    /// The store, if it is open (never waits).
+    fn ready(&self) -> Option<&Store>;
+    /// The store, once it is open.
+    fn wait(&self) -> Result<&Store, StoreError>;
+}
+
+impl Target for Store {
+    fn ready(&self) -> Option<&Store> {
+        Some(self)
+    }
+    fn wait(&self) -> Result<&Store, StoreError> {
+        Ok(self)
+    }
+}
+
+/// A store opening on another thread, so that the work that needs none (reading the input,
+/// analysing articles) starts at once. Opening replays the log sled wrote since the database
+/// was last opened, and after a large ingest that is tens of milliseconds (about 75 ms after
+/// 10k articles into a 90k-article store) in which nothing else could otherwise run.
+pub struct Opening {
+    store: std::sync::OnceLock<Store>,
+    thread: Mutex<Option<std::thread::JoinHandle<Result<Store, StoreError>>>>,
+}
+
+impl Opening {
+    /// Starts opening the database at `path` (see [`Store::open`]).
+    pub fn start(path: &Path) -> Opening {
+        let path = path.to_owned();
+        Opening {
+            store: std::sync::OnceLock::new(),
+            thread: Mutex::new(Some(std::thread::spawn(move || Store::open(&path)))),
+        }
+    }
+
+    /// The open store, or the error opening it gave.
+    pub fn into_store(self) -> Result<Store, StoreError> {
+        self.wait()?;
+        self.store.into_inner().ok_or(StoreError::NotOpen)
+    }
+}
+
+impl Target for Opening {
+    fn ready(&self) -> Option<&Store> {
+        self.store.get()
+    }
+    /// The first caller to wait after a failed open gets its error; later ones
+    /// [`StoreError::NotOpen`].
+    fn wait(&self) -> Result<&Store, StoreError> {
+        if let Some(s) = self.store.get() {
+            return Ok(s);
+        }
+        let mut thread = self.thread.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = thread.take() {
+            let opened = t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            let _ = self.store.set(opened);
+        }
+        self.store.get().ok_or(StoreError::NotOpen)
+    }
 }
 
 /// An open database.
@@ -1075,6 +1140,46 @@ mod tests {
         assert!(err.to_string().contains("another breachwatch process"));
         drop(s);
         reopen(dir.path());
+    }
+
+    #[test]
+    fn an_opening_store_hands_over_the_store_or_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = Store::open(dir.path()).unwrap();
+        let opening = Opening::start(dir.path());
+        let err = opening.wait().err().expect("the database is held");
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        assert!(matches!(opening.wait(), Err(StoreError::NotOpen)));
+        assert!(opening.ready().is_none());
+        drop(held);
+
+        let opening = Opening::start(dir.path());
+        let mut w = WriteSet::new();
+        w.put_incident(&inc("a", "2024-01-01T00:00:00Z"));
+        opening.wait().unwrap().apply(w).unwrap();
+        assert!(opening.ready().is_some());
+        let store = opening.into_store().unwrap();
+        assert_eq!(ids(&store), ["a"], "the store the writes went to");
+        store.close_for_exit().unwrap();
+        // The let-go store keeps its lock until the process exits: read a copy of its files.
+        let copy = tempfile::tempdir().unwrap();
+        fn copy_dir(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for e in std::fs::read_dir(from).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    copy_dir(&e.path(), &to.join(e.file_name()));
+                } else {
+                    std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+                }
+            }
+        }
+        copy_dir(dir.path(), copy.path());
+        assert_eq!(
+            ids(&reopen(copy.path())),
+            ["a"],
+            "flushed before it was let go"
+        );
     }
 
     fn inc(id: &str, first: &str) -> Incident {
