@@ -270,7 +270,9 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             bar.finish_and_clear();
             let store = opening.into_store()?;
-            store.flush()?;
+            let incidents = store.incident_count();
+            // Flushed before the summary is printed; the store is then let go (see there).
+            store.close_for_exit()?;
             writeln!(
                 out,
                 "ingested {} article(s) in {:.1}s: {} new ({} about police breaches), {} already stored, {} bad input(s) skipped; {} incident(s) stored",
@@ -280,9 +282,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 sum.relevant,
                 sum.unchanged,
                 sum.bad,
-                store.incident_count()
+                incidents
             )?;
-            store.close_for_exit()?;
         }
         Command::Poll => {
             let store = open()?;

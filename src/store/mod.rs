@@ -630,7 +630,7 @@ impl Store {
     ) -> Result<Vec<(IVec, IVec)>, StoreError> {
         let mut out = Vec::new();
         for b in buckets {
-            let entries = self.bucket(b)?;
+            let entries = self.bucket(&b)?;
             out.extend(
                 entries
                     .iter()
@@ -642,13 +642,13 @@ impl Store {
     }
 
     /// A cached-index bucket's entries, read from the merged view if not cached yet.
-    fn bucket(&self, b: Vec<u8>) -> Result<buckets::Entries, StoreError> {
-        if let Some(e) = self.buckets().get(&b) {
+    fn bucket(&self, b: &[u8]) -> Result<buckets::Entries, StoreError> {
+        if let Some(e) = self.buckets().get(b) {
             return Ok(e);
         }
         let generation = self.buckets().generation();
-        let e: buckets::Entries = Arc::new(self.raw_prefix(&b).collect::<sled::Result<Vec<_>>>()?);
-        self.buckets().insert(b, e.clone(), generation);
+        let e: buckets::Entries = Arc::new(self.raw_prefix(b).collect::<sled::Result<Vec<_>>>()?);
+        self.buckets().insert(b.to_vec(), e.clone(), generation);
         Ok(e)
     }
 
@@ -665,7 +665,7 @@ impl Store {
     ) -> Result<Vec<Arc<profile::LazyProfile>>, StoreError> {
         let mut read = Vec::with_capacity(buckets.len());
         for b in buckets {
-            let entries = self.bucket(b.clone())?;
+            let entries = self.bucket(&b)?;
             let cached = self.buckets().decoded(&b, &entries);
             let profiles = match cached {
                 Some(p) => p,
