@@ -233,15 +233,15 @@ fn similar_articles<'f>(
     let span = dedup::COPY_DAYS * 86_400;
     let mut found: Vec<(f64, String)> = Vec::new();
     for force in forces {
-        for (key, _, sig) in store.signatures_near(force, when - span, when + span)? {
-            if key == own_key || found.iter().any(|(_, k)| *k == key) {
-                continue;
+        store.visit_signatures_near(force, when - span, when + span, |key, sig| {
+            if key == own_key {
+                return;
             }
-            let sim = dedup::similarity(minhash, &sig);
-            if sim >= dedup::NEAR_DUP_THRESHOLD {
-                found.push((sim, key));
+            let sim = dedup::similarity_stored(minhash, sig);
+            if sim >= dedup::NEAR_DUP_THRESHOLD && !found.iter().any(|(_, k)| k == key) {
+                found.push((sim, key.to_owned()));
             }
-        }
+        })?;
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     Ok(found.into_iter().map(|(_, k)| k).collect())
@@ -264,10 +264,9 @@ fn candidates<'r>(
     stories: &[Vec<&ReportRecord>],
     known: &BTreeSet<String>,
     copies: &mut Copies,
+    around: &mut Around,
 ) -> Result<Vec<IncidentProfile>, StoreError> {
     let mut candidates: BTreeMap<String, Arc<LazyProfile>> = BTreeMap::new();
-    let years = 6 * 365 * 86_400;
-    let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
     for r in new {
         let t = r.when().timestamp();
         let mut forces = r.report.forces.clone();
@@ -288,28 +287,20 @@ fn candidates<'r>(
             copies.insert(key.clone(), found);
         }
         let copy_keys = dedup::copy_keys(r, &copies[&key]);
-        let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
-            years
-        } else {
-            near
-        };
-        for force in &r.report.forces {
-            let found = store
-                .incidents_of_force(force, t - back, t + near)?
-                .into_iter()
-                .chain(store.late_incidents_of_force(force, t, t + years)?);
-            for p in found {
-                if !candidates.contains_key(&p.head.id)
-                    && !known.contains(&p.head.id)
-                    && (dedup::may_join(
-                        &p.head,
-                        r,
-                        p.any_member_article(|k| copy_keys.contains(k)),
-                    ) || dedup::may_meet(&p.head, &[r])
-                        || stories.iter().any(|story| dedup::may_meet(&p.head, story)))
-                {
-                    candidates.insert(p.head.id.clone(), p);
-                }
+        let at = (r.source.article_key.clone(), r.index);
+        if !around.contains_key(&at) {
+            around.insert(at.clone(), incidents_around(store, r)?);
+        }
+        for p in &around[&at] {
+            if candidates.contains_key(&p.head.id) || known.contains(&p.head.id) {
+                continue;
+            }
+            let copy = p.any_member_article(|k| copy_keys.contains(k));
+            if dedup::may_join(&p.head, r, copy)
+                || dedup::may_meet(&p.head, &[r])
+                || stories.iter().any(|story| dedup::may_meet(&p.head, story))
+            {
+                candidates.insert(p.head.id.clone(), p.clone());
             }
         }
     }
@@ -321,6 +312,39 @@ fn candidates<'r>(
         .filter_map(|p| p.profile())
         .collect())
 }
+
+/// The stored incidents of `r`'s forces that [`candidates`] looks at for it: those covered
+/// near its time, or within six years when it brings a development or retells old news in
+/// a round-up, and those opening late after it. Each once.
+fn incidents_around(store: &Store, r: &ReportRecord) -> Result<Vec<Arc<LazyProfile>>, StoreError> {
+    let years = 6 * 365 * 86_400;
+    let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
+    let t = r.when().timestamp();
+    let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
+        years
+    } else {
+        near
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for force in &r.report.forces {
+        let found = store
+            .incidents_of_force(force, t - back, t + near)?
+            .into_iter()
+            .chain(store.late_incidents_of_force(force, t, t + years)?);
+        for p in found {
+            if seen.insert(p.head.id.clone()) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What [`candidates`] looked up around each report (by article key and report index), kept
+/// for one merge: its rounds ask around the same reports again, and the store does not change
+/// until the merge is written.
+type Around = std::collections::HashMap<(String, usize), Vec<Arc<LazyProfile>>>;
 
 /// The report records of the candidates' members, but for the new article's own reports
 /// (`fresh`: they are merged from the new analysis).
@@ -441,7 +465,8 @@ fn merge(
     copies: &mut Copies,
     w: &mut WriteSet,
 ) -> Result<usize, StoreError> {
-    let mut old = candidates(store, &new, &[], &BTreeSet::new(), copies)?;
+    let mut around = Around::new();
+    let mut old = candidates(store, &new, &[], &BTreeSet::new(), copies, &mut around)?;
     let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
     // Shared, not copied: stored records come from the store's cache of decoded records.
     let mut stored = member_records(store, &old, &fresh)?;
@@ -475,6 +500,7 @@ fn merge(
             &stories,
             &known,
             copies,
+            &mut around,
         )?;
         if more.is_empty() {
             if round == 0 {

@@ -17,7 +17,8 @@
 //! on another thread than the writer cannot leave a stale bucket behind.
 //!
 //! A profile bucket's entries are also kept decoded ([`Buckets::decoded`]), tied to the very
-//! entries they were decoded from: a write to the bucket drops them, and profiles decoded
+//! entries they were decoded from: a write to the bucket decodes the written profile into them
+//! (or drops them, if it does not decode), and profiles decoded
 //! while a write landed are not kept (the reader's copy of the entries is no longer the
 //! cached one: a write copies entries that a reader still holds).
 //!
@@ -100,13 +101,36 @@ impl Buckets {
                 self.written.insert(b.to_vec(), self.generation);
             }
         }
-        let Some(entries) = self.map.get_mut(b) else {
+        let Some(cached) = self.map.get_mut(b) else {
             return;
         };
-        self.decoded.remove(b);
         // Copied only if a reader still holds the old version.
-        let entries = Arc::make_mut(entries);
+        let entries = Arc::make_mut(cached);
         let at = entries.binary_search_by(|(k, _)| k.as_ref().cmp(key));
+        // The decoded profiles follow the same edit, so only the written profile is decoded
+        // (a dense bucket is written by most merges on its force, and decoding all of it again
+        // on the next read grew with the bucket). A value that does not decode to a profile
+        // with its members drops them: the next read decodes the bucket (see `Store`).
+        if let Some((_, profiles)) = self.decoded.get_mut(b) {
+            let fresh = |v: &[u8]| {
+                super::profile::decode_lazy(v)
+                    .filter(|p| p.member_count() > 0)
+                    .map(Arc::new)
+            };
+            let profiles = Arc::make_mut(profiles);
+            let kept = match (at, value) {
+                (Ok(i), Some(v)) => fresh(v).map(|p| profiles[i] = p).is_some(),
+                (Ok(i), None) => {
+                    profiles.remove(i);
+                    true
+                }
+                (Err(i), Some(v)) => fresh(v).map(|p| profiles.insert(i, p)).is_some(),
+                (Err(_), None) => true,
+            };
+            if !kept {
+                self.decoded.remove(b);
+            }
+        }
         match (at, value) {
             (Ok(i), Some(v)) => {
                 self.bytes = self.bytes + v.len() - entries[i].1.len();
@@ -121,6 +145,10 @@ impl Buckets {
                 entries.insert(i, (IVec::from(key), IVec::from(v)));
             }
             (Err(_), None) => {}
+        }
+        // Tied to the entries as they now are (a copy, if a reader held the old ones).
+        if let Some((from, _)) = self.decoded.get_mut(b) {
+            *from = cached.clone();
         }
     }
 

@@ -83,6 +83,11 @@ pub fn signature_range(force: &str, from: i64, to: i64) -> (Vec<u8>, Vec<u8>) {
         format!("sig/{force}/{}0", time_hex(to)).into_bytes(),
     )
 }
+/// The article key of a signature key (its last part; empty if that is not UTF-8).
+pub fn signature_article(key: &[u8]) -> &str {
+    let start = key.iter().rposition(|b| *b == b'/').map_or(0, |i| i + 1);
+    std::str::from_utf8(&key[start..]).unwrap_or("")
+}
 /// `(time, article key)` of a signature key.
 pub fn signature_parts(key: &[u8]) -> (i64, String) {
     let s = String::from_utf8_lossy(key);
@@ -232,6 +237,7 @@ mod tests {
         let (lo, hi) = signature_range("kent", 1_699_999_999, 1_700_000_000);
         assert!(lo <= s && s < hi);
         assert_eq!(signature_parts(&s), (1_700_000_000, "abc".to_string()));
+        assert_eq!(signature_article(&s), "abc");
         let (lo, hi) = signature_range("kent", 1_700_000_001, 1_800_000_000);
         assert!(s < lo && s < hi);
         let (lo, hi) = force_month_range("kent", "2023-10", "2023-12");

@@ -620,8 +620,21 @@ impl Store {
         self.buckets.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// A cached-index bucket's entries, read from the merged view if not cached yet.
+    fn bucket(&self, b: &[u8]) -> Result<buckets::Entries, StoreError> {
+        if let Some(e) = self.buckets().get(b) {
+            return Ok(e);
+        }
+        let generation = self.buckets().generation();
+        let e: buckets::Entries = Arc::new(self.raw_prefix(b).collect::<sled::Result<Vec<_>>>()?);
+        self.buckets().insert(b.to_vec(), e.clone(), generation);
+        Ok(e)
+    }
+
     /// The entries of the cached-index `buckets` (in key order) with keys in `[lo, hi)`, each
-    /// bucket read from the merged view once and then served from [`buckets`].
+    /// bucket read from the merged view once and then served from [`buckets`] (what the
+    /// writer's lookups see; tests compare it with direct range reads).
+    #[cfg(test)]
     fn bucketed_range(
         &self,
         buckets: Vec<Vec<u8>>,
@@ -639,17 +652,6 @@ impl Store {
             );
         }
         Ok(out)
-    }
-
-    /// A cached-index bucket's entries, read from the merged view if not cached yet.
-    fn bucket(&self, b: &[u8]) -> Result<buckets::Entries, StoreError> {
-        if let Some(e) = self.buckets().get(b) {
-            return Ok(e);
-        }
-        let generation = self.buckets().generation();
-        let e: buckets::Entries = Arc::new(self.raw_prefix(b).collect::<sled::Result<Vec<_>>>()?);
-        self.buckets().insert(b.to_vec(), e.clone(), generation);
-        Ok(e)
     }
 
     /// The profiles of the profile-valued `buckets` (in key order) with keys in `[lo, hi)`,
@@ -948,26 +950,28 @@ impl Store {
         }
         Ok(r)
     }
-    /// Breach articles naming `force` published in `[from, to]` (Unix seconds), with their
-    /// time and MinHash signature. The cost depends on the force's coverage in that window,
-    /// not on the size of the store.
-    pub fn signatures_near(
+    /// Visits the signatures of `force`'s breach articles published in `[from, to]` (Unix
+    /// seconds), in key order, as (article key, signature as stored: 64 little-endian u32),
+    /// from the cached buckets, without copying any: near-duplicate search looks at every
+    /// signature on a force in four weeks, and copying each out cost more than comparing it.
+    /// The cost depends on the force's coverage in that window, not on the size of the store.
+    pub fn visit_signatures_near(
         &self,
         force: &str,
         from: i64,
         to: i64,
-    ) -> Result<Vec<(String, i64, Vec<u32>)>, StoreError> {
+        mut visit: impl FnMut(&str, &[u8]),
+    ) -> Result<(), StoreError> {
         let (lo, hi) = keys::signature_range(force, from, to);
-        let mut out = Vec::new();
-        for (k, v) in self.bucketed_range(keys::signature_buckets(force, from, to), &lo, &hi)? {
-            let (when, key) = keys::signature_parts(&k);
-            let sig = v
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            out.push((key, when, sig));
+        for b in keys::signature_buckets(force, from, to) {
+            let entries = self.bucket(&b)?;
+            for (k, v) in entries.iter() {
+                if k.as_ref() >= lo.as_slice() && k.as_ref() < hi.as_slice() {
+                    visit(keys::signature_article(k), v);
+                }
+            }
         }
-        Ok(out)
+        Ok(())
     }
     pub fn incident(&self, id: &str) -> Result<Option<Incident>, StoreError> {
         self.get(&keys::incident(id))
