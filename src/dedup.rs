@@ -342,6 +342,10 @@ struct Profile<'a> {
     count: Option<u64>,
     count_unit: Unit,
     follow_up: bool,
+    /// `count` is a stored incident's best figure, not the figure of its first report with
+    /// one (which is what a forming cluster compares): figures then decide nothing against
+    /// a report, and agree when both have one ([`may_join`]'s summary).
+    count_loose: bool,
 }
 
 impl<'a> Profile<'a> {
@@ -362,6 +366,7 @@ impl<'a> Profile<'a> {
             count: None,
             count_unit: Unit::People,
             follow_up: false,
+            count_loose: false,
         }
     }
 
@@ -426,7 +431,7 @@ fn contradicts(p: &Profile, r: &ReportRecord) -> bool {
         return true;
     }
     match (r.report.counts.first(), p.count) {
-        (Some(a), Some(b)) if a.unit == p.count_unit && !p.follow_up => {
+        (Some(a), Some(b)) if a.unit == p.count_unit && !p.follow_up && !p.count_loose => {
             precise_conflict(a.count, b)
         }
         _ => false,
@@ -515,6 +520,7 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
     let close =
         when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
     let same_count = match (r.report.counts.first(), p.count) {
+        (Some(_), Some(_)) if p.count_loose => true,
         (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
         _ => false,
     };
@@ -558,7 +564,7 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
     if overlap == 0 && types != 0 && p.types != 0 {
         return None;
     }
-    if !follow_up && !p.follow_up {
+    if !follow_up && !p.follow_up && !p.count_loose {
         if let (Some(a), Some(b)) = (r.report.counts.first(), p.count) {
             let (lo, hi) = (a.count.min(b) as f64, a.count.max(b) as f64);
             // Far apart, or two precise figures that disagree: two different breaches.
@@ -629,6 +635,7 @@ pub fn may_join(p: &IncidentProfile, r: &ReportRecord, copy: bool) -> bool {
         count: p.count,
         count_unit: p.count_unit.unwrap_or(Unit::People),
         follow_up: p.follow_up,
+        count_loose: true,
     };
     let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
     // A copy of a member is a candidate even where it contradicts the incident: re-clustering
@@ -644,6 +651,60 @@ pub fn may_join(p: &IncidentProfile, r: &ReportRecord, copy: bool) -> bool {
         || fit_given(&profile, r, &forces, copy).is_some()
 }
 
+/// [`may_join`] for an incident with reports on both sides of `r`: could `r` join the reports
+/// published before it? The profile describes the whole incident, and its figure, causes and
+/// lists may come from later reports that `r` would have met only after joining (so
+/// `may_join` may turn down a report that publication order puts in). This asks only what
+/// holds of the earlier reports too: `times` (the members' times; empty when unknown) place
+/// them. A loose pre-filter, like `may_join`.
+pub fn may_join_before(p: &IncidentProfile, times: &[i64], r: &ReportRecord, copy: bool) -> bool {
+    let when = r.when().timestamp();
+    if p.last < when || p.first > when {
+        // Not on both sides: `may_join` and `may_meet` see all of it.
+        return false;
+    }
+    if times.is_empty() {
+        return true;
+    }
+    let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
+    let theirs: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
+    if copy && !theirs.is_disjoint(&forces) {
+        return true;
+    }
+    if !forces_agree(&theirs, &forces) {
+        return false;
+    }
+    // The first report's cause is among the incident's, and must be compatible.
+    let cause = r.report.cause.value;
+    let causes: Vec<Cause> = p.causes.iter().copied().chain([p.cause]).collect();
+    if !causes.iter().any(|c| causes_compatible(*c, cause)) {
+        return false;
+    }
+    if is_follow_up(&r.report) {
+        return true;
+    }
+    if when - p.first > FRESH_DAYS * 86_400 && r.siblings <= 1 {
+        return false;
+    }
+    // Within a week after an earlier report, compatible facts suffice.
+    if times
+        .iter()
+        .any(|at| *at <= when && *at >= when - CLOSE_DAYS * 86_400)
+    {
+        return true;
+    }
+    // Weeks later, the cause and the data or figure must agree (see `fit`).
+    let types = types_mask(r.report.data_types.iter().map(|f| f.value));
+    let contained =
+        p.member_types.is_empty() || p.member_types.iter().any(|m| same_data(types, *m));
+    let counts = !r.report.counts.is_empty();
+    if cause == Cause::Unknown {
+        contained && counts
+    } else {
+        causes.contains(&cause) && (contained || counts)
+    }
+}
+
 /// The other way round from [`may_join`]: could one of a stored incident's later reports
 /// join `story` (a new report alone, or the reports it joined)? A loose pre-filter for a
 /// report that arrives after later coverage of its force: in publication order it would have
@@ -654,7 +715,7 @@ pub fn may_join(p: &IncidentProfile, r: &ReportRecord, copy: bool) -> bool {
 /// or within [`FRESH_DAYS`] on a cause the story knows and the data of one of its lists or
 /// a figure. What still escapes (stories that grow by chains of such joins as later reports
 /// arrive) is why dense synthetic coverage is not fully order-independent.
-pub fn may_meet(p: &IncidentProfile, story: &[&ReportRecord]) -> bool {
+pub fn may_meet(p: &IncidentProfile, times: &[i64], story: &[&ReportRecord], copy: bool) -> bool {
     let Some(when) = story.iter().map(|r| r.when().timestamp()).min() else {
         return false;
     };
@@ -663,7 +724,9 @@ pub fn may_meet(p: &IncidentProfile, story: &[&ReportRecord]) -> bool {
         .map(|r| r.when().timestamp())
         .max()
         .unwrap_or(when);
-    if p.last <= when {
+    // Reports published at the same second are ordered by article key, so one of the
+    // incident's may still come after the story's first.
+    if p.last < when {
         return false;
     }
     let forces: BTreeSet<&str> = story
@@ -696,8 +759,25 @@ pub fn may_meet(p: &IncidentProfile, story: &[&ReportRecord]) -> bool {
     if types != 0 && theirs & types == 0 && !p.member_types.contains(&0) && theirs != 0 {
         return false;
     }
-    if p.follow_up || p.first <= last + CLOSE_DAYS * 86_400 {
-        // A development may come years later; the same week, compatible facts suffice.
+    if p.follow_up {
+        // A development may come years later.
+        return true;
+    }
+    // The same week, compatible facts suffice; a copy, within COPY_DAYS. Only the reports
+    // after the story's first count: the earlier ones were placed before it (whether the
+    // story's reports could join those is `may_join_before`'s question). A profile without
+    // member times (schema 4) goes by its first report.
+    let near = if times.is_empty() {
+        p.first <= last + CLOSE_DAYS * 86_400
+    } else {
+        let after = |days: i64| {
+            times
+                .iter()
+                .any(|at| *at >= when && *at <= last + days * 86_400)
+        };
+        after(CLOSE_DAYS) || (copy && after(COPY_DAYS))
+    };
+    if near {
         return true;
     }
     if p.first > when + (FRESH_DAYS + CLOSE_DAYS) * 86_400 {
@@ -1226,6 +1306,104 @@ mod tests {
             }
         }
         assert!(checked > 200, "only {checked} meetings");
+    }
+
+    /// The candidate filters are pre-filters: whenever a new report ends up in one incident
+    /// with reports of a stored incident, the incident passes them (the report could join it,
+    /// or join its reports before it, or one of its later reports could join the report or
+    /// the story the report joined). Random small sets of one force's reports, as above.
+    #[test]
+    fn an_incident_a_new_report_meets_passes_the_candidate_filters() {
+        let mut x: u64 = 11;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let causes = [
+            Cause::Unknown,
+            Cause::Ransomware,
+            Cause::CyberAttack,
+            Cause::DataLoss,
+            Cause::LossOrTheft,
+        ];
+        let texts: Vec<Vec<u32>> = (0..4u32)
+            .map(|s| (0..MINHASH_LEN as u32).map(|i| i * 7 + s * 1000).collect())
+            .collect();
+        let (mut checked, mut missed) = (0, Vec::new());
+        for case in 0..3000 {
+            let n = 3 + next(8) as usize;
+            let reports: Vec<ReportRecord> = (0..n)
+                .map(|i| {
+                    let types: Vec<DataType> = DataType::ALL[..6]
+                        .iter()
+                        .copied()
+                        .filter(|_| next(3) == 0)
+                        .collect();
+                    let count = [None, Some(120), Some(450), Some(5_000)][next(4) as usize];
+                    report_at(
+                        &format!("a{case}-{i}"),
+                        next(150) as i64,
+                        causes[next(5) as usize],
+                        &types,
+                        count,
+                        texts[next(4) as usize].clone(),
+                    )
+                })
+                .collect();
+            let all: Vec<&ReportRecord> = reports.iter().collect();
+            let groups = cluster(&all);
+            for (ri, r) in reports.iter().enumerate() {
+                let others: Vec<&ReportRecord> = all
+                    .iter()
+                    .copied()
+                    .filter(|o| !std::ptr::eq(*o, r))
+                    .collect();
+                let with_r = groups.iter().find(|g| g.contains(&ri)).unwrap();
+                let copied: Vec<String> = others
+                    .iter()
+                    .filter(|o| copies(&r.minhash, r.when(), &o.minhash, o.when()))
+                    .map(|o| o.source.article_key.clone())
+                    .collect();
+                let keys = copy_keys(r, &copied);
+                for g in cluster(&others) {
+                    let members: Vec<&str> = g
+                        .iter()
+                        .map(|i| others[*i].source.article_key.as_str())
+                        .collect();
+                    let of_g = |i: &usize| members.contains(&all[*i].source.article_key.as_str());
+                    if !with_r.iter().any(of_g) {
+                        continue;
+                    }
+                    let p = build_incident(&others, &g, |_| None).profile();
+                    let times: Vec<i64> = p.members.iter().map(|m| m.at).collect();
+                    let copy = members.iter().any(|k| keys.contains(k));
+                    let story: Vec<&ReportRecord> = with_r
+                        .iter()
+                        .filter(|i| !of_g(i))
+                        .map(|i| all[*i])
+                        .collect();
+                    checked += 1;
+                    if !(may_join(&p, r, copy)
+                        || may_join_before(&p, &times, r, copy)
+                        || may_meet(&p, &times, &[r], copy)
+                        || (story.len() > 1 && may_meet(&p, &times, &story, true)))
+                    {
+                        missed.push(format!(
+                            "case {case}: {} meets {members:?}",
+                            r.source.article_key
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(checked > 200, "only {checked} meetings");
+        assert!(
+            missed.is_empty(),
+            "{} of {checked}: {missed:#?}",
+            missed.len()
+        );
     }
 
     #[test]

@@ -296,10 +296,15 @@ fn candidates<'r>(
                 continue;
             }
             let copy = p.any_member_article(|k| copy_keys.contains(k));
-            if dedup::may_join(&p.head, r, copy)
-                || dedup::may_meet(&p.head, &[r])
-                || stories.iter().any(|story| dedup::may_meet(&p.head, story))
-            {
+            let meets = || {
+                let times = p.member_times();
+                dedup::may_join_before(&p.head, &times, r, copy)
+                    || dedup::may_meet(&p.head, &times, &[r], copy)
+                    || stories
+                        .iter()
+                        .any(|story| dedup::may_meet(&p.head, &times, story, true))
+            };
+            if dedup::may_join(&p.head, r, copy) || meets() {
                 candidates.insert(p.head.id.clone(), p.clone());
             }
         }

@@ -171,6 +171,21 @@ impl LazyProfile {
         })
     }
 
+    /// The times of the member reports (Unix seconds), in member order.
+    pub fn member_times(&self) -> Vec<i64> {
+        let mut r = Reader(&self.members);
+        let n = r.u16().unwrap_or(0);
+        (0..n)
+            .map_while(|_| {
+                // article key, report, force, then the time
+                r.str_bytes()?;
+                r.take(2)?;
+                r.str_bytes()?;
+                r.i64()
+            })
+            .collect()
+    }
+
     /// The whole profile, members decoded.
     pub fn profile(&self) -> Option<IncidentProfile> {
         let mut r = Reader(&self.members);
