@@ -265,7 +265,7 @@ fn candidates<'r>(
     known: &BTreeSet<String>,
     copies: &mut Copies,
     around: &mut Around,
-) -> Result<Vec<IncidentProfile>, StoreError> {
+) -> Result<Vec<(IncidentProfile, Arc<LazyProfile>)>, StoreError> {
     let mut candidates: BTreeMap<String, Arc<LazyProfile>> = BTreeMap::new();
     for r in new {
         let t = r.when().timestamp();
@@ -314,7 +314,7 @@ fn candidates<'r>(
     // incident of other forces).
     Ok(candidates
         .into_values()
-        .filter_map(|p| p.profile())
+        .filter_map(|p| Some((p.profile()?, p)))
         .collect())
 }
 
@@ -352,28 +352,31 @@ fn incidents_around(store: &Store, r: &ReportRecord) -> Result<Vec<Arc<LazyProfi
 type Around = std::collections::HashMap<(String, usize), Vec<Arc<LazyProfile>>>;
 
 /// The report records of the candidates' members, but for the new article's own reports
-/// (`fresh`: they are merged from the new analysis).
+/// (`fresh`: they are merged from the new analysis), in key order (force, time, article).
 fn member_records(
     store: &Store,
-    old: &[IncidentProfile],
+    old: &[Arc<LazyProfile>],
     fresh: &BTreeSet<&str>,
 ) -> Result<Vec<Arc<ReportRecord>>, StoreError> {
-    // In key order (force, time, article), so reads walk the records' nodes in order.
-    let mut wanted: BTreeSet<(&str, i64, &str, usize)> = BTreeSet::new();
-    let mut members = std::collections::HashMap::new();
-    for inc in old {
-        for m in &inc.members {
-            if !fresh.contains(m.article_key.as_str()) {
-                let k = (m.force.as_str(), m.at, m.article_key.as_str(), m.report);
-                wanted.insert(k);
-                members.insert(k, m);
-            }
-        }
+    let mut out = Vec::new();
+    for p in old {
+        out.extend(
+            store
+                .records_of(p)?
+                .into_iter()
+                .filter(|r| !fresh.contains(r.source.article_key.as_str())),
+        );
     }
-    let mut out = Vec::with_capacity(wanted.len());
-    for k in wanted {
-        out.extend(store.report(members[&k])?);
-    }
+    let key = |r: &Arc<ReportRecord>| {
+        (
+            r.filing_force().to_owned(),
+            r.when().timestamp(),
+            r.source.article_key.clone(),
+            r.index,
+        )
+    };
+    out.sort_by_cached_key(key);
+    out.dedup_by(|a, b| key(a) == key(b));
     Ok(out)
 }
 
@@ -471,10 +474,13 @@ fn merge(
     w: &mut WriteSet,
 ) -> Result<usize, StoreError> {
     let mut around = Around::new();
-    let mut old = candidates(store, &new, &[], &BTreeSet::new(), copies, &mut around)?;
+    let (mut old, lazy): (Vec<IncidentProfile>, Vec<Arc<LazyProfile>>) =
+        candidates(store, &new, &[], &BTreeSet::new(), copies, &mut around)?
+            .into_iter()
+            .unzip();
     let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
     // Shared, not copied: stored records come from the store's cache of decoded records.
-    let mut stored = member_records(store, &old, &fresh)?;
+    let mut stored = member_records(store, &lazy, &fresh)?;
     let mut groups = dedup::cluster(&inputs_of(&stored, &new));
     // Round 0 asks again around the new reports, of the stories they joined: a later
     // incident may join a story through another member's cause or list of data. The widening
@@ -499,14 +505,16 @@ fn merge(
             continue;
         }
         let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-        let more = candidates(
+        let (more, more_lazy): (Vec<IncidentProfile>, Vec<Arc<LazyProfile>>) = candidates(
             store,
             asked.iter().map(|i| inputs[*i]),
             &stories,
             &known,
             copies,
             &mut around,
-        )?;
+        )?
+        .into_iter()
+        .unzip();
         if more.is_empty() {
             if round == 0 {
                 continue;
@@ -514,7 +522,7 @@ fn merge(
             break;
         }
         tracing::debug!(round, incidents = more.len(), "re-clustering wider");
-        stored.extend(member_records(store, &more, &fresh)?);
+        stored.extend(member_records(store, &more_lazy, &fresh)?);
         old.extend(more);
         groups = dedup::cluster(&inputs_of(&stored, &new));
     }

@@ -931,6 +931,23 @@ impl Store {
         self.scan(keys::ARTICLE)
     }
     /// The stored record of an incident's member.
+    /// The report records of a profile's members (those stored; in member order), read once
+    /// per profile: re-clustering reads the members of the same candidate incidents for
+    /// article after article on a force, and looking each up again cost more than the
+    /// clustering.
+    pub fn records_of(
+        &self,
+        p: &profile::LazyProfile,
+    ) -> Result<Vec<Arc<ReportRecord>>, StoreError> {
+        if let Some(r) = p.records.get() {
+            return Ok(r.clone());
+        }
+        let mut out = Vec::new();
+        for m in p.profile().map(|p| p.members).unwrap_or_default() {
+            out.extend(self.report(&m)?);
+        }
+        Ok(p.records.get_or_init(|| out).clone())
+    }
     pub fn report(&self, m: &Member) -> Result<Option<Arc<ReportRecord>>, StoreError> {
         let key = keys::report(&m.force, m.at, &m.article_key, m.report);
         let cache = || self.records.lock().unwrap_or_else(|e| e.into_inner());
@@ -1433,6 +1450,22 @@ mod tests {
         );
         store.tree.insert(&old_key, enc(&old)).unwrap();
         assert_eq!(*store.report(&member(&old)).unwrap().unwrap(), old);
+
+        // A profile's members' records, read once and then kept with it (in member order); a
+        // profile with them read equals one without.
+        let mut p = crate::dedup::build_incident(&[&r], &[0], |_| None).profile();
+        p.members = vec![member(&r), member(&old)];
+        let lazy = profile::LazyProfile::decoded(p);
+        let unread = lazy.clone();
+        let read: Vec<ReportRecord> = store
+            .records_of(&lazy)
+            .unwrap()
+            .iter()
+            .map(|x| (**x).clone())
+            .collect();
+        assert_eq!(read, [r.clone(), old.clone()]);
+        assert_eq!(lazy.records.get().map(Vec::len), Some(2));
+        assert_eq!(lazy, unread);
 
         // A corrupt one is an error that names it, not a panic.
         let bad_key = keys::report("kent", 1, "broken", 0);

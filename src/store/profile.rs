@@ -127,12 +127,23 @@ fn types_of(mask: u32) -> Vec<crate::extract::DataType> {
 /// decision needs only whether two article keys are among them. Decoding every member (two
 /// strings each) of every such profile was most of the cost of finding candidates once a
 /// force's incidents had dozens of members each.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LazyProfile {
     /// Everything but `members`, which is empty.
     pub head: IncidentProfile,
     /// The encoded members (their count, then each), checked to be well-formed.
     members: Vec<u8>,
+    /// The members' report records, once read (see [`crate::store::Store::records_of`]). A
+    /// profile is never changed: a written incident is a new profile, so these stay its
+    /// members' records for as long as it is cached.
+    pub(crate) records: std::sync::OnceLock<Vec<std::sync::Arc<crate::model::ReportRecord>>>,
+}
+
+impl PartialEq for LazyProfile {
+    /// The profile itself; whether its records were read yet does not matter.
+    fn eq(&self, other: &LazyProfile) -> bool {
+        self.head == other.head && self.members == other.members
+    }
 }
 
 impl LazyProfile {
@@ -144,7 +155,11 @@ impl LazyProfile {
             members: Vec::new(),
             ..p
         };
-        LazyProfile { head, members }
+        LazyProfile {
+            head,
+            members,
+            records: Default::default(),
+        }
     }
 
     /// How many members there are.
@@ -267,6 +282,7 @@ pub fn decode_lazy(b: &[u8]) -> Option<LazyProfile> {
             first_offset,
         },
         members: members.to_vec(),
+        records: Default::default(),
     })
 }
 
