@@ -97,23 +97,27 @@ pub fn minhash(text: &str) -> Vec<u32> {
 
 /// Estimated Jaccard similarity of two signatures.
 pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
-    if a.len() != b.len() || a.is_empty() || a.iter().all(|v| *v == u32::MAX) {
-        return 0.0;
-    }
-    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
+    agreement(a, b.len(), b.iter().copied())
 }
 
 /// [`similarity`] of a signature and one as stored (its values as little-endian u32s).
 pub fn similarity_stored(a: &[u32], b: &[u8]) -> f64 {
-    if a.len() * 4 != b.len() || a.is_empty() || a.iter().all(|v| *v == u32::MAX) {
+    if b.len() % 4 != 0 {
         return 0.0;
     }
-    let same = a
-        .iter()
-        .zip(b.chunks_exact(4))
-        .filter(|(x, y)| x.to_le_bytes() == **y)
-        .count();
-    same as f64 / a.len() as f64
+    let values = b
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+    agreement(a, b.len() / 4, values)
+}
+
+/// The share of positions where `a` and `b` (of `b_len` values) agree; 0 for signatures of
+/// different lengths, an empty one, or one of an empty text.
+fn agreement(a: &[u32], b_len: usize, b: impl Iterator<Item = u32>) -> f64 {
+    if a.len() != b_len || a.is_empty() || a.iter().all(|v| *v == u32::MAX) {
+        return 0.0;
+    }
+    a.iter().zip(b).filter(|(x, y)| **x == *y).count() as f64 / a.len() as f64
 }
 
 /// The report records of one analysed article: each report with its article's metadata and
@@ -1230,91 +1234,27 @@ mod tests {
         }
     }
 
-    /// What [`may_join`] asks before taking a copy of a member as a candidate holds whenever
-    /// a new report ends up in one incident with reports of a stored incident: a cause of the
-    /// incident is compatible with the report's. (Shared data is not asked: a report can join
-    /// through a third report whose list overlaps both.) Checked on random small sets of one force's reports with mixed
-    /// causes, lists, figures, dates and copies, each report taken in turn as the new one.
-    #[test]
-    fn a_new_report_meets_only_incidents_it_could_share_with() {
-        let mut x: u64 = 11;
-        let mut next = |n: u64| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (x >> 33) % n
-        };
-        let causes = [
-            Cause::Unknown,
-            Cause::Ransomware,
-            Cause::CyberAttack,
-            Cause::DataLoss,
-            Cause::LossOrTheft,
-        ];
-        let texts: Vec<Vec<u32>> = (0..4u32)
-            .map(|s| (0..MINHASH_LEN as u32).map(|i| i * 7 + s * 1000).collect())
-            .collect();
-        let mut checked = 0;
-        for case in 0..300 {
-            let n = 3 + next(8) as usize;
-            let reports: Vec<ReportRecord> = (0..n)
-                .map(|i| {
-                    let types: Vec<DataType> = DataType::ALL[..6]
-                        .iter()
-                        .copied()
-                        .filter(|_| next(3) == 0)
-                        .collect();
-                    let count = [None, Some(120), Some(450), Some(5_000)][next(4) as usize];
-                    report_at(
-                        &format!("a{case}-{i}"),
-                        next(150) as i64,
-                        causes[next(5) as usize],
-                        &types,
-                        count,
-                        texts[next(4) as usize].clone(),
-                    )
-                })
-                .collect();
-            let all: Vec<&ReportRecord> = reports.iter().collect();
-            let groups = cluster(&all);
-            for (ri, r) in reports.iter().enumerate() {
-                let others: Vec<&ReportRecord> = all
-                    .iter()
-                    .copied()
-                    .filter(|o| !std::ptr::eq(*o, r))
-                    .collect();
-                let with_r = groups.iter().find(|g| g.contains(&ri)).unwrap();
-                for g in cluster(&others) {
-                    let members: Vec<&str> = g
-                        .iter()
-                        .map(|i| others[*i].source.article_key.as_str())
-                        .collect();
-                    let of_g = |i: &usize| members.contains(&all[*i].source.article_key.as_str());
-                    if !with_r.iter().any(of_g) {
-                        continue;
-                    }
-                    let p = build_incident(&others, &g, |_| None).profile();
-                    assert!(
-                        p.causes
-                            .iter()
-                            .any(|c| causes_compatible(*c, r.report.cause.value)),
-                        "case {case}: {} meets {members:?} ({p:?})",
-                        r.source.article_key
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert!(checked > 200, "only {checked} meetings");
+    /// One meeting of [`meetings`]: a new report ending up in one incident with reports of a
+    /// stored incident.
+    struct Meeting<'a> {
+        case: usize,
+        report: &'a ReportRecord,
+        /// The stored incident: its members' article keys and its profile.
+        members: Vec<&'a str>,
+        profile: IncidentProfile,
+        /// Whether it holds a copy of the report's article (what `candidates` computes).
+        copy: bool,
+        /// The rest of the report's incident.
+        story: Vec<&'a ReportRecord>,
     }
 
-    /// The candidate filters are pre-filters: whenever a new report ends up in one incident
-    /// with reports of a stored incident, the incident passes them (the report could join it,
-    /// or join its reports before it, or one of its later reports could join the report or
-    /// the story the report joined). Random small sets of one force's reports, as above, over
-    /// 400 days and with round-ups.
-    #[test]
-    fn an_incident_a_new_report_meets_passes_the_candidate_filters() {
+    /// Random small sets of one force's reports (seeded, `cases` of them): mixed causes, lists
+    /// of up to six types, figures, dates over `days` days, four texts (so, copies) and, when
+    /// `round_ups`, now and then a round-up, which may retell an old incident. Each report of a
+    /// set is taken in turn as the new one: the set without it is clustered as the stored
+    /// incidents, and `meet` sees each stored incident the report ends up in one incident
+    /// with when the whole set is clustered. Returns how many meetings there were.
+    fn meetings(cases: usize, days: u64, round_ups: bool, mut meet: impl FnMut(Meeting)) -> usize {
         let mut x: u64 = 11;
         let mut next = |n: u64| {
             x = x
@@ -1332,8 +1272,8 @@ mod tests {
         let texts: Vec<Vec<u32>> = (0..4u32)
             .map(|s| (0..MINHASH_LEN as u32).map(|i| i * 7 + s * 1000).collect())
             .collect();
-        let (mut checked, mut missed) = (0, Vec::new());
-        for case in 0..3000 {
+        let mut count = 0;
+        for case in 0..cases {
             let n = 3 + next(8) as usize;
             let reports: Vec<ReportRecord> = (0..n)
                 .map(|i| {
@@ -1342,17 +1282,18 @@ mod tests {
                         .copied()
                         .filter(|_| next(3) == 0)
                         .collect();
-                    let count = [None, Some(120), Some(450), Some(5_000)][next(4) as usize];
+                    let figure = [None, Some(120), Some(450), Some(5_000)][next(4) as usize];
                     let mut r = report_at(
                         &format!("a{case}-{i}"),
-                        next(400) as i64,
+                        next(days) as i64,
                         causes[next(5) as usize],
                         &types,
-                        count,
+                        figure,
                         texts[next(4) as usize].clone(),
                     );
-                    // Now and then a round-up, which may retell an old incident.
-                    r.siblings = 1 + (next(6) == 0) as usize;
+                    if round_ups {
+                        r.siblings = 1 + (next(6) == 0) as usize;
+                    }
                     r
                 })
                 .collect();
@@ -1380,28 +1321,69 @@ mod tests {
                     if !with_r.iter().any(of_g) {
                         continue;
                     }
-                    let p = build_incident(&others, &g, |_| None).profile();
-                    let times: Vec<i64> = p.members.iter().map(|m| m.at).collect();
                     let copy = members.iter().any(|k| keys.contains(k));
-                    let story: Vec<&ReportRecord> = with_r
+                    let story = with_r
                         .iter()
                         .filter(|i| !of_g(i))
                         .map(|i| all[*i])
                         .collect();
-                    checked += 1;
-                    if !(may_join(&p, r, copy)
-                        || may_join_before(&p, &times, r, copy)
-                        || may_meet(&p, &times, &[r], copy)
-                        || (story.len() > 1 && may_meet(&p, &times, &story, true)))
-                    {
-                        missed.push(format!(
-                            "case {case}: {} meets {members:?}",
-                            r.source.article_key
-                        ));
-                    }
+                    count += 1;
+                    meet(Meeting {
+                        case,
+                        report: r,
+                        profile: build_incident(&others, &g, |_| None).profile(),
+                        members,
+                        copy,
+                        story,
+                    });
                 }
             }
         }
+        count
+    }
+
+    /// What [`may_join`] asks before taking a copy of a member as a candidate holds whenever
+    /// a new report ends up in one incident with reports of a stored incident: a cause of the
+    /// incident is compatible with the report's. (Shared data is not asked: a report can join
+    /// through a third report whose list overlaps both.)
+    #[test]
+    fn a_new_report_meets_only_incidents_it_could_share_with() {
+        let checked = meetings(300, 150, false, |m| {
+            let (r, p) = (m.report, &m.profile);
+            assert!(
+                p.causes
+                    .iter()
+                    .any(|c| causes_compatible(*c, r.report.cause.value)),
+                "case {}: {} meets {:?} ({p:?})",
+                m.case,
+                r.source.article_key,
+                m.members
+            );
+        });
+        assert!(checked > 200, "only {checked} meetings");
+    }
+
+    /// The candidate filters are pre-filters: whenever a new report ends up in one incident
+    /// with reports of a stored incident, the incident passes them (the report could join it,
+    /// or join its reports before it, or one of its later reports could join the report or
+    /// the story the report joined). Over 400 days and with round-ups.
+    #[test]
+    fn an_incident_a_new_report_meets_passes_the_candidate_filters() {
+        let mut missed = Vec::new();
+        let checked = meetings(3000, 400, true, |m| {
+            let (r, p) = (m.report, &m.profile);
+            let times: Vec<i64> = p.members.iter().map(|m| m.at).collect();
+            if !(may_join(p, r, m.copy)
+                || may_join_before(p, &times, r, m.copy)
+                || may_meet(p, &times, &[r], m.copy)
+                || (m.story.len() > 1 && may_meet(p, &times, &m.story, true)))
+            {
+                missed.push(format!(
+                    "case {}: {} meets {:?}",
+                    m.case, r.source.article_key, m.members
+                ));
+            }
+        });
         assert!(checked > 200, "only {checked} meetings");
         assert!(
             missed.is_empty(),

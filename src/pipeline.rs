@@ -367,15 +367,15 @@ fn member_records(
                 .filter(|r| !fresh.contains(r.source.article_key.as_str())),
         );
     }
-    let key = |r: &Arc<ReportRecord>| {
+    fn key(r: &ReportRecord) -> (&str, i64, &str, usize) {
         (
-            r.filing_force().to_owned(),
+            r.filing_force(),
             r.when().timestamp(),
-            r.source.article_key.clone(),
+            r.source.article_key.as_str(),
             r.index,
         )
-    };
-    out.sort_by_cached_key(key);
+    }
+    out.sort_by(|a, b| key(a).cmp(&key(b)));
     out.dedup_by(|a, b| key(a) == key(b));
     Ok(out)
 }

@@ -930,7 +930,6 @@ impl Store {
     pub fn articles(&self) -> impl Iterator<Item = Result<Article, StoreError>> + '_ {
         self.scan(keys::ARTICLE)
     }
-    /// The stored record of an incident's member.
     /// The report records of a profile's members (those stored; in member order), read once
     /// per profile: re-clustering reads the members of the same candidate incidents for
     /// article after article on a force, and looking each up again cost more than the
@@ -943,11 +942,12 @@ impl Store {
             return Ok(r.clone());
         }
         let mut out = Vec::new();
-        for m in p.profile().map(|p| p.members).unwrap_or_default() {
+        for m in p.members().unwrap_or_default() {
             out.extend(self.report(&m)?);
         }
         Ok(p.records.get_or_init(|| out).clone())
     }
+    /// The stored record of an incident's member.
     pub fn report(&self, m: &Member) -> Result<Option<Arc<ReportRecord>>, StoreError> {
         let key = keys::report(&m.force, m.at, &m.article_key, m.report);
         let cache = || self.records.lock().unwrap_or_else(|e| e.into_inner());

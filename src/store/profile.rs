@@ -167,55 +167,48 @@ impl LazyProfile {
         Reader(&self.members).u16().unwrap_or(0) as usize
     }
 
+    /// The encoded members, borrowed: (article key, report, force, time), in member order.
+    /// Stops at the first malformed one (there is none: [`decode_lazy`] checks them all).
+    fn walk(&self) -> impl Iterator<Item = (&str, u16, &str, i64)> + '_ {
+        let mut r = Reader(&self.members);
+        let n = r.u16().unwrap_or(0);
+        (0..n).map_while(move |_| {
+            let key = std::str::from_utf8(r.str_bytes()?).ok()?;
+            let report = r.u16()?;
+            let force = std::str::from_utf8(r.str_bytes()?).ok()?;
+            Some((key, report, force, r.i64()?))
+        })
+    }
+
     /// Whether a member report comes from an article whose key passes `hit` (no member is
     /// decoded: keys are borrowed from the encoding).
     pub fn any_member_article(&self, hit: impl Fn(&str) -> bool) -> bool {
-        let mut r = Reader(&self.members);
-        let n = r.u16().unwrap_or(0);
-        (0..n).any(|_| {
-            // Checked to be UTF-8 when decoded (see `decode_lazy`).
-            let hit = r
-                .str_bytes()
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .is_some_and(&hit);
-            // report, force, at
-            r.take(2);
-            r.str_bytes();
-            r.take(8);
-            hit
-        })
+        self.walk().any(|(key, ..)| hit(key))
     }
 
     /// The times of the member reports (Unix seconds), in member order.
     pub fn member_times(&self) -> Vec<i64> {
-        let mut r = Reader(&self.members);
-        let n = r.u16().unwrap_or(0);
-        (0..n)
-            .map_while(|_| {
-                // article key, report, force, then the time
-                r.str_bytes()?;
-                r.take(2)?;
-                r.str_bytes()?;
-                r.i64()
+        self.walk().map(|(.., at)| at).collect()
+    }
+
+    /// The members, decoded (`None` if one is malformed).
+    pub fn members(&self) -> Option<Vec<Member>> {
+        let members: Vec<Member> = self
+            .walk()
+            .map(|(key, report, force, at)| Member {
+                article_key: key.to_owned(),
+                report: report as usize,
+                force: force.to_owned(),
+                at,
             })
-            .collect()
+            .collect();
+        (members.len() == self.member_count()).then_some(members)
     }
 
     /// The whole profile, members decoded.
     pub fn profile(&self) -> Option<IncidentProfile> {
-        let mut r = Reader(&self.members);
-        let members = (0..r.u16()?)
-            .map(|_| {
-                Some(Member {
-                    article_key: r.str()?,
-                    report: r.u16()? as usize,
-                    force: r.str()?,
-                    at: r.i64()?,
-                })
-            })
-            .collect::<Option<_>>()?;
         Some(IncidentProfile {
-            members,
+            members: self.members()?,
             ..self.head.clone()
         })
     }
