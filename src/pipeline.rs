@@ -92,7 +92,8 @@ pub struct Prepared {
 
 /// Builds and analyses an article, off the writer: pure CPU work that any thread may do.
 /// An article already stored is not analysed (this check is repeated under the writer lock,
-/// so a copy stored meanwhile is still caught there).
+/// so a copy stored meanwhile is still caught there; it does not wait for a commit, see
+/// [`Store::seems_stored`]).
 ///
 /// `store` is `None` while the store is still opening (see [`store::Opening`]): then the
 /// article is analysed whether stored or not.
@@ -103,7 +104,7 @@ pub fn prepare(
 ) -> Result<Prepared, StoreError> {
     let article = article_of(item, source_id);
     let stored = match store {
-        Some(s) => s.has_article(&article.key)?,
+        Some(s) => s.seems_stored(&article.key)?,
         None => false,
     };
     let done = if stored {
