@@ -717,8 +717,9 @@ pub fn may_join_before(p: &IncidentProfile, times: &[i64], r: &ReportRecord, cop
 /// cause compatible with every cause the story knows, shared data (or a member without a
 /// list), and a member (`times`: the members' times) after the story's first and in its week
 /// (a copy's, within [`COPY_DAYS`]; or a development, which may come years later), or else a
-/// cause the story knows and the data of one of its lists or a figure (weeks later, or a
-/// round-up retelling it years later). What still escapes (stories that grow by chains of
+/// cause the story knows and the data of one of its lists or a figure (a member weeks later,
+/// within [`FRESH_DAYS`] of the story's first report), or a cause the story knows and two of
+/// its types (a round-up retelling it later than that). What still escapes (stories that grow by chains of
 /// such joins as later reports arrive) is why dense synthetic coverage is not fully
 /// order-independent.
 pub fn may_meet(p: &IncidentProfile, times: &[i64], story: &[&ReportRecord], copy: bool) -> bool {
@@ -786,15 +787,23 @@ pub fn may_meet(p: &IncidentProfile, times: &[i64], story: &[&ReportRecord], cop
     if near {
         return true;
     }
-    // Weeks later, a report joins a story only on its cause and its data or figure (see
-    // `fit`): a cause the story knows, or none stated. Not only within FRESH_DAYS: a
-    // round-up may retell the story years later (found by the property test).
-    let same_cause = causes.contains(&Cause::Unknown) || causes.iter().any(|c| known.contains(c));
     let their_lists: &[Types] = if p.member_types.is_empty() {
         &[theirs]
     } else {
         &p.member_types
     };
+    // More than FRESH_DAYS after the story's first report, `fit` takes a report only as a
+    // development (above) or as a round-up retelling the story: a cause the story knows and
+    // two of its types (found by the property test: a round-up may come years later).
+    // Figures decide nothing there.
+    let fresh_end = when + FRESH_DAYS * 86_400;
+    if !times.is_empty() && !times.iter().any(|at| *at >= when && *at <= fresh_end) {
+        return causes.iter().any(|c| known.contains(c))
+            && their_lists.iter().any(|m| n(m & types) >= 2);
+    }
+    // Weeks later, a report joins a story only on its cause and its data or figure (see
+    // `fit`): a cause the story knows, or none stated.
+    let same_cause = causes.contains(&Cause::Unknown) || causes.iter().any(|c| known.contains(c));
     let same_list = lists
         .iter()
         .any(|l| their_lists.iter().any(|m| same_data(*l, *m)));
