@@ -411,6 +411,18 @@ fn forces_agree(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> bool {
     !a.is_empty() && a == b
 }
 
+/// Whether a report naming `forces` could be in one cluster with some of a stored incident's
+/// reports, for pre-filters that see only the incident's `forces` (all its members' together):
+/// a member joins with exactly the cluster's forces (see [`forces_agree`]), so those are among
+/// the incident's; a copy needs only one in common.
+fn forces_among(incident: &BTreeSet<&str>, forces: &BTreeSet<&str>, copy: bool) -> bool {
+    if copy {
+        !incident.is_disjoint(forces)
+    } else {
+        !forces.is_empty() && forces.is_subset(incident)
+    }
+}
+
 /// Whether `r` states facts no copy of the cluster's story could: an incompatible cause,
 /// exposed data mostly not among the story's, data exposed that the story says was safe (or
 /// the reverse), or a precise figure far from the cluster's precise figure. Similar text alone
@@ -672,11 +684,10 @@ pub fn may_join_before(p: &IncidentProfile, times: &[i64], r: &ReportRecord, cop
     }
     let forces: BTreeSet<&str> = r.report.forces.iter().map(String::as_str).collect();
     let theirs: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
-    if copy && !theirs.is_disjoint(&forces) {
+    if copy && forces_among(&theirs, &forces, true) {
         return true;
     }
-    // The earlier reports' forces together must be the report's: all among the incident's.
-    if forces.is_empty() || !forces.is_subset(&theirs) {
+    if !forces_among(&theirs, &forces, false) {
         return false;
     }
     // The first report's cause is among the incident's, and must be compatible.
@@ -742,16 +753,8 @@ pub fn may_meet(p: &IncidentProfile, times: &[i64], story: &[&ReportRecord], cop
         .iter()
         .flat_map(|r| r.report.forces.iter().map(String::as_str))
         .collect();
-    // An incident's forces are all its members' together: a later member joins the story
-    // with exactly the story's forces (so they are among the incident's), or as a copy,
-    // sharing one.
     let theirs: BTreeSet<&str> = p.forces.iter().map(String::as_str).collect();
-    let shared = if copy {
-        !theirs.is_disjoint(&forces)
-    } else {
-        forces.is_subset(&theirs)
-    };
-    if forces.is_empty() || !shared {
+    if forces.is_empty() || !forces_among(&theirs, &forces, copy) {
         return false;
     }
     // `fit` wants every cause the story knows compatible with the joining report's.

@@ -915,16 +915,17 @@ impl Store {
             return Ok(true);
         }
         drop(staged);
-        Ok(self
-            .tree
-            .get(keyindex::bucket(key))?
-            .is_some_and(|v| keyindex::find(&v, key).is_some()))
+        Ok(self.committed_seq(key)?.is_some())
     }
     /// The sequence number an article is stored under, staged or committed.
     fn article_seq(&self, key: &str) -> Result<Option<u64>, StoreError> {
         if let Some(seq) = self.staged().new_keys.get(key) {
             return Ok(Some(*seq));
         }
+        self.committed_seq(key)
+    }
+    /// The sequence number an article is stored under in the key index (committed only).
+    fn committed_seq(&self, key: &str) -> Result<Option<u64>, StoreError> {
         Ok(self
             .tree
             .get(keyindex::bucket(key))?
@@ -1596,11 +1597,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn stored_article_keys_are_found_through_the_filter_and_it_survives_reopening() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let article = |key: &str| Article {
+    /// An article stored only by its key (title and URL named after it).
+    fn keyed_article(key: &str) -> Article {
+        Article {
             key: key.into(),
             url: format!("https://news.example/{key}"),
             canonical_url: None,
@@ -1610,10 +1609,16 @@ mod tests {
             source_id: None,
             text: "text".into(),
             fetched_at: chrono::Utc::now(),
-        };
+        }
+    }
+
+    #[test]
+    fn stored_article_keys_are_found_through_the_filter_and_it_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
         for i in 0..20_000 {
             let mut w = WriteSet::new();
-            w.put_article(&article(&format!("k{i}")), store.next_seq().unwrap());
+            w.put_article(&keyed_article(&format!("k{i}")), store.next_seq().unwrap());
             store.apply(w).unwrap();
         }
         assert!(store.has_article("k19999").unwrap(), "staged");
@@ -1651,20 +1656,9 @@ mod tests {
     fn the_hint_ahead_of_the_writer_never_waits_for_a_commit_and_never_claims_an_unstored_key() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let article = |key: &str| Article {
-            key: key.into(),
-            url: format!("https://news.example/{key}"),
-            canonical_url: None,
-            title: key.into(),
-            published: None,
-            source: "News".into(),
-            source_id: None,
-            text: "text".into(),
-            fetched_at: chrono::Utc::now(),
-        };
         let store_one = |key: &str| {
             let mut w = WriteSet::new();
-            w.put_article(&article(key), store.next_seq().unwrap());
+            w.put_article(&keyed_article(key), store.next_seq().unwrap());
             store.apply(w).unwrap();
         };
         for i in 0..3000 {
