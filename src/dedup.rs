@@ -132,7 +132,7 @@ pub fn records(
     let source = SourceRef {
         url: article.url.clone(),
         canonical_url: article.canonical_url.clone(),
-        title: article.title.clone(),
+        title: display_title(&article.title, document),
         published: article.published,
         outlet: article.source.clone(),
         article_key: article.key.clone(),
@@ -193,6 +193,38 @@ pub fn records(
             }
         })
         .collect()
+}
+
+/// The title an article is listed under: its own, or, for an item without one (RSS allows
+/// it), the first line of its text, cut at its first sentence when that line is long.
+pub fn display_title(title: &str, document: &str) -> String {
+    const MAX: usize = 160;
+    let title = title.trim();
+    if !title.is_empty() {
+        return title.to_string();
+    }
+    let line = document
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut end = line.len();
+    if end > MAX {
+        end = line
+            .match_indices(". ")
+            .map(|(i, _)| i + 1)
+            .find(|&i| i >= 20)
+            .unwrap_or(end);
+    }
+    if end > MAX {
+        end = MAX;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = line[..end].rfind(' ').unwrap_or(end);
+        return format!("{}…", &line[..cut]);
+    }
+    line[..end].to_string()
 }
 
 /// The text of `span` in `d`, trimmed and capped at 400 bytes.

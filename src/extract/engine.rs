@@ -63,6 +63,8 @@ struct Acc {
     cues: u32,
     singular: Option<Span>,
     facts: u32,
+    /// The headline itself tells of the body as a breach's victim.
+    headline: bool,
 }
 
 static STATS: LazyLock<Regex> = LazyLock::new(|| {
@@ -808,7 +810,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                             },
                             psi,
                             pc,
-                            None,
+                            ps.is_title,
                         );
                     }
                     focus = Some(sf);
@@ -885,7 +887,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
             match &focus {
                 Some(fc) => {
                     let acc = accs.entry(ids_key(fc)).or_default();
-                    add_facts(acc, &f, span, si, cue, None);
+                    add_facts(acc, &f, span, si, cue, s.is_title);
                 }
                 None => pending.push((si, f, cue)),
             }
@@ -942,7 +944,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
         for (k, g) in groups.iter().enumerate() {
             let acc = accs.entry(ids_key(&g.ids)).or_default();
             acc.evidence.extend(g.spans.iter().copied());
-            add_facts(acc, &per_group[k], span, si, cue, None);
+            add_facts(acc, &per_group[k], span, si, cue, s.is_title);
         }
         if !comparison || focus.is_none() {
             let new_focus = groups[best].ids.clone();
@@ -959,7 +961,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                         },
                         psi,
                         pc,
-                        None,
+                        ps.is_title,
                     );
                 }
             }
@@ -980,7 +982,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                     },
                     psi,
                     pc,
-                    None,
+                    ps.is_title,
                 );
             }
         }
@@ -1031,7 +1033,10 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let has_any = !acc.types.is_empty()
             || !acc.counts.is_empty()
             || acc.causes.keys().any(|c| *c != Cause::Unknown);
-        if acc.cues == 0 || !has_any {
+        // A headline that names the body as a breach's victim is a report even before any
+        // data, figure or cause is known (news-search feeds carry little else); in the body,
+        // such a bare mention is a passing reference to some other story.
+        if acc.cues == 0 || !(has_any || acc.headline) {
             rejected.push(format!(
                 "{} ({})",
                 forces.join("+"),
@@ -1075,10 +1080,11 @@ pub fn run(input: &ArticleInput) -> Extraction {
     }
 }
 
-fn add_facts(acc: &mut Acc, f: &SentFacts, span: Span, si: usize, cue: bool, _unused: Option<()>) {
+fn add_facts(acc: &mut Acc, f: &SentFacts, span: Span, si: usize, cue: bool, title: bool) {
     acc.sentences.insert(si);
     if cue {
         acc.cues += 1;
+        acc.headline |= title;
     }
     let n = f.types.len() + f.negs.len() + f.counts.len() + f.causes.len();
     acc.facts += n as u32;
@@ -1141,6 +1147,7 @@ fn merge_acc(dst: &mut Acc, src: Acc) {
         dst.singular = src.singular;
     }
     dst.facts += src.facts;
+    dst.headline |= src.headline;
 }
 
 /// Rank of a count candidate: the main affected population is usually a people figure, often the

@@ -5,17 +5,25 @@ use serde::{Deserialize, Serialize};
 
 use super::{parse_date, ParseError, RawItem};
 
-/// One line as written (also what `export --format jsonl` writes).
+/// One line as written (also what `export --format jsonl` writes). `title`, `source` and
+/// `published` may be absent or null; `text` may be empty or null when there is a title (a
+/// headline-only item, as news-search feeds give), but not both.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct JsonlArticle {
     pub url: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub source: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub text: String,
+}
+
+/// A string field that may be `null`: read as empty.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Parses one line. Blank lines are `Ok(None)`.
@@ -29,8 +37,8 @@ pub fn parse_line(line: &str) -> Result<Option<RawItem>, ParseError> {
     if a.url.trim().is_empty() {
         return Err(ParseError::Jsonl("`url` is empty".into()));
     }
-    if a.text.trim().is_empty() {
-        return Err(ParseError::Jsonl("`text` is empty".into()));
+    if a.text.trim().is_empty() && a.title.trim().is_empty() {
+        return Err(ParseError::Jsonl("`text` and `title` are both empty".into()));
     }
     let published = match a.published.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -63,11 +71,21 @@ mod tests {
             "2023-08-08T10:00:00+01:00"
         );
         assert!(parse_line("   ").unwrap().is_none());
+        // RSS allows an item without a title, and a headline-only item has no body.
+        let untitled = parse_line(r#"{"url":"https://x.org/b","title":null,"published":null,"source":null,"text":"Body only."}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!((untitled.title.as_str(), untitled.published), ("", None));
+        let headline = parse_line(r#"{"url":"https://x.org/c","title":"Force fined over leak","text":""}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(headline.text, "");
         for bad in [
             "{not json",
             r#"{"title":"no url","text":"x"}"#,
             r#"{"url":"https://x.org/a"}"#,
             r#"{"url":"https://x.org/a","text":"  "}"#,
+            r#"{"url":"https://x.org/a","title":null,"text":null}"#,
             r#"{"url":"https://x.org/a","text":"x","published":"someday"}"#,
         ] {
             assert!(parse_line(bad).is_err(), "{bad}");
