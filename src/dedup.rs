@@ -248,6 +248,14 @@ fn cut(d: &str, s: Span) -> String {
     }
 }
 
+/// Whether `r`'s article gave no date, in its metadata or its text: its time is then only
+/// when it was fetched, which says nothing of when the story broke. Such a report joins an
+/// incident on its facts alone (see [`fit`]): the timing rules do not apply to it, and it
+/// does not move an incident's coverage window.
+pub fn undated(r: &ReportRecord) -> bool {
+    r.source.published.is_none()
+}
+
 fn order_key(r: &ReportRecord) -> (i64, &str, usize) {
     (r.when().timestamp(), r.source.article_key.as_str(), r.index)
 }
@@ -421,7 +429,9 @@ impl<'a> Profile<'a> {
         } else {
             self.signatures.push((&r.minhash, r.when()));
         }
-        self.last = self.last.max(r.when());
+        if !undated(r) {
+            self.last = self.last.max(r.when());
+        }
         if self.count.is_none() {
             if let Some(c) = r.report.counts.first() {
                 self.count = Some(c.count);
@@ -548,10 +558,15 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
         return None;
     }
     let when = r.when();
-    if when - p.first > Duration::days(365 * 6) {
+    let undated = undated(r);
+    if when - p.first > Duration::days(365 * 6) && !undated {
         return None;
     }
-    let gap = when - p.last;
+    let gap = if undated {
+        Duration::zero()
+    } else {
+        when - p.last
+    };
     let types = types_mask(r.report.data_types.iter().map(|f| f.value));
     let overlap = n(types & p.types) as i32;
     // Agreement is judged against real reports, not against a union that grows with every
@@ -565,8 +580,10 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
     let member_overlap = lists.iter().map(|m| n(types & m)).max().unwrap_or(0) as i32;
     let contained = lists.iter().any(|m| same_data(types, *m));
     // Outside the first week of coverage, a report must agree on more than the force.
-    let close =
-        when >= p.first - Duration::days(CLOSE_DAYS) && when <= p.last + Duration::days(CLOSE_DAYS);
+    // An undated report is never close: it must agree on its facts.
+    let close = !undated
+        && when >= p.first - Duration::days(CLOSE_DAYS)
+        && when <= p.last + Duration::days(CLOSE_DAYS);
     let same_count = match (r.report.counts.first(), p.count) {
         (Some(_), Some(_)) if p.count_loose => true,
         (Some(a), Some(b)) => (a.count as f64 - b as f64).abs() <= 0.05 * b as f64,
@@ -605,8 +622,9 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
     let follow_up = is_follow_up(&r.report) || retold;
     // Measured from the story's first report, not its latest: counted from the latest, each
     // report weeks after the one before restarted the clock, and look-alike stories at one
-    // force chained into one incident spanning many months.
-    if when - p.first > Duration::days(FRESH_DAYS) && !follow_up {
+    // force chained into one incident spanning many months. An undated report has no
+    // distance to measure.
+    if when - p.first > Duration::days(FRESH_DAYS) && !follow_up && !undated {
         return None;
     }
     if overlap == 0 && types != 0 && p.types != 0 {
@@ -1161,8 +1179,11 @@ pub fn build_incident(
         third_party,
         supplier,
         first_reported: first.when(),
+        // An undated member's time is when it was fetched: it does not extend the coverage
+        // of a dated story.
         last_reported: members
             .iter()
+            .filter(|m| !undated(m) || undated(first))
             .map(|m| m.when())
             .max()
             .unwrap_or(first.when()),
@@ -1181,7 +1202,7 @@ pub fn build_incident(
             })
             .collect(),
         related: Vec::new(),
-        opens_late: first.siblings > 1 || is_follow_up(&first.report),
+        opens_late: first.siblings > 1 || is_follow_up(&first.report) || undated(first),
         member_causes: members
             .iter()
             .map(|m| m.report.cause.value)

@@ -330,10 +330,13 @@ impl Incident {
             last: self.last_reported.timestamp(),
             count: self.affected.as_ref().map(|a| a.count),
             count_unit: self.affected.as_ref().map(|a| a.unit),
+            // An undated member, like a development, may join a story from any distance
+            // (see `dedup::undated`): the candidate filters must not rule it out by time.
             follow_up: self
                 .timeline
                 .iter()
-                .any(|d| d.kind != DevelopmentKind::Apology),
+                .any(|d| d.kind != DevelopmentKind::Apology)
+                || self.sources.iter().any(|s| s.published.is_none()),
             causes: self.member_causes.clone(),
             member_types: self.member_types.clone(),
             members: self.members.clone(),

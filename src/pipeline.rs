@@ -326,7 +326,11 @@ fn incidents_around(store: &Store, r: &ReportRecord) -> Result<Vec<Arc<LazyProfi
     let years = 6 * 365 * 86_400;
     let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
     let t = r.when().timestamp();
-    let back = if dedup::is_follow_up(&r.report) || r.siblings > 1 {
+    let back = if dedup::undated(r) {
+        // Joins on its facts at any distance (see `dedup::fit`): every incident of its
+        // forces since 1990 is a candidate.
+        (t - 631_152_000).max(0)
+    } else if dedup::is_follow_up(&r.report) || r.siblings > 1 {
         years
     } else {
         near
@@ -337,7 +341,9 @@ fn incidents_around(store: &Store, r: &ReportRecord) -> Result<Vec<Arc<LazyProfi
         let found = store
             .incidents_of_force(force, t - back, t + near)?
             .into_iter()
-            .chain(store.late_incidents_of_force(force, t, t + years)?);
+            // Late openers include incidents first told by an undated article, placed at
+            // the time it was fetched, however long after the story that is.
+            .chain(store.late_incidents_of_force(force, t, t + 40 * 365 * 86_400)?);
         for p in found {
             if seen.insert(p.head.id.clone()) {
                 out.push(p);
