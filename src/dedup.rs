@@ -610,6 +610,13 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
         let agrees = if cause == Cause::Unknown {
             // Weeks apart with no cause stated, data alone is too weak: the figure must agree.
             contained && same_count
+        } else if undated {
+            // An undated report (a retelling, a page without a date) agrees on its cause,
+            // ransomware being a cyber attack, and on its data or figure when it states any.
+            let told = types != 0 || !r.report.counts.is_empty();
+            known.iter().any(|k| causes_compatible(*k, cause) && *k != Cause::Unknown)
+                && known.iter().all(|k| causes_compatible(*k, cause))
+                && (contained || same_count || !told)
         } else {
             known.contains(&cause) && (contained || same_count)
         };

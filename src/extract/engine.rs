@@ -71,6 +71,12 @@ static STATS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)(?-u:\b)").unwrap()
 });
 
+/// Tallies of lost kit ("forces lost 328 laptops and phones", "79 losses"): statistics over
+/// many events, not one breach. Ten or more: one incident may lose a few devices.
+static LOSS_TALLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:lose|loses|lost|losing|misplaced|mislaid)\s+(?:over\s+|more\s+than\s+|nearly\s+|almost\s+|around\s+|about\s+)?\d{2,}[\d,]*\s+(?:[a-z-]+\s+){0,2}?(?:devices|laptops|phones|tablets|computers|radios|items|cameras)(?-u:\b)|(?-u:\b)\d[\d,]*\s+(?:losses|thefts)(?-u:\b)").unwrap()
+});
+
 /// "arrested by (officers from) <force>": the gap between an arrest verb and the force.
 static BY_FORCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:by|from)\s+(?:the\s+)?(?:(?:officers|detectives|police|investigators|members)\s+(?:from|of|at|with)\s+(?:the\s+)?)?$").unwrap()
@@ -237,10 +243,10 @@ static STAFF_CAUSED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:an?|one of its|its own|its)\s+(?:(?:serving|police|special|civilian|former)\s+)?(?:officers?|detectives?|constables?|members? of staff|staff members?|employees?|workers?|call handlers?|pcsos?)\b[^.;]{0,40}?\b(?:lost|left|mislaid|misplaced|dropped|sent|emailed|shared|published|disclosed|leaked|accessed|uploaded|posted)\b").unwrap()
 });
 
-/// "<force> is investigating after a cyber attack left data exposed": an event named with no
-/// other victim ("... on a local retailer", "... at a school") is the force's own.
+/// "<force> is investigating (after) a cyber attack": an event named with no other victim
+/// ("... on a local retailer", "... at a school") is the force's own.
 static OWN_EVENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:is|are|has been|have been|was|were)\s+investigating\s+after\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attack|ransomware attack|attack|data breach|breach|hack|leak|security incident|data loss|(theft|loss)\s+of\s+(?:an?|the|its|some)?\s*(?:[\w-]+\s+){0,2}?(?:laptops?|computers?|phones?|devices?|notebooks?|files?|documents?|papers?|paperwork|discs?|disks?|records?|data|bags?|usb sticks?|memory sticks?))\b").unwrap()
+    Regex::new(r"^\s*(?:is|are|has been|have been|was|were)\s+investigating\s+(?:after\s+)?(?:an?|the)\s+(?:possible\s+|suspected\s+|potential\s+|apparent\s+)?(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attack|ransomware attack|attack|data breach|breach|hack|leak|security incident|data loss|(theft|loss)\s+of\s+(?:an?|the|its|some)?\s*(?:[\w-]+\s+){0,2}?(?:laptops?|computers?|phones?|devices?|notebooks?|files?|documents?|papers?|paperwork|discs?|disks?|records?|data|bags?|usb sticks?|memory sticks?))\b").unwrap()
 });
 
 fn own_event(rest: &str) -> bool {
@@ -618,6 +624,7 @@ fn victim_cue(
     cues: &[Hit<Cue>],
     f: &SentFacts,
     has_group: bool,
+    group_starts: &[usize],
     group_ends: &[usize],
     first_person: bool,
 ) -> bool {
@@ -683,8 +690,36 @@ fn victim_cue(
                 }
             })
     });
-    a || b || c || d || e
+    // "a data breach at <force>", "cyber attack on <force>": the body is the object of the event
+    let g = cues.iter().any(|h| {
+        h.tag == Cue::Breach
+            && group_starts
+                .iter()
+                .any(|&gs| gs >= h.end && gs - h.end <= 30 && EVENT_OBJECT.is_match(&ldoc[h.end..gs]))
+    });
+    // A headline naming a body and then a breach, leak or hack ("<force> on alert after IT
+    // security breach"): headlines name the victim first; an investigator or arresting force
+    // has no group here (see `mention_role`), and a warning or appeal is not a breach.
+    let h = s.is_title
+        && cues.iter().any(|h| {
+            matches!(h.tag, Cue::Breach) && group_ends.first().is_some_and(|&ge| h.start >= ge)
+        })
+        && !NOT_A_BREACH_HEADLINE.is_match(text)
+        && !OTHER_VICTIM_NOUNS.iter().any(|w| text.contains(w))
+        && !other_victim(&doc[s.start..s.end]);
+    a || b || c || d || e || g || h
 }
+
+/// The words between an event noun and the body it happened to: "breach at", "attack on the".
+static EVENT_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:at|of|on|against|affecting|hitting|involving|targeting|targetting)\s+(?:the\s+)?$").unwrap()
+});
+
+/// Headlines that use breach words without reporting a breach of the body named: warnings,
+/// appeals and advice to the public.
+static NOT_A_BREACH_HEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:warns?|warning|scams?|scammers|fraudsters?|appeals?|advice|tips|urges?)(?-u:\b)").unwrap()
+});
 
 pub fn run(input: &ArticleInput) -> Extraction {
     let doc = super::document(input.title, input.text);
@@ -828,9 +863,10 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let cues = in_range(&cue_hits, s.start, s.end);
         let text = &doc[s.start..s.end];
         let generic = has(cues, Cue::Generic);
-        let stats = (ldoc[s.start..s.end].contains("breaches")
+        let stats = ((ldoc[s.start..s.end].contains("breaches")
             || ldoc[s.start..s.end].contains("incidents"))
-            && STATS.is_match(text);
+            && STATS.is_match(text))
+            || LOSS_TALLY.is_match(text);
         let mut groups = sm[si].groups.clone();
         let mut not_involved = !sm[si].not_involved_ids.is_empty();
         excluded.extend(sm[si].not_involved_ids.iter().cloned());
@@ -862,6 +898,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
             generic || stats || not_involved || investigator_only,
         );
         let group_ends: Vec<usize> = groups.iter().map(|g| g.end).collect();
+        let group_starts: Vec<usize> = groups.iter().map(|g| g.start).collect();
         let cue = !generic
             && !stats
             && !not_involved
@@ -872,6 +909,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                 cues,
                 &f,
                 !groups.is_empty(),
+                &group_starts,
                 &group_ends,
                 press_release,
             );
@@ -938,6 +976,16 @@ pub fn run(input: &ArticleInput) -> Extraction {
             if n > best_n {
                 best = k;
                 best_n = n;
+            }
+        }
+        // With no facts to decide, a sentence naming the body in focus and another ("though
+        // not as bad as the leak at X") stays on the body in focus.
+        if best_n == 0 {
+            if let Some(k) = focus
+                .as_ref()
+                .and_then(|fc| groups.iter().position(|g| &g.ids == fc))
+            {
+                best = k;
             }
         }
         let comparison = has(cues, Cue::Comparison) && best_n == 0;

@@ -676,6 +676,23 @@ fn neg_pairs() -> Vec<(String, Neg)> {
         "was not revealed",
     ] {
         pairs.push((p.to_string(), Neg::Post));
+        // the contracted form: "wasn't part of", "haven't been"
+        for (full, short) in [
+            ("was not ", "wasn't "),
+            ("were not ", "weren't "),
+            ("is not ", "isn't "),
+            ("are not ", "aren't "),
+            ("has not ", "hasn't "),
+            ("have not ", "haven't "),
+            ("had not ", "hadn't "),
+        ] {
+            if let Some(rest) = p.strip_prefix(full) {
+                let c = format!("{short}{rest}");
+                if !pairs.iter().any(|(q, _)| *q == c) {
+                    pairs.push((c, Neg::Post));
+                }
+            }
+        }
     }
     pairs
 }

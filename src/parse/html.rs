@@ -261,6 +261,8 @@ fn main_text(doc: &Html, content: Option<&Selector>) -> String {
 
 /// Plain text of `text` if it is HTML, else `text` with whitespace tidied per line.
 pub fn clean_text(text: &str) -> String {
+    let unescaped = unescape_literal(text);
+    let text = unescaped.as_deref().unwrap_or(text);
     if looks_like_html(text) {
         let frag = Html::parse_fragment(text);
         let blocks = blocks_of(frag.root_element());
@@ -280,6 +282,74 @@ pub fn clean_text(text: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Text that went through a JSON or C-style encoder twice (as some scrapers and search
+/// indexes store it) carries its line breaks and quotes as literal `\n` and `\u201c`
+/// sequences. Prose never contains a backslash before `n` or `u` and four hex digits, so
+/// when such sequences occur they are decoded: `\n`, `\r`, `\t`, `\"`, `\'`, `\\` and
+/// `\uXXXX` (surrogate pairs joined). `None` when the text has fewer than two.
+pub fn unescape_literal(text: &str) -> Option<String> {
+    static ESCAPES: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\\(?:[nrt]|u[0-9a-fA-F]{4})").expect("a valid pattern")
+    });
+    // Two at least: one `\n` may be a path ("C:\new").
+    if !text.contains('\\') || ESCAPES.find_iter(text).nth(1).is_none() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('r') => {
+                chars.next();
+            }
+            Some('t') => {
+                chars.next();
+                out.push(' ');
+            }
+            Some(q @ ('"' | '\'' | '\\')) => {
+                chars.next();
+                out.push(q);
+            }
+            Some('u') => {
+                let rest: String = chars.clone().skip(1).take(4).collect();
+                match u32::from_str_radix(&rest, 16) {
+                    Ok(hi) if rest.len() == 4 => {
+                        for _ in 0..5 {
+                            chars.next();
+                        }
+                        let mut code = hi;
+                        if (0xD800..0xDC00).contains(&hi) {
+                            let tail: String = chars.clone().take(6).collect();
+                            if let Some(lo) = tail
+                                .strip_prefix("\\u")
+                                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                                .filter(|lo| (0xDC00..0xE000).contains(lo))
+                            {
+                                for _ in 0..6 {
+                                    chars.next();
+                                }
+                                code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                            }
+                        }
+                        out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                    }
+                    _ => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    Some(out)
 }
 
 /// The absolute links an index page lists under `item`, deduplicated, in page order.
@@ -406,6 +476,18 @@ fn find_date_in(s: &str) -> Option<DateTime<FixedOffset>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn literally_escaped_text_is_decoded() {
+        let raw = r#"First paragraph says \u201chello\u201d.\n\nSecond one.\tEnd \ud83d\ude00 \\ back"#;
+        assert_eq!(
+            clean_text(raw),
+            "First paragraph says \u{201c}hello\u{201d}.\nSecond one. End \u{1f600} \\ back"
+        );
+        // Ordinary text with a stray backslash is left alone.
+        assert_eq!(unescape_literal(r"a path C:\data\new"), None);
+        assert_eq!(unescape_literal("no escapes"), None);
+    }
     use super::*;
 
     const PAGE: &str = r##"<html><head><title>Site | Story</title>
