@@ -65,10 +65,17 @@ struct Acc {
     facts: u32,
     /// The headline itself tells of the body as a breach's victim.
     headline: bool,
+    /// Another story of the body, told in passing (see [`ASIDE`]).
+    aside: bool,
 }
 
 static STATS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)(?-u:\b)").unwrap()
+});
+
+/// Data put where anyone can read it: "published online", "revealed ... on its website".
+static PUT_ONLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:published|posted|uploaded|revealed|made\s+available|put|placed|visible|viewable|accessible)(?-u:\b)[^.;]{0,80}?(?-u:\b)(?:online|on\s+(?:its|the|a)\s+(?:[a-z]+\s+)?website|on\s+the\s+internet)(?-u:\b)").unwrap()
 });
 
 /// Tallies of lost kit ("forces lost 328 laptops and phones", "79 losses"): statistics over
@@ -323,6 +330,62 @@ fn ids_key(ids: &BTreeSet<String>) -> BTreeSet<String> {
     ids.clone()
 }
 
+/// Keys of an aside: another story of the same body told in passing ("It comes after the
+/// force apologised for ...", "In a second incident, ..."). The aside's facts are kept under
+/// the body's ids plus a tag that no force id can be (it starts with a NUL), so each aside
+/// becomes a report of its own and never lends its facts to the main story.
+const ASIDE_TAG: char = '\0';
+
+fn aside_key(ids: &BTreeSet<String>, n: usize) -> BTreeSet<String> {
+    let mut k = ids.clone();
+    k.insert(format!("{ASIDE_TAG}aside{n}"));
+    k
+}
+
+/// Phrases that turn a sentence to an earlier or other breach of the body in focus: the
+/// facts after them belong to that other story. "follows" as in "the incident follows a
+/// data breach last week"; "another breach", "in a second incident", "last week's leak".
+static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:(?:comes|came|coming)\s+(?:just\s+|only\s+)?(?:(?:a|two|three|four|a\s+few|several|\d+)\s+(?:days?|weeks?|months?)\s+)?after|(?:it|this|which|incident|loss|theft|breach|leak|news|disclosure)\s+follows|in\s+a\s+(?:second|separate|further|third|different)\s+(?:incident|breach|case|leak|data\s+breach)|another\s+(?:[a-z'’-]+\s+){0,2}?(?:breach|leak|data\s+breach)|(?:last\s+week|last\s+month|earlier)['’]s\s+(?:[a-z'’-]+\s+){0,2}?(?:breach|leak)|the\s+second\s+(?:involved|saw|was|came|breach|incident))(?-u:\b)").unwrap()
+});
+
+/// Splits a sentence's facts at `pos`: those before stay with the main story, those after go
+/// to the aside.
+fn split_facts(f: &SentFacts, pos: usize) -> (SentFacts, SentFacts) {
+    let mut before = SentFacts {
+        singular: f.singular,
+        has_money: f.has_money,
+        supplier_name: f.supplier_name.clone(),
+        ..SentFacts::default()
+    };
+    let mut after = SentFacts::default();
+    for &(p, t) in &f.types {
+        if p < pos { &mut before } else { &mut after }.types.push((p, t));
+    }
+    for &(p, t) in &f.negs {
+        if p < pos { &mut before } else { &mut after }.negs.push((p, t));
+    }
+    for c in &f.counts {
+        if c.start < pos { &mut before } else { &mut after }
+            .counts
+            .push(c.clone());
+    }
+    for &(p, c, w) in &f.causes {
+        if p < pos { &mut before } else { &mut after }
+            .causes
+            .push((p, c, w));
+    }
+    for &p in &f.supplier {
+        if p < pos { &mut before } else { &mut after }.supplier.push(p);
+    }
+    for d in &f.devs {
+        if d.0 < pos { &mut before } else { &mut after }
+            .devs
+            .push(d.clone());
+    }
+    (before, after)
+}
+
 /// Analyse one sentence's facts.
 #[allow(clippy::too_many_arguments)]
 fn sentence_facts(
@@ -527,6 +590,17 @@ fn sentence_facts(
             CauseCue::LossVerb => loss = loss.or(Some(c.start)),
             CauseCue::StolenWord => stolen = stolen.or(Some(c.start)),
             CauseCue::Retention => {}
+        }
+    }
+    // "were published online", "revealed ... on its website": personal data put where anyone
+    // can read it, with no attacker named, is a disclosure (weakly: an error word, a hack
+    // or a leak by a person says more).
+    if err.is_none() && !cyber_word {
+        if let Some(d) = disc {
+            let lower = &ldoc[s.start..s.end];
+            if PUT_ONLINE.is_match(lower) {
+                f.causes.push((d, Cause::AccidentalDisclosure, 1));
+            }
         }
     }
     if let (Some(e), Some(d)) = (err, disc) {
@@ -742,6 +816,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
     // force sets named as one body ("Norfolk and Suffolk Police") or forming a known collaboration
     let mut joint_keys: BTreeSet<BTreeSet<String>> = BTreeSet::new();
     let mut pending: Vec<(usize, SentFacts, bool)> = Vec::new();
+    let mut asides = 0usize;
     let mut first_person = false;
 
     // press release: first person text, force named only in source
@@ -917,6 +992,14 @@ pub fn run(input: &ArticleInput) -> Extraction {
             start: s.start,
             end: s.end,
         };
+        // An aside to another story of the body in focus (not in the headline).
+        let aside_at = if s.is_title {
+            None
+        } else {
+            ASIDE
+                .find(&ldoc[s.start..s.end])
+                .map(|m| s.start + m.start())
+        };
 
         if groups.is_empty() {
             if investigator_only || not_involved {
@@ -924,6 +1007,15 @@ pub fn run(input: &ArticleInput) -> Extraction {
             }
             match &focus {
                 Some(fc) => {
+                    if let Some(pos) = aside_at {
+                        let (main, other) = split_facts(&f, pos);
+                        asides += 1;
+                        let acc = accs.entry(ids_key(fc)).or_default();
+                        add_facts(acc, &main, span, si, cue, false);
+                        let acc = accs.entry(aside_key(fc, asides)).or_default();
+                        add_facts(acc, &other, span, si, true, false);
+                        continue;
+                    }
                     let acc = accs.entry(ids_key(fc)).or_default();
                     add_facts(acc, &f, span, si, cue, s.is_title);
                 }
@@ -990,6 +1082,19 @@ pub fn run(input: &ArticleInput) -> Extraction {
         }
         let comparison = has(cues, Cue::Comparison) && best_n == 0;
         for (k, g) in groups.iter().enumerate() {
+            // The body in focus named again after an aside marker ("... follows another
+            // breach at X"): what follows the marker is that other story.
+            if let Some(pos) = aside_at.filter(|p| *p <= g.start && focus.as_ref() == Some(&g.ids)) {
+                let (main, other) = split_facts(&per_group[k], pos);
+                asides += 1;
+                let acc = accs.entry(ids_key(&g.ids)).or_default();
+                acc.evidence.extend(g.spans.iter().copied());
+                add_facts(acc, &main, span, si, cue, false);
+                let acc = accs.entry(aside_key(&g.ids, asides)).or_default();
+                acc.evidence.extend(g.spans.iter().copied());
+                add_facts(acc, &other, span, si, true, false);
+                continue;
+            }
             let acc = accs.entry(ids_key(&g.ids)).or_default();
             acc.evidence.extend(g.spans.iter().copied());
             add_facts(acc, &per_group[k], span, si, cue, s.is_title);
@@ -1040,30 +1145,62 @@ pub fn run(input: &ArticleInput) -> Extraction {
     // one body or a known collaboration: each force gets the facts stated for the pair
     let collabs = &forces::gazetteer().collabs;
     let mut merged: BTreeMap<BTreeSet<String>, Acc> = BTreeMap::new();
-    for (k, v) in accs {
-        let k2: BTreeSet<String> = k.into_iter().filter(|i| !excluded.contains(i)).collect();
+    // An aside whose cause is not stated cannot be told apart from the main story (an earlier
+    // phase of the same breach, often): its facts go back to the body's main story.
+    let mut accs = accs;
+    let untold: Vec<BTreeSet<String>> = accs
+        .iter()
+        .filter(|(k, v)| {
+            k.iter().any(|i| i.starts_with(ASIDE_TAG))
+                && !v.causes.keys().any(|c| *c != Cause::Unknown)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in untold {
+        if let Some(v) = accs.remove(&k) {
+            let main: BTreeSet<String> = k
+                .into_iter()
+                .filter(|i| !i.starts_with(ASIDE_TAG))
+                .collect();
+            merge_acc(accs.entry(main).or_default(), v);
+        }
+    }
+    for (k, mut v) in accs {
+        let tag: Option<String> = k.iter().find(|i| i.starts_with(ASIDE_TAG)).cloned();
+        v.aside = tag.is_some();
+        let k2: BTreeSet<String> = k
+            .into_iter()
+            .filter(|i| !excluded.contains(i) && !i.starts_with(ASIDE_TAG))
+            .collect();
         if k2.is_empty() {
             continue;
         }
+        let tagged = |mut k: BTreeSet<String>| {
+            k.extend(tag.iter().cloned());
+            k
+        };
         let joint =
             k2.len() == 1 || joint_keys.contains(&k2) || collabs.iter().any(|c| k2.is_subset(c));
         if joint {
-            let e = merged.entry(k2).or_default();
+            let e = merged.entry(tagged(k2)).or_default();
             merge_acc(e, v);
         } else {
             for id in &k2 {
                 let single: BTreeSet<String> = std::iter::once(id.clone()).collect();
-                let e = merged.entry(single).or_default();
+                let e = merged.entry(tagged(single)).or_default();
                 merge_acc(e, v.clone());
             }
         }
     }
-    // merge subsets into supersets that carry facts
+    // merge subsets into supersets that carry facts (within one story: an aside's facts
+    // stay its own)
     let keys: Vec<BTreeSet<String>> = merged.keys().cloned().collect();
+    let tag_of = |k: &BTreeSet<String>| k.iter().find(|i| i.starts_with(ASIDE_TAG)).cloned();
     for small in &keys {
         let target = keys
             .iter()
             .filter(|big| big.len() > small.len() && small.is_subset(big))
+            .filter(|big| tag_of(big) == tag_of(small))
             .find(|big| merged.get(*big).is_some_and(|a| a.facts > 0));
         if let Some(big) = target {
             if let Some(v) = merged.remove(small) {
@@ -1077,10 +1214,19 @@ pub fn run(input: &ArticleInput) -> Extraction {
     let mut reports = Vec::new();
     let mut rejected = Vec::new();
     for (k, acc) in merged {
-        let forces: Vec<String> = k.iter().cloned().collect();
-        let has_any = !acc.types.is_empty()
-            || !acc.counts.is_empty()
-            || acc.causes.keys().any(|c| *c != Cause::Unknown);
+        let forces: Vec<String> = k
+            .iter()
+            .filter(|i| !i.starts_with(ASIDE_TAG))
+            .cloned()
+            .collect();
+        // An aside is a story when it says what was exposed or how, not a figure alone
+        // ("the fine follows 200 complaints").
+        let told = !acc.types.is_empty() || acc.causes.keys().any(|c| *c != Cause::Unknown);
+        let has_any = if acc.aside {
+            told
+        } else {
+            told || !acc.counts.is_empty()
+        };
         // A headline that names the body as a breach's victim is a report even before any
         // data, figure or cause is known (news-search feeds carry little else); in the body,
         // such a bare mention is a passing reference to some other story.
@@ -1196,6 +1342,7 @@ fn merge_acc(dst: &mut Acc, src: Acc) {
     }
     dst.facts += src.facts;
     dst.headline |= src.headline;
+    dst.aside |= src.aside;
 }
 
 /// Rank of a count candidate: the main affected population is usually a people figure, often the
