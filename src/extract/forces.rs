@@ -1486,7 +1486,7 @@ mod tests {
             ),
             (
                 "New South Wales Police said officers charged a man.",
-                &["au-new-south-wales-police"],
+                &["au-new-south-wales-police-force"],
             ),
             (
                 "Heddlu De Cymru said police data was exposed.",
@@ -1651,5 +1651,275 @@ mod tests {
     fn slugging() {
         assert_eq!(slug("dc metropolitan"), "dc-metropolitan");
         assert_eq!(slug("St. Louis"), "st-louis");
+        assert_eq!(slug("Sûreté du Québec"), "surete-du-quebec");
+        assert_eq!(slug("Prince George's County"), "prince-georges-county");
+    }
+    #[test]
+    fn world_gazetteer_follows_the_id_rule() {
+        let bodies = all_world_bodies();
+        assert!(bodies.len() >= 120, "{} bodies", bodies.len());
+        let mut seen = HashSet::new();
+        for b in bodies {
+            assert!(seen.insert(b.id.as_str()), "duplicate id {}", b.id);
+            assert_eq!(
+                b.id,
+                format!("{}-{}", b.country, slug(&b.name)),
+                "{}",
+                b.name
+            );
+            assert!(
+                b.country.len() == 2 && b.country.chars().all(|c| c.is_ascii_lowercase()),
+                "{}",
+                b.id
+            );
+            assert!(
+                [
+                    "city",
+                    "county",
+                    "sheriff",
+                    "state",
+                    "federal",
+                    "national",
+                    "international"
+                ]
+                .contains(&b.kind.as_str()),
+                "{}: {}",
+                b.id,
+                b.kind
+            );
+            assert!(force_name(&b.id).is_none(), "{} clashes with a UK id", b.id);
+        }
+        assert_eq!(
+            world_body("ca-surete-du-quebec"),
+            Some(("Sûreté du Québec", "ca", "state"))
+        );
+        let us = bodies.iter().filter(|b| b.country == "us").count();
+        assert!(us >= 80, "{us} US bodies");
+    }
+
+    #[test]
+    fn world_bodies_by_name_alias_and_place() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Detectives of the Phoenix Police Department said records leaked.",
+                &["us-phoenix-police-department"],
+            ),
+            (
+                "Phoenix police said the officers' files were copied.",
+                &["us-phoenix-police-department"],
+            ),
+            (
+                "A Phoenix PD spokesperson said officers were told.",
+                &["us-phoenix-police-department"],
+            ),
+            (
+                "The NYPD said the officers' names were posted.",
+                &["us-new-york-city-police-department"],
+            ),
+            (
+                "The New York Police Department said officers were told.",
+                &["us-new-york-city-police-department"],
+            ),
+            (
+                "Deputies of the Maricopa County Sheriff's Office were named in the files.",
+                &["us-maricopa-county-sheriffs-office"],
+            ),
+            (
+                "Harris County Sheriff Jane Roe said deputies' data leaked.",
+                &["us-harris-county-sheriffs-office"],
+            ),
+            (
+                "The LASD said deputies and other officers were warned.",
+                &["us-los-angeles-county-sheriffs-department"],
+            ),
+            (
+                "The Los Angeles County Sheriff's Office told deputies and officers.",
+                &["us-los-angeles-county-sheriffs-department"],
+            ),
+            (
+                "Officers of the Sûreté du Québec were affected.",
+                &["ca-surete-du-quebec"],
+            ),
+            (
+                "The OPP said officers' records were exposed.",
+                &["ca-ontario-provincial-police"],
+            ),
+            (
+                "The Toronto Police Department said officers were told.",
+                &["ca-toronto-police-service"],
+            ),
+            (
+                "An Garda Síochána said officers' data was exposed.",
+                &["ie-an-garda-siochana"],
+            ),
+            (
+                "A Garda spokesman said officers were told.",
+                &["ie-an-garda-siochana"],
+            ),
+            (
+                "The Politie said officers' names were leaked.",
+                &["nl-national-police"],
+            ),
+            (
+                "The Guardia Civil said its officers' files were copied.",
+                &["es-civil-guard"],
+            ),
+            (
+                "Queensland Police said officers were affected.",
+                &["au-queensland-police-service"],
+            ),
+            (
+                "The Australian Federal Police said officers' data leaked.",
+                &["au-australian-federal-police"],
+            ),
+            (
+                "The national police force of the country said officers were told.",
+                &[],
+            ),
+            ("Federal Police officers in the capital were told.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(flat(text), set(want), "text: {text}");
+        }
+    }
+
+    #[test]
+    fn one_department_name_gives_one_id() {
+        // a department the gazetteer does not know
+        for text in [
+            "The Greenvale Police Department said officers' files leaked.",
+            "Officers of the Greenvale police department were told.",
+            "A Greenvale PD spokesperson said officers were told.",
+            "Greenvale's police department said officers were told.",
+            "Ransomware Gang Hits Greenvale Police Department\n\nThe Greenvale Police Department said officers were told.",
+        ] {
+            assert_eq!(
+                flat(text),
+                set(&["us-greenvale-police-department"]),
+                "text: {text}"
+            );
+        }
+        // named with and without its city
+        assert_eq!(
+            flat("The Greenvale Metropolitan Police Department said officers were affected. The Metropolitan Police Department later apologised."),
+            set(&["us-greenvale-metropolitan-police-department"])
+        );
+        assert_eq!(
+            flat("The Greenvale County Sheriff's Office said deputies were told. Greenvale County Sheriff John Doe apologised to officers."),
+            set(&["us-greenvale-county-sheriffs-office"])
+        );
+        // a known department behind a headline's capitalised words
+        assert_eq!(
+            flat("Hackers Leak Files Of Dallas Police Department Officers\n\nThe department said officers were told."),
+            set(&["us-dallas-police-department"])
+        );
+        // a different city whose name ends like a known one stays itself
+        assert_eq!(
+            flat("The North Miami Police Department said officers were told."),
+            set(&["us-north-miami-police-department"])
+        );
+        // a police union is not the department
+        assert_eq!(
+            flat(
+                "The Greenvale Police Department Benevolent Association said officers were angry."
+            ),
+            set(&[])
+        );
+    }
+
+    #[test]
+    fn county_and_city_departments_kept_apart() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "The Suffolk County Police Department in New York said officers were told.",
+                &["us-suffolk-county-police-department"],
+            ),
+            (
+                "Suffolk County police said officers were told.",
+                &["us-suffolk-county-police-department"],
+            ),
+            (
+                "Suffolk Police said officers' data was lost.",
+                &["suffolk"],
+            ),
+            (
+                "The Nassau County PD said officers were told.",
+                &["us-nassau-county-police-department"],
+            ),
+            (
+                "The Dallas County Sheriff's Office and the Dallas Police Department said officers were told.",
+                &[
+                    "us-dallas-county-sheriffs-office",
+                    "us-dallas-police-department",
+                ],
+            ),
+            (
+                "The Miami-Dade Police Department said officers were told.",
+                &["us-miami-dade-police-department"],
+            ),
+            (
+                "Miami police said officers were told.",
+                &["us-miami-police-department"],
+            ),
+            (
+                "The Baltimore County Police Department said officers were told.",
+                &["us-baltimore-county-police-department"],
+            ),
+            (
+                "Baltimore police said officers were told.",
+                &["us-baltimore-police-department"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(flat(text), set(want), "text: {text}");
+        }
+    }
+
+    #[test]
+    fn metropolitan_and_mpd_homonyms() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "The Metropolitan Police Department in Washington, DC said officers were told.",
+                &["us-dc-metropolitan-police-department"],
+            ),
+            (
+                "The MPD in Washington, D.C. said officers were told.",
+                &["us-dc-metropolitan-police-department"],
+            ),
+            (
+                "In Minneapolis, the MPD said officers were told.",
+                &["us-minneapolis-police-department"],
+            ),
+            (
+                "The Memphis Police Department said officers were told; MPD staff were warned.",
+                &["us-memphis-police-department"],
+            ),
+            // no place to pick one of the several MPDs
+            ("The MPD said officers were told.", &[]),
+            // London's Met
+            (
+                "The Metropolitan Police said officers' data was lost.",
+                &["metropolitan"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(flat(text), set(want), "text: {text}");
+        }
+    }
+
+    #[test]
+    fn agencies_count_only_alone() {
+        assert_eq!(
+            flat("The Fresno Police Department said the FBI was helping officers."),
+            set(&["us-fresno-police-department"])
+        );
+        assert_eq!(
+            flat("The FBI said the personal data of agents and police officers was stolen."),
+            set(&["us-federal-bureau-of-investigation"])
+        );
+        assert_eq!(
+            flat("Europol said officers from several forces were told; Dutch police led the inquiry."),
+            set(&["nl-national-police"])
+        );
     }
 }
