@@ -1,6 +1,13 @@
-//! Force gazetteer (UK from uk_forces.json, plus a small non-UK table) and mention finding.
+//! Force gazetteer (UK from uk_forces.json, bodies outside the UK from world_forces.json) and
+//! mention finding.
+//!
+//! Bodies outside the UK have ids of the form `<cc>-<slug of English name>` (see
+//! data/world_forces.json). A department the gazetteer does not know gets the same kind of id
+//! from the department-name rule ([`find_mentions`]): "Tulsa Police Department", "the Tulsa
+//! police department" and "Tulsa PD" all give `us-tulsa-police-department`; a name the
+//! gazetteer knows under another form ("Toronto Police Department") is mapped to its body.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -8,6 +15,75 @@ use regex::Regex;
 use super::lexicon::Hit;
 
 static RAW: &str = include_str!("../../data/uk_forces.json");
+static WORLD_RAW: &str = include_str!("../../data/world_forces.json");
+
+#[derive(serde::Deserialize, Default)]
+struct WorldFile {
+    #[serde(default)]
+    bodies: Vec<WorldBody>,
+}
+
+/// A police body outside the UK (one entry of data/world_forces.json).
+#[derive(serde::Deserialize, Debug, Clone)]
+pub struct WorldBody {
+    pub id: String,
+    /// canonical English name
+    pub name: String,
+    /// lowercase ISO 3166-1 alpha-2 code (`eu` for Europol, `zz` for Interpol)
+    pub country: String,
+    /// city, county, sheriff, state, federal, national or international
+    pub kind: String,
+    /// the city or county the body is named after: gives "<place> police", "<place> PD", ...
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// case-sensitive aliases that need police context ("Garda")
+    #[serde(default)]
+    pub exact_aliases: Vec<String>,
+    /// short forms shared by several bodies ("MPD"): resolved by `context` or another name
+    #[serde(default)]
+    pub ambiguous_aliases: Vec<String>,
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// the canonical name alone ("National Police") does not identify the body
+    #[serde(default)]
+    pub name_is_generic: bool,
+    /// usually named as helping a police force (FBI, Europol): a mention only when the document
+    /// names no police force
+    #[serde(default)]
+    pub agency: bool,
+}
+
+impl WorldBody {
+    /// Every unambiguous phrase naming the body: name, aliases and the forms derived from `place`.
+    fn phrases(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if !self.name_is_generic {
+            v.push(self.name.clone());
+        }
+        v.extend(self.aliases.iter().cloned());
+        if let Some(p) = &self.place {
+            if self.kind == "sheriff" {
+                for suf in [
+                    " Sheriff's Office",
+                    " Sheriff's Department",
+                    " Sheriff's Dept",
+                    " Sheriff",
+                ] {
+                    v.push(format!("{p}{suf}"));
+                }
+            } else {
+                for suf in [" Police Department", " Police Dept", " police", " PD"] {
+                    v.push(format!("{p}{suf}"));
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        v.retain(|x| seen.insert(x.to_lowercase()));
+        v
+    }
+}
 
 #[derive(serde::Deserialize, Default)]
 struct RawFile {
@@ -71,8 +147,10 @@ pub enum Tag {
     Force(usize),
     /// index into Gazetteer::multi (a joint body or collaboration)
     Multi(usize),
-    /// index into INTL
+    /// index into Gazetteer::world
     Intl(usize),
+    /// index into Gazetteer::ambiguous (a short form several bodies share)
+    Ambig(usize),
 }
 
 pub struct Gazetteer {
@@ -82,188 +160,15 @@ pub struct Gazetteer {
     /// (phrase, tag) pairs for the shared document lexicon
     pub pairs: Vec<(String, FTag)>,
     cs_pats: Vec<String>,
+    /// bodies outside the UK
+    pub world: Vec<WorldBody>,
+    /// ambiguous short forms: (alias, indices into world)
+    ambiguous: Vec<(String, Vec<usize>)>,
+    /// department-rule id -> gazetteer id, for names the gazetteer knows in another form
+    dept_alias: HashMap<String, String>,
+    /// world body index by id
+    world_ids: HashMap<String, usize>,
 }
-
-/// Non-UK bodies: (phrase, id, case_sensitive).
-const INTL: &[(&str, &str, bool)] = &[
-    (
-        "New South Wales Police Force",
-        "au-new-south-wales-police",
-        false,
-    ),
-    ("New South Wales Police", "au-new-south-wales-police", false),
-    ("NSW Police Force", "au-new-south-wales-police", false),
-    ("NSW Police", "au-new-south-wales-police", false),
-    ("Victoria Police", "au-victoria-police", false),
-    (
-        "Queensland Police Service",
-        "au-queensland-police-service",
-        false,
-    ),
-    ("Queensland Police", "au-queensland-police-service", false),
-    (
-        "Australian Federal Police",
-        "au-australian-federal-police",
-        false,
-    ),
-    (
-        "Western Australia Police",
-        "au-western-australia-police",
-        false,
-    ),
-    ("South Australia Police", "au-south-australia-police", false),
-    ("Tasmania Police", "au-tasmania-police", false),
-    (
-        "Northern Territory Police",
-        "au-northern-territory-police",
-        false,
-    ),
-    ("New Zealand Police", "nz-new-zealand-police", false),
-    (
-        "Royal Canadian Mounted Police",
-        "ca-royal-canadian-mounted-police",
-        false,
-    ),
-    ("RCMP", "ca-royal-canadian-mounted-police", true),
-    (
-        "Ontario Provincial Police",
-        "ca-ontario-provincial-police",
-        false,
-    ),
-    ("Toronto Police Service", "ca-toronto-police-service", false),
-    (
-        "Vancouver Police Department",
-        "ca-vancouver-police-department",
-        false,
-    ),
-    ("Dutch police", "nl-national-police", false),
-    ("Netherlands police", "nl-national-police", false),
-    ("Dutch National Police", "nl-national-police", false),
-    ("An Garda Síochána", "ie-an-garda-siochana", false),
-    ("Garda Síochána", "ie-an-garda-siochana", false),
-    ("Gardaí", "ie-an-garda-siochana", false),
-    ("Singapore Police Force", "sg-singapore-police-force", false),
-    ("Hong Kong Police Force", "hk-hong-kong-police-force", false),
-    ("Hong Kong police", "hk-hong-kong-police-force", false),
-    (
-        "Philippine National Police",
-        "ph-philippine-national-police",
-        false,
-    ),
-    ("Royal Malaysia Police", "my-royal-malaysia-police", false),
-    (
-        "South African Police Service",
-        "za-south-african-police-service",
-        false,
-    ),
-    ("Nigeria Police Force", "ng-nigeria-police-force", false),
-    ("Kenya Police Service", "ke-kenya-police-service", false),
-    ("Delhi Police", "in-delhi-police", false),
-    ("Mumbai Police", "in-mumbai-police", false),
-    ("Kolkata Police", "in-kolkata-police", false),
-    ("Hyderabad Police", "in-hyderabad-police", false),
-    ("Bengaluru Police", "in-bengaluru-police", false),
-    ("Tamil Nadu Police", "in-tamil-nadu-police", false),
-    ("Kerala Police", "in-kerala-police", false),
-    ("Telangana Police", "in-telangana-police", false),
-    ("Maharashtra Police", "in-maharashtra-police", false),
-    ("Uttar Pradesh Police", "in-uttar-pradesh-police", false),
-    ("Karnataka Police", "in-karnataka-police", false),
-    ("Punjab Police", "in-punjab-police", false),
-    ("Gujarat Police", "in-gujarat-police", false),
-    ("Rajasthan Police", "in-rajasthan-police", false),
-    ("West Bengal Police", "in-west-bengal-police", false),
-    ("Andhra Pradesh Police", "in-andhra-pradesh-police", false),
-    ("Haryana Police", "in-haryana-police", false),
-    ("Polizei", "de-police", false),
-    ("German police", "de-police", false),
-    ("French police", "fr-national-police", false),
-    ("Police nationale", "fr-national-police", false),
-    ("Gendarmerie", "fr-gendarmerie", false),
-    ("Belgian police", "be-federal-police", false),
-    ("Finnish police", "fi-police", false),
-    (
-        "Swedish Police Authority",
-        "se-swedish-police-authority",
-        false,
-    ),
-    ("Swedish police", "se-swedish-police-authority", false),
-    ("Norwegian police", "no-norwegian-police-service", false),
-    ("Danish police", "dk-danish-police", false),
-    ("Israel Police", "il-israel-police", false),
-    ("Israeli police", "il-israel-police", false),
-    ("Japanese police", "jp-national-police-agency", false),
-    (
-        "Chicago Police Department",
-        "us-chicago-police-department",
-        false,
-    ),
-    ("Ontario police", "ca-ontario-provincial-police", false),
-    ("Garda", "ie-an-garda-siochana", true),
-    ("LAPD", "us-los-angeles-police-department", true),
-    (
-        "Los Angeles police",
-        "us-los-angeles-police-department",
-        false,
-    ),
-    ("NYPD", "us-new-york-police-department", true),
-    ("New York police", "us-new-york-police-department", false),
-    (
-        "New York City police",
-        "us-new-york-police-department",
-        false,
-    ),
-    ("SFPD", "us-san-francisco-police-department", true),
-    ("Dallas police", "us-dallas-police-department", false),
-    ("Houston police", "us-houston-police-department", false),
-    ("Chicago police", "us-chicago-police-department", false),
-    ("Baltimore police", "us-baltimore-police-department", false),
-    ("Atlanta police", "us-atlanta-police-department", false),
-    ("Seattle police", "us-seattle-police-department", false),
-    ("Phoenix police", "us-phoenix-police-department", false),
-    ("Denver police", "us-denver-police-department", false),
-    ("Boston police", "us-boston-police-department", false),
-    (
-        "Philadelphia police",
-        "us-philadelphia-police-department",
-        false,
-    ),
-    ("Detroit police", "us-detroit-police-department", false),
-    ("Miami police", "us-miami-police-department", false),
-    ("Oakland police", "us-oakland-police-department", false),
-    (
-        "Minneapolis police",
-        "us-minneapolis-police-department",
-        false,
-    ),
-    (
-        "San Francisco police",
-        "us-san-francisco-police-department",
-        false,
-    ),
-    ("DC police", "us-dc-metropolitan-police-department", false),
-    ("D.C. police", "us-dc-metropolitan-police-department", false),
-    (
-        "Washington DC police",
-        "us-dc-metropolitan-police-department",
-        false,
-    ),
-    (
-        "Washington, DC police",
-        "us-dc-metropolitan-police-department",
-        false,
-    ),
-    (
-        "Washington police department",
-        "us-dc-metropolitan-police-department",
-        false,
-    ),
-    (
-        "Metropolitan Police Department of the District of Columbia",
-        "us-dc-metropolitan-police-department",
-        false,
-    ),
-];
 
 /// Extra UK aliases that are real-world knowledge not in the gazetteer file: (phrase, id).
 const EXTRA_UK: &[(&str, &str)] = &[
@@ -532,16 +437,53 @@ fn build() -> Gazetteer {
             );
         }
     }
-    // "the Met"/"Met" must be case-sensitive
-    for (i, (p, _, cs)) in INTL.iter().enumerate() {
-        if *cs {
-            cs_p.push(p.to_string());
-            cs_t.push(Tag::Intl(i));
-        } else {
-            ci_p.push(p.to_string());
-            ci_t.push(Tag::Intl(i));
+    let world: Vec<WorldBody> = serde_json::from_str::<WorldFile>(WORLD_RAW)
+        .unwrap_or_default()
+        .bodies;
+    let mut ambiguous: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut dept_alias: HashMap<String, String> = HashMap::new();
+    let mut dept_clash: HashSet<String> = HashSet::new();
+    for (i, b) in world.iter().enumerate() {
+        let t = Tag::Intl(i);
+        for p in b.phrases() {
+            add(p.clone(), t, &mut ci_p, &mut ci_t, &mut cs_p, &mut cs_t);
+            // what the department rule would call this phrase, if it were not in the gazetteer
+            if let Some(raw) = dept_rule_whole(&p) {
+                if raw != b.id {
+                    match dept_alias.get(&raw) {
+                        Some(other) if *other != b.id => {
+                            dept_clash.insert(raw);
+                        }
+                        _ => {
+                            dept_alias.insert(raw, b.id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        for p in &b.exact_aliases {
+            cs_p.push(p.clone());
+            cs_t.push(t);
+        }
+        for p in &b.ambiguous_aliases {
+            match ambiguous.iter_mut().find(|(a, _)| a == p) {
+                Some((_, v)) => v.push(i),
+                None => ambiguous.push((p.clone(), vec![i])),
+            }
         }
     }
+    for raw in dept_clash {
+        dept_alias.remove(&raw);
+    }
+    for (k, (p, _)) in ambiguous.iter().enumerate() {
+        cs_p.push(p.clone());
+        cs_t.push(Tag::Ambig(k));
+    }
+    let world_ids: HashMap<String, usize> = world
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.id.clone(), i))
+        .collect();
     // Joint bodies written with one suffix: "Norfolk and Suffolk Police" handled by place chains;
     // descriptive multi-force aliases:
     let mut multi: Vec<BTreeSet<String>> = Vec::new();
@@ -602,6 +544,10 @@ fn build() -> Gazetteer {
         multi,
         pairs,
         cs_pats,
+        world,
+        ambiguous,
+        dept_alias,
+        world_ids,
     }
 }
 
@@ -693,14 +639,264 @@ static DESCRIPTIVE_ANY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static US_DEPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)((?:[A-Z][A-Za-z.'’-]*,?\s+){1,6}?)(Police Department|Police Dept\.?|Sheriff['’]s Office|Sheriff['’]s Department|Department of Police|Police Bureau|County Police|County police|Division of Police)").unwrap()
+    Regex::new(concat!(
+        r"(?-u:\b)((?:\p{Lu}[\p{L}.'’-]*,?\s+){1,6}?)",
+        r"((?i:county sheriff(?:['’]s (?:office|department|dept\.?))?",
+        r"|sheriff['’]s (?:office|department|dept\.?)",
+        r"|county police(?: department| dept\.?)?",
+        r"|police department|police dept\.?|department of police|police bureau|division of police)",
+        r"|PD(?-u:\b))",
+    ))
+    .unwrap()
 });
 
 const STOP_LEAD: &[&str] = &[
-    "The", "A", "An", "In", "At", "For", "From", "By", "With", "After", "Both", "Of", "And", "But",
-    "When", "While", "Last", "This", "That", "Its", "Their", "Our", "Then", "If", "As", "On", "To",
-    "Into", "Former", "Retired", "Local", "City",
+    "The",
+    "A",
+    "An",
+    "In",
+    "At",
+    "For",
+    "From",
+    "By",
+    "With",
+    "After",
+    "Both",
+    "Of",
+    "And",
+    "But",
+    "When",
+    "While",
+    "Last",
+    "This",
+    "That",
+    "Its",
+    "Their",
+    "Our",
+    "Then",
+    "If",
+    "As",
+    "On",
+    "To",
+    "Into",
+    "Former",
+    "Retired",
+    "Local",
+    "City",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Meanwhile",
+    "However",
+    "Yesterday",
+    "Today",
+    "Earlier",
+    "Later",
+    "Officials",
+    "Officers",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
 ];
+
+/// Names that are not a department's own name ("the American police department").
+const GENERIC_NAME: &[&str] = &[
+    "American",
+    "US",
+    "U.S.",
+    "UK",
+    "British",
+    "County",
+    "State",
+    "Federal",
+    "National",
+    "Local",
+    "Regional",
+    "Municipal",
+    "Metro",
+    "Town",
+    "Village",
+    "Area",
+    "Police",
+    "Department",
+    "Its",
+    "Their",
+    "Sheriff",
+    "Sheriff's",
+    "Sheriff’s",
+    "Chief",
+    "Deputy",
+    "Officer",
+    "Sgt.",
+    "Lt.",
+    "Capt.",
+];
+
+/// First words of multi-word place names: a name starting with one is not a title-case prefix.
+const PLACE_PREFIX: &[&str] = &[
+    "North", "South", "East", "West", "New", "Fort", "Saint", "St.", "St", "San", "Santa", "Los",
+    "Las", "El", "La", "Port", "Lake", "Mount", "Palm", "Upper", "Lower", "Grand", "Great",
+    "Little",
+];
+
+/// The id part the department rule gives a kind phrase.
+fn kind_slug(kind: &str) -> &'static str {
+    let k = kind.to_ascii_lowercase();
+    if k.starts_with("county sheriff") {
+        "county-sheriffs-office"
+    } else if k.starts_with("sheriff") {
+        "sheriffs-office"
+    } else if k.starts_with("county police") {
+        "county-police-department"
+    } else if k.starts_with("police bureau") {
+        "police-bureau"
+    } else if k.starts_with("division") {
+        "division-of-police"
+    } else {
+        "police-department"
+    }
+}
+
+/// A department named by the department rule: its name words and where the name starts.
+struct DeptName<'a> {
+    toks: Vec<&'a str>,
+    /// byte offset of the first name word in the haystack
+    start: usize,
+    end: usize,
+    kind: &'static str,
+    /// "Washington's Metropolitan Police Department": the possessive place
+    loc: Option<String>,
+}
+
+fn dept_name<'a>(hay: &'a str, c: &regex::Captures<'a>) -> Option<DeptName<'a>> {
+    let whole = c.get(0)?;
+    let name_m = c.get(1)?;
+    let kind = kind_slug(c.get(2)?.as_str());
+    let toks: Vec<&str> = name_m
+        .as_str()
+        .split_whitespace()
+        .map(|t| t.trim_end_matches(','))
+        .collect();
+    // drop leading stop words / possessive locations
+    let mut start_tok = 0;
+    let mut loc: Option<String> = None;
+    for (k, t) in toks.iter().enumerate() {
+        if STOP_LEAD.contains(t) {
+            start_tok = k + 1;
+            loc = None;
+        } else if t.ends_with("'s") || t.ends_with("’s") {
+            loc = Some(t.trim_end_matches("'s").trim_end_matches("’s").to_string());
+            start_tok = k + 1;
+        }
+    }
+    let mut name_toks: Vec<&str> = toks[start_tok.min(toks.len())..].to_vec();
+    if name_toks.is_empty() {
+        // "Dallas's police department": the possessive is the name
+        let l = loc.take()?;
+        let t = toks.iter().rev().find(|t| t.starts_with(l.as_str()))?;
+        name_toks.push(&t[..l.len()]);
+    }
+    if name_toks.iter().all(|t| GENERIC_NAME.contains(t)) {
+        return None;
+    }
+    if kind == "police-department" && c.get(2)?.as_str() == "PD" && name_toks.len() > 3 {
+        return None;
+    }
+    let off = name_m.as_str().find(name_toks[0]).unwrap_or(0);
+    let start = (name_m.start() + off).min(whole.end());
+    let _ = hay;
+    Some(DeptName {
+        toks: name_toks,
+        start,
+        end: whole.end(),
+        kind,
+        loc,
+    })
+}
+
+fn dept_raw_id(toks: &[&str], kind: &str) -> String {
+    format!("us-{}-{kind}", slug(&toks.join(" ")))
+}
+
+/// The department-rule id of a phrase that is wholly one department name, without document
+/// context ("Toronto Police Department" -> `us-toronto-police-department`).
+fn dept_rule_whole(phrase: &str) -> Option<String> {
+    let c = US_DEPT.captures(phrase)?;
+    let d = dept_name(phrase, &c)?;
+    if d.start != 0 || d.end != phrase.len() {
+        return None;
+    }
+    Some(dept_raw_id(&d.toks, d.kind))
+}
+
+/// Whether the line holding `pos` is written in title case (a headline).
+fn title_case_line(doc: &str, pos: usize) -> bool {
+    let a = doc[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let b = doc[pos..].find('\n').map_or(doc.len(), |i| pos + i);
+    let small = [
+        "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "from", "with",
+        "as", "vs", "after", "over",
+    ];
+    let words: Vec<&str> = doc[a..b]
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic()))
+        .filter(|w| !small.contains(&w.to_lowercase().as_str()))
+        .collect();
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .count();
+    words.len() >= 4 && caps * 5 >= words.len() * 4
+}
+
+fn sentence_initial(doc: &str, pos: usize) -> bool {
+    let before = doc[..pos].trim_end_matches([' ', '\u{a0}', '"', '“', '‘', '(']);
+    before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':'])
+}
+
+/// A department the rule found, resolved against the gazetteer: the longest tail of its name
+/// the gazetteer knows, when the words before it are a headline's or a sentence's opening words.
+fn resolve_dept(g: &Gazetteer, doc: &str, d: &DeptName) -> (usize, String, bool) {
+    let known = |raw: &str| -> Option<String> {
+        if g.world_ids.contains_key(raw) {
+            Some(raw.to_string())
+        } else {
+            g.dept_alias.get(raw).cloned()
+        }
+    };
+    let full = dept_raw_id(&d.toks, d.kind);
+    if let Some(id) = known(&full) {
+        return (d.start, id, true);
+    }
+    let headline = title_case_line(doc, d.start);
+    let opening = sentence_initial(doc, d.start) && !PLACE_PREFIX.contains(&d.toks[0]);
+    for k in 1..d.toks.len() {
+        if !(headline || (k == 1 && opening)) {
+            break;
+        }
+        if let Some(id) = known(&dept_raw_id(&d.toks[k..], d.kind)) {
+            let off = doc[d.start..].find(d.toks[k]).unwrap_or(0);
+            return (d.start + off, id, true);
+        }
+    }
+    (d.start, full, false)
+}
 
 const US_CONTEXT: &[&str] = &[
     "Police Department",
@@ -748,6 +944,7 @@ fn slug(s: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in s.chars() {
+        let c = fold(c);
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
             dash = false;
@@ -759,6 +956,37 @@ fn slug(s: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// Latin letters with diacritics to their base letter ("Sûreté" -> "Surete").
+fn fold(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => 'A',
+        'ç' | 'č' | 'ć' => 'c',
+        'Ç' | 'Č' | 'Ć' => 'C',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ě' => 'e',
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ě' => 'E',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => 'I',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'Ñ' | 'Ń' | 'Ň' => 'N',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => 'O',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => 'u',
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' => 'U',
+        'ý' | 'ÿ' => 'y',
+        'Ý' => 'Y',
+        'š' | 'ś' => 's',
+        'Š' | 'Ś' => 'S',
+        'ž' | 'ź' | 'ż' => 'z',
+        'Ž' | 'Ź' | 'Ż' => 'Z',
+        'ř' => 'r',
+        'Ř' => 'R',
+        'ł' => 'l',
+        'Ł' => 'L',
+        _ => c,
+    }
 }
 
 const NON_FORCE_NEXT: &[&str] = &[
@@ -822,6 +1050,7 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
     let suppress_uk = us_ctx && !uk_ctx;
     let police_ctx = ctx_hits.iter().any(|h| h.tag == FTag::PoliceCtx);
     let mut cands: Vec<Mention> = Vec::new();
+    let mut ambig_hits: Vec<(usize, usize, usize)> = Vec::new();
     let push_tag = |t: Tag, s: usize, e: usize, cands: &mut Vec<Mention>| {
         let ids: BTreeSet<String> = match t {
             Tag::Force(i) => {
@@ -836,7 +1065,8 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
                 }
                 g.multi[i].clone()
             }
-            Tag::Intl(i) => std::iter::once(INTL[i].1.to_string()).collect(),
+            Tag::Intl(i) => std::iter::once(g.world[i].id.clone()).collect(),
+            Tag::Ambig(_) => return,
         };
         cands.push(Mention {
             start: s,
@@ -868,6 +1098,10 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
                 .iter()
                 .any(|w| rest.starts_with(w))
             {
+                continue;
+            }
+            if let Tag::Ambig(k) = tag {
+                ambig_hits.push((h.start, h.end, k));
                 continue;
             }
             push_tag(tag, h.start, h.end, &mut cands);
@@ -977,83 +1211,68 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
             i += 1;
         }
     }
-    // US departments
+    // departments the gazetteer may not know: "<Name> Police Department", "<Name> County
+    // Sheriff's Office", "<Name> PD", ...
+    let ldoc = doc.to_ascii_lowercase();
     let us_dept_possible = [
-        "Police Department",
-        "Police Dept",
-        "Sheriff",
-        "Department of Police",
-        "Police Bureau",
-        "County Police",
-        "County police",
-        "Division of Police",
+        "police dep",
+        "sheriff",
+        "department of police",
+        "police bureau",
+        "county police",
+        "division of police",
     ]
     .iter()
-    .any(|w| doc.contains(w));
+    .any(|w| ldoc.contains(w))
+        || doc.contains(" PD");
+    // (start, end) of department-rule mentions whose id the gazetteer does not know
+    let mut unknown_depts: Vec<(usize, usize)> = Vec::new();
     for c in US_DEPT.captures_iter(if us_dept_possible { doc } else { "" }) {
-        let whole = c.get(0).unwrap();
-        let name_m = c.get(1).unwrap();
-        let kind = c.get(2).unwrap().as_str();
-        let toks: Vec<&str> = name_m
-            .as_str()
-            .split_whitespace()
-            .map(|t| t.trim_end_matches(','))
-            .collect();
-        // drop leading stop words / possessive locations
-        let mut start_tok = 0;
-        let mut loc: Option<String> = None;
-        for (k, t) in toks.iter().enumerate() {
-            if STOP_LEAD.contains(t) {
-                start_tok = k + 1;
-            } else if t.ends_with("'s") || t.ends_with("’s") {
-                loc = Some(t.trim_end_matches("'s").trim_end_matches("’s").to_string());
-                start_tok = k + 1;
-            }
-        }
-        let name_toks = &toks[start_tok.min(toks.len())..];
-        if name_toks.is_empty() {
+        let Some(d) = dept_name(doc, &c) else {
+            continue;
+        };
+        if followed_by_non_force(doc, d.end) {
             continue;
         }
-        let mut name = name_toks.join(" ");
-        let kind_slug = match kind {
-            k if k.starts_with("Sheriff") => "sheriffs-office",
-            k if k.starts_with("County") => "county-police-department",
-            k if k.starts_with("Police Bureau") => "police-bureau",
-            k if k.starts_with("Division") => "division-of-police",
-            _ => "police-department",
-        };
-        if name == "Metropolitan" {
-            let dc = loc.as_deref() == Some("Washington")
-                || doc.contains("Washington")
-                || doc.contains("DC")
-                || doc.contains("D.C.")
-                || doc.contains("District of Columbia");
-            if dc {
-                name = "dc metropolitan".to_string();
-            }
+        let (start, mut id, known) = resolve_dept(g, doc, &d);
+        if !known && d.toks == ["Metropolitan"] && d.loc.as_deref() == Some("Washington") {
+            id = DC_MPD.to_string();
         }
-        let prefix = if [
-            "Toronto",
-            "Vancouver",
-            "Ottawa",
-            "Calgary",
-            "Edmonton",
-            "Winnipeg",
-            "Montreal",
-        ]
-        .contains(&name.as_str())
-        {
-            "ca"
-        } else {
-            "us"
-        };
-        let id = format!("{prefix}-{}-{kind_slug}", slug(&name));
-        let s = name_m.start() + name_m.as_str().find(name_toks[0]).unwrap_or(0);
+        if !known && id != DC_MPD {
+            unknown_depts.push((start, d.end));
+        }
         cands.push(Mention {
-            start: s.min(whole.end()),
-            end: whole.end(),
+            start,
+            end: d.end,
             ids: std::iter::once(id).collect(),
         });
+    }
+    // ambiguous short forms ("MPD"): the body the document otherwise names or places
+    for (s, e, k) in ambig_hits {
+        let named: BTreeSet<&str> = cands
+            .iter()
+            .flat_map(|m| m.ids.iter().map(String::as_str))
+            .collect();
+        let bodies = &g.ambiguous[k].1;
+        let mut picked: Vec<usize> = bodies
+            .iter()
+            .copied()
+            .filter(|&i| named.contains(g.world[i].id.as_str()))
+            .collect();
+        if picked.is_empty() {
+            picked = bodies
+                .iter()
+                .copied()
+                .filter(|&i| g.world[i].context.iter().any(|w| has_word(doc, w)))
+                .collect();
+        }
+        if let [i] = picked[..] {
+            cands.push(Mention {
+                start: s,
+                end: e,
+                ids: std::iter::once(g.world[i].id.clone()).collect(),
+            });
+        }
     }
     // resolve overlaps: longest first
     cands.sort_by(|a, b| {
@@ -1075,7 +1294,109 @@ pub fn mentions_from(doc: &str, hits: [Vec<Hit<FTag>>; 4]) -> Vec<Mention> {
         out.push(m);
     }
     out.sort_by_key(|m| m.start);
+    one_slug_per_department(doc, &mut out, &unknown_depts);
+    // Federal and international agencies (FBI, Europol, ...) named beside a police force are
+    // nearly always helping it, not the breached body: keep them only when alone.
+    let agency = |m: &Mention| m.ids.iter().all(|id| is_agency(g, id));
+    if out.iter().any(|m| !agency(m)) {
+        out.retain(|m| !agency(m));
+    }
     out
+}
+
+fn is_agency(g: &Gazetteer, id: &str) -> bool {
+    g.world_ids.get(id).is_some_and(|&i| g.world[i].agency)
+}
+
+/// A body outside the UK by id: (canonical name, country code, kind).
+#[allow(dead_code)]
+pub fn world_body(id: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    let g = gazetteer();
+    let i = *g.world_ids.get(id)?;
+    let b = &g.world[i];
+    Some((b.name.as_str(), b.country.as_str(), b.kind.as_str()))
+}
+
+/// All bodies outside the UK in the gazetteer.
+#[allow(dead_code)]
+pub fn all_world_bodies() -> &'static [WorldBody] {
+    &gazetteer().world
+}
+
+const DC_MPD: &str = "us-dc-metropolitan-police-department";
+
+/// One department, one id: a department the gazetteer does not know, named once with its city
+/// and once without ("Las Vegas Metropolitan Police Department" ... "the Metropolitan Police
+/// Department"), gets the id of the full name; a headline's run of capitalised words before a
+/// department the text names plainly ("Hackers Hit Tulsa Police Department") gets the plain
+/// name's id. A bare "Metropolitan Police Department" in a Washington, DC story is the DC force.
+fn one_slug_per_department(doc: &str, out: &mut [Mention], unknown: &[(usize, usize)]) {
+    if unknown.is_empty() {
+        return;
+    }
+    let is_unknown = |m: &Mention| unknown.contains(&(m.start, m.end));
+    let single = |m: &Mention| -> Option<String> {
+        if m.ids.len() == 1 {
+            m.ids.iter().next().cloned()
+        } else {
+            None
+        }
+    };
+    let mut renames: Vec<(usize, String)> = Vec::new();
+    for (i, m) in out.iter().enumerate() {
+        if !is_unknown(m) {
+            continue;
+        }
+        let Some(id) = single(m) else { continue };
+        let Some((cc, rest)) = id.split_once('-') else {
+            continue;
+        };
+        // longer names ending with this one
+        let tail = format!("-{rest}");
+        let longer: BTreeSet<String> = out
+            .iter()
+            .filter_map(single)
+            .filter(|o| {
+                o.len() > id.len() && o.starts_with(&format!("{cc}-")) && o.ends_with(&tail)
+            })
+            .collect();
+        if longer.len() == 1 {
+            let l = longer.into_iter().next().unwrap_or_default();
+            let l_headline_only = out
+                .iter()
+                .filter(|o| single(o).as_deref() == Some(l.as_str()))
+                .all(|o| is_unknown(o) && title_case_line(doc, o.start));
+            if l_headline_only && !title_case_line(doc, m.start) {
+                for (j, o) in out.iter().enumerate() {
+                    if single(o).as_deref() == Some(l.as_str()) {
+                        renames.push((j, id.clone()));
+                    }
+                }
+            } else {
+                renames.push((i, l));
+            }
+        } else if longer.is_empty() && id == "us-metropolitan-police-department" {
+            let dc = doc.contains("Washington")
+                || doc.contains("DC")
+                || doc.contains("D.C.")
+                || doc.contains("District of Columbia");
+            if dc {
+                renames.push((i, DC_MPD.to_string()));
+            }
+        }
+    }
+    for (j, id) in renames {
+        out[j].ids = std::iter::once(id).collect();
+    }
+}
+
+/// `w` occurs in `doc` as a whole word (or phrase).
+fn has_word(doc: &str, w: &str) -> bool {
+    doc.match_indices(w).any(|(i, _)| {
+        let before = doc[..i].chars().next_back();
+        let after = doc[i + w.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
+    })
 }
 
 /// Forces named by a source/outlet string (press releases).
@@ -1165,7 +1486,7 @@ mod tests {
             ),
             (
                 "New South Wales Police said officers charged a man.",
-                &["au-new-south-wales-police"],
+                &["au-new-south-wales-police-force"],
             ),
             (
                 "Heddlu De Cymru said police data was exposed.",
@@ -1330,5 +1651,275 @@ mod tests {
     fn slugging() {
         assert_eq!(slug("dc metropolitan"), "dc-metropolitan");
         assert_eq!(slug("St. Louis"), "st-louis");
+        assert_eq!(slug("Sûreté du Québec"), "surete-du-quebec");
+        assert_eq!(slug("Prince George's County"), "prince-georges-county");
+    }
+    #[test]
+    fn world_gazetteer_follows_the_id_rule() {
+        let bodies = all_world_bodies();
+        assert!(bodies.len() >= 120, "{} bodies", bodies.len());
+        let mut seen = HashSet::new();
+        for b in bodies {
+            assert!(seen.insert(b.id.as_str()), "duplicate id {}", b.id);
+            assert_eq!(
+                b.id,
+                format!("{}-{}", b.country, slug(&b.name)),
+                "{}",
+                b.name
+            );
+            assert!(
+                b.country.len() == 2 && b.country.chars().all(|c| c.is_ascii_lowercase()),
+                "{}",
+                b.id
+            );
+            assert!(
+                [
+                    "city",
+                    "county",
+                    "sheriff",
+                    "state",
+                    "federal",
+                    "national",
+                    "international"
+                ]
+                .contains(&b.kind.as_str()),
+                "{}: {}",
+                b.id,
+                b.kind
+            );
+            assert!(force_name(&b.id).is_none(), "{} clashes with a UK id", b.id);
+        }
+        assert_eq!(
+            world_body("ca-surete-du-quebec"),
+            Some(("Sûreté du Québec", "ca", "state"))
+        );
+        let us = bodies.iter().filter(|b| b.country == "us").count();
+        assert!(us >= 80, "{us} US bodies");
+    }
+
+    #[test]
+    fn world_bodies_by_name_alias_and_place() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Detectives of the Phoenix Police Department said records leaked.",
+                &["us-phoenix-police-department"],
+            ),
+            (
+                "Phoenix police said the officers' files were copied.",
+                &["us-phoenix-police-department"],
+            ),
+            (
+                "A Phoenix PD spokesperson said officers were told.",
+                &["us-phoenix-police-department"],
+            ),
+            (
+                "The NYPD said the officers' names were posted.",
+                &["us-new-york-city-police-department"],
+            ),
+            (
+                "The New York Police Department said officers were told.",
+                &["us-new-york-city-police-department"],
+            ),
+            (
+                "Deputies of the Maricopa County Sheriff's Office were named in the files.",
+                &["us-maricopa-county-sheriffs-office"],
+            ),
+            (
+                "Harris County Sheriff Jane Roe said deputies' data leaked.",
+                &["us-harris-county-sheriffs-office"],
+            ),
+            (
+                "The LASD said deputies and other officers were warned.",
+                &["us-los-angeles-county-sheriffs-department"],
+            ),
+            (
+                "The Los Angeles County Sheriff's Office told deputies and officers.",
+                &["us-los-angeles-county-sheriffs-department"],
+            ),
+            (
+                "Officers of the Sûreté du Québec were affected.",
+                &["ca-surete-du-quebec"],
+            ),
+            (
+                "The OPP said officers' records were exposed.",
+                &["ca-ontario-provincial-police"],
+            ),
+            (
+                "The Toronto Police Department said officers were told.",
+                &["ca-toronto-police-service"],
+            ),
+            (
+                "An Garda Síochána said officers' data was exposed.",
+                &["ie-an-garda-siochana"],
+            ),
+            (
+                "A Garda spokesman said officers were told.",
+                &["ie-an-garda-siochana"],
+            ),
+            (
+                "The Politie said officers' names were leaked.",
+                &["nl-national-police"],
+            ),
+            (
+                "The Guardia Civil said its officers' files were copied.",
+                &["es-civil-guard"],
+            ),
+            (
+                "Queensland Police said officers were affected.",
+                &["au-queensland-police-service"],
+            ),
+            (
+                "The Australian Federal Police said officers' data leaked.",
+                &["au-australian-federal-police"],
+            ),
+            (
+                "The national police force of the country said officers were told.",
+                &[],
+            ),
+            ("Federal Police officers in the capital were told.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(flat(text), set(want), "text: {text}");
+        }
+    }
+
+    #[test]
+    fn one_department_name_gives_one_id() {
+        // a department the gazetteer does not know
+        for text in [
+            "The Greenvale Police Department said officers' files leaked.",
+            "Officers of the Greenvale police department were told.",
+            "A Greenvale PD spokesperson said officers were told.",
+            "Greenvale's police department said officers were told.",
+            "Ransomware Gang Hits Greenvale Police Department\n\nThe Greenvale Police Department said officers were told.",
+        ] {
+            assert_eq!(
+                flat(text),
+                set(&["us-greenvale-police-department"]),
+                "text: {text}"
+            );
+        }
+        // named with and without its city
+        assert_eq!(
+            flat("The Greenvale Metropolitan Police Department said officers were affected. The Metropolitan Police Department later apologised."),
+            set(&["us-greenvale-metropolitan-police-department"])
+        );
+        assert_eq!(
+            flat("The Greenvale County Sheriff's Office said deputies were told. Greenvale County Sheriff John Doe apologised to officers."),
+            set(&["us-greenvale-county-sheriffs-office"])
+        );
+        // a known department behind a headline's capitalised words
+        assert_eq!(
+            flat("Hackers Leak Files Of Dallas Police Department Officers\n\nThe department said officers were told."),
+            set(&["us-dallas-police-department"])
+        );
+        // a different city whose name ends like a known one stays itself
+        assert_eq!(
+            flat("The North Miami Police Department said officers were told."),
+            set(&["us-north-miami-police-department"])
+        );
+        // a police union is not the department
+        assert_eq!(
+            flat(
+                "The Greenvale Police Department Benevolent Association said officers were angry."
+            ),
+            set(&[])
+        );
+    }
+
+    #[test]
+    fn county_and_city_departments_kept_apart() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "The Suffolk County Police Department in New York said officers were told.",
+                &["us-suffolk-county-police-department"],
+            ),
+            (
+                "Suffolk County police said officers were told.",
+                &["us-suffolk-county-police-department"],
+            ),
+            (
+                "Suffolk Police said officers' data was lost.",
+                &["suffolk"],
+            ),
+            (
+                "The Nassau County PD said officers were told.",
+                &["us-nassau-county-police-department"],
+            ),
+            (
+                "The Dallas County Sheriff's Office and the Dallas Police Department said officers were told.",
+                &[
+                    "us-dallas-county-sheriffs-office",
+                    "us-dallas-police-department",
+                ],
+            ),
+            (
+                "The Miami-Dade Police Department said officers were told.",
+                &["us-miami-dade-police-department"],
+            ),
+            (
+                "Miami police said officers were told.",
+                &["us-miami-police-department"],
+            ),
+            (
+                "The Baltimore County Police Department said officers were told.",
+                &["us-baltimore-county-police-department"],
+            ),
+            (
+                "Baltimore police said officers were told.",
+                &["us-baltimore-police-department"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(flat(text), set(want), "text: {text}");
+        }
+    }
+
+    #[test]
+    fn metropolitan_and_mpd_homonyms() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "The Metropolitan Police Department in Washington, DC said officers were told.",
+                &["us-dc-metropolitan-police-department"],
+            ),
+            (
+                "The MPD in Washington, D.C. said officers were told.",
+                &["us-dc-metropolitan-police-department"],
+            ),
+            (
+                "In Minneapolis, the MPD said officers were told.",
+                &["us-minneapolis-police-department"],
+            ),
+            (
+                "The Memphis Police Department said officers were told; MPD staff were warned.",
+                &["us-memphis-police-department"],
+            ),
+            // no place to pick one of the several MPDs
+            ("The MPD said officers were told.", &[]),
+            // London's Met
+            (
+                "The Metropolitan Police said officers' data was lost.",
+                &["metropolitan"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(flat(text), set(want), "text: {text}");
+        }
+    }
+
+    #[test]
+    fn agencies_count_only_alone() {
+        assert_eq!(
+            flat("The Fresno Police Department said the FBI was helping officers."),
+            set(&["us-fresno-police-department"])
+        );
+        assert_eq!(
+            flat("The FBI said the personal data of agents and police officers was stolen."),
+            set(&["us-federal-bureau-of-investigation"])
+        );
+        assert_eq!(
+            flat("Europol said officers from several forces were told; Dutch police led the inquiry."),
+            set(&["nl-national-police"])
+        );
     }
 }

@@ -569,3 +569,25 @@ fn separately_named_forces_get_separate_reports() {
         vec![vec!["surrey".to_string(), "sussex".to_string()]]
     );
 }
+
+#[test]
+fn world_bodies_one_id_per_department() {
+    let e = ex(
+        "Phoenix police officers' records exposed",
+        "Hackers stole the names and home addresses of 1,200 officers of the Phoenix Police Department. The police department said the FBI was helping it. A Phoenix PD spokesperson said officers had been told.",
+    );
+    assert_eq!(
+        forces_of(&e),
+        vec![vec!["us-phoenix-police-department".to_string()]],
+        "{e:#?}"
+    );
+    let e = ex(
+        "Greenvale County sheriff's deputies' data leaked",
+        "The Greenvale County Sheriff's Office said a ransomware attack exposed the names and Social Security numbers of 300 deputies. Greenvale County Sheriff John Doe said deputies had been told.",
+    );
+    assert_eq!(
+        forces_of(&e),
+        vec![vec!["us-greenvale-county-sheriffs-office".to_string()]],
+        "{e:#?}"
+    );
+}
