@@ -604,7 +604,10 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
         // Weeks apart, a report that calls exposed what the story said was safe (or the
         // reverse) is about another breach.
         let negated = types_mask(r.report.not_exposed.iter().map(|f| f.value));
-        if types & p.not_exposed != 0 || negated & p.types != 0 {
+        // Sources disagree on what was exposed (a blog claims data the force denies): an
+        // undated retelling that shares most of the story's data is not turned away for it.
+        let disputed = types & p.not_exposed != 0 || negated & p.types != 0;
+        if disputed && !(undated && contained) {
             return None;
         }
         let agrees = if cause == Cause::Unknown {
@@ -614,7 +617,7 @@ fn fit_given(p: &Profile, r: &ReportRecord, forces: &BTreeSet<&str>, copy: bool)
             // An undated report (a retelling, a page without a date) agrees on its cause,
             // ransomware being a cyber attack, and on its data or figure when it states any.
             let told = types != 0 || !r.report.counts.is_empty();
-            known.iter().any(|k| causes_compatible(*k, cause) && *k != Cause::Unknown)
+            !known.is_empty()
                 && known.iter().all(|k| causes_compatible(*k, cause))
                 && (contained || same_count || !told)
         } else {
