@@ -440,3 +440,48 @@ pub fn table(out: &mut impl Write, items: &[Explanation]) -> std::io::Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejections_get_the_code_of_their_test() {
+        assert_eq!(
+            rejected_by(true, "police body as breach victim: kent"),
+            None
+        );
+        for (reason, code) in [
+            ("no police force named", "no_force"),
+            (
+                "police named only as investigator, partner or location",
+                "force_not_victim",
+            ),
+            (
+                "no police-victim breach facts: kent (no victim cue)",
+                "no_victim_cue",
+            ),
+            (
+                "no police-victim breach facts: kent (bare mention)",
+                "no_breach_facts",
+            ),
+            ("internal error during extraction", "internal_error"),
+            ("something new", "other"),
+        ] {
+            assert_eq!(rejected_by(false, reason), Some(code), "{reason}");
+        }
+    }
+
+    #[test]
+    fn sentences_are_trimmed_and_cut_on_char_boundaries() {
+        let doc = "Tïtle\n\n  Ünïcode here. ";
+        assert_eq!(sentence(doc, Span { start: 7, end: 30 }), "Ünïcode here.");
+        // Inside a two-byte character: widened to it.
+        assert_eq!(sentence(doc, Span { start: 2, end: 3 }), "ï");
+    }
+
+    #[test]
+    fn terminal_text_loses_control_characters() {
+        assert_eq!(plain("a\u{1b}[2Jb\r\nc\u{202e}d"), "a [2Jb  c d");
+    }
+}
