@@ -90,11 +90,31 @@ pub enum Command {
         #[arg(long)]
         listen: Option<String>,
     },
+    /// Why an article is (or is not) a police breach: the decision and its reason, each
+    /// report's facts and the sentence each came from.
+    Explain {
+        /// A stored article's URL (as the feed gave it, or its canonical form).
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        url: Option<String>,
+        /// Explain the articles of this file instead (JSONL, RSS/Atom/JSON Feed or an HTML
+        /// page, detected as `ingest` does): extracted, not stored; no database needed.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ExplainFormat,
+    },
     /// Offline quick start: serve the bundled sample sources locally, poll them, show the dashboard.
     Demo {
         #[arg(long)]
         listen: Option<String>,
     },
+}
+
+/// Formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
+    Json,
 }
 
 /// Formats of `export`.
@@ -367,6 +387,53 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export { format } => {
             let store = open()?;
             crate::export::export(&store, format, &mut out)?;
+        }
+        Command::Explain { url, file, format } => {
+            let items = match (file, url) {
+                (Some(path), _) => {
+                    let mut problems = Vec::new();
+                    let items = crate::explain::explain_file(&path, Format::Auto, &mut problems)?;
+                    for p in &problems {
+                        eprintln!("warning: {p} (skipped)");
+                    }
+                    if items.is_empty() {
+                        match problems.first() {
+                            Some(p) => bail!("no article read from {}: {p}", path.display()),
+                            None => bail!("no article in {}", path.display()),
+                        }
+                    }
+                    items
+                }
+                (None, Some(url)) => {
+                    if !db.exists() {
+                        bail!(
+                            "no stored article with URL {url} (no database at {})",
+                            db.display()
+                        );
+                    }
+                    let store = match Store::open(&db) {
+                        Ok(s) => s,
+                        Err(crate::store::StoreError::Locked { .. }) => bail!(
+                            "the database {} is held by a running `breachwatch run`: stop it, or use `explain --file`",
+                            db.display()
+                        ),
+                        Err(e) => return Err(e.into()),
+                    };
+                    let article = crate::explain::find_stored(&store, &url)?
+                        .with_context(|| format!("no stored article with URL {url}"))?;
+                    let from_page = article.source_id.as_deref().is_some_and(|id| {
+                        config.sources.iter().any(|s| {
+                            s.id == id && matches!(s.kind, crate::config::SourceKind::Html(_))
+                        })
+                    });
+                    vec![crate::explain::explain_article(&article, from_page)]
+                }
+                (None, None) => bail!("give a stored article's URL or --file PATH"),
+            };
+            match format {
+                ExplainFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?,
+                ExplainFormat::Table => crate::explain::table(&mut out, &items)?,
+            }
         }
         Command::Run { listen } => crate::serve::cli_run(&config, &db, listen.as_deref())?,
         Command::Demo { listen } => {

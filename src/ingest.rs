@@ -1,7 +1,7 @@
 //! `ingest`: local files through the same pipeline as polling.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::parse::{feed, html, jsonl, RawItem};
 use crate::pipeline::{self, Outcome};
@@ -101,18 +101,7 @@ fn ingest_file(
     problems: &mut Vec<Problem>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, IngestError> {
-    let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| IngestError::Open(shown.clone(), e))?;
-    let mut reader = BufReader::new(file);
-    let head = reader
-        .fill_buf()
-        .map_err(|e| IngestError::Open(shown.clone(), e))?
-        .to_vec();
-    let format = if format == Format::Auto {
-        detect(path, &head)
-    } else {
-        format
-    };
+    let input = Input::open(path, format)?;
     // Read and parsed here; analysed on worker threads; stored in file order by the writer.
     let mut stored = Summary::default();
     let before = problems.len();
@@ -126,7 +115,64 @@ fn ingest_file(
             }
         }
     };
-    let produce = |take: &mut dyn FnMut(RawItem) -> bool| -> Result<(), IngestError> {
+    let produce = |take: &mut dyn FnMut(RawItem) -> bool| input.read(problems, progress, take);
+    pipeline::ingest_items(store, None, produce, count)?;
+    stored.bad = problems.len() - before;
+    Ok(stored)
+}
+
+/// A local input file, opened, with its format settled (`Auto`: by extension, else by
+/// content). `ingest` stores what it reads; `explain --file` only analyses it.
+pub struct Input {
+    path: PathBuf,
+    shown: String,
+    reader: BufReader<std::fs::File>,
+    format: Format,
+}
+
+impl Input {
+    /// Opens `path` and settles its format.
+    pub fn open(path: &Path, format: Format) -> Result<Input, IngestError> {
+        let shown = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| IngestError::Open(shown.clone(), e))?;
+        let mut reader = BufReader::new(file);
+        let head = reader
+            .fill_buf()
+            .map_err(|e| IngestError::Open(shown.clone(), e))?
+            .to_vec();
+        let format = if format == Format::Auto {
+            detect(path, &head)
+        } else {
+            format
+        };
+        Ok(Input {
+            path: path.to_owned(),
+            shown,
+            reader,
+            format,
+        })
+    }
+
+    /// The format it is read as (never `Auto`).
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Feeds its items to `take` in file order, until `take` answers false. A skipped input
+    /// (a bad JSONL line, an unreadable feed, a page without text) is pushed to `problems`
+    /// and the rest goes on. `progress` is told the bytes read.
+    pub fn read(
+        self,
+        problems: &mut Vec<Problem>,
+        progress: &mut dyn FnMut(u64),
+        take: &mut dyn FnMut(RawItem) -> bool,
+    ) -> Result<(), IngestError> {
+        let Input {
+            path,
+            shown,
+            mut reader,
+            format,
+        } = self;
         // A skipped input, reported; the rest goes on.
         let mut skip = |line: Option<usize>, message: String| {
             problems.push(Problem {
@@ -197,7 +243,7 @@ fn ingest_file(
                     skip(None, "no article text found".into());
                 } else {
                     let url = page.canonical.clone().unwrap_or_else(|| {
-                        std::fs::canonicalize(path)
+                        std::fs::canonicalize(&path)
                             .ok()
                             .and_then(|p| url::Url::from_file_path(p).ok())
                             .map(|u| u.to_string())
@@ -214,10 +260,7 @@ fn ingest_file(
             }
         }
         Ok(())
-    };
-    pipeline::ingest_items(store, None, produce, count)?;
-    stored.bad = problems.len() - before;
-    Ok(stored)
+    }
 }
 
 /// Why an ingest stopped.

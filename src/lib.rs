@@ -15,6 +15,7 @@
 //! * [`query`] — filters and views over the store.
 //! * [`export`], [`chart`] — CSV/JSON/VERIS/JSONL exports and SVG trend charts.
 //! * [`serve`] — the service: schedule, HTTP API, dashboard, Atom feeds; and the demo.
+//! * [`explain`] — why an article was or was not taken as a breach, fact by fact.
 //! * [`cli`], [`render`] — the command line.
 
 pub mod canon;
@@ -22,6 +23,7 @@ pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod dedup;
+pub mod explain;
 pub mod export;
 pub mod extract;
 pub mod fetch;

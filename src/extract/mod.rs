@@ -32,6 +32,18 @@ pub fn document(title: &str, text: &str) -> String {
     s
 }
 
+/// The sentences of a [`document`] as extraction splits it: every fact's span is one of
+/// them, and a force's evidence (the name as written) lies inside one.
+pub fn sentences(document: &str) -> Vec<Span> {
+    text::split(document, 0)
+        .into_iter()
+        .map(|s| Span {
+            start: s.start,
+            end: s.end,
+        })
+        .collect()
+}
+
 /// Run extraction. Never fails, never panics, no I/O.
 pub fn extract(input: &ArticleInput) -> Extraction {
     let r = std::panic::catch_unwind(|| engine::run(input));
