@@ -73,6 +73,13 @@ static STATS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)\d[\d,]*\+?\s+(?:data\s+|information\s+|security\s+|data\s+protection\s+|personal\s+data\s+)?(?:breaches|incidents|breach\s+reports)(?-u:\b)").unwrap()
 });
 
+/// Tallies of staff caught or punished ("hundreds of officers caught accessing records",
+/// "84 officers have been disciplined", "figures show"): statistics over many cases, not one
+/// breach. Ten or more: one breach may involve a few officers.
+static OFFENDER_TALLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:(?:hundreds|dozens|scores|thousands|\d{2,}[\d,]*)\s+(?:of\s+)?(?:serving\s+)?(?:police\s+)?(?:officers|staff|employees|workers|personnel|officials)(?:\s+and\s+(?:support\s+|police\s+)?staff)?\s+(?:in\s+[^,.;]{0,50}?\s+)?(?:have\s+been\s+|had\s+been\s+|were\s+|being\s+|was\s+)?(?:caught|disciplined|sacked|dismissed|investigated|punished|reprimanded|found)|(?:figures|statistics)\s+(?:show|shows|reveal|reveals|obtained|released)(?-u:\b))").unwrap()
+});
+
 /// Data put where anyone can read it: "published online", "revealed ... on its website".
 static PUT_ONLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(?:published|posted|uploaded|revealed|made\s+available|put|placed|visible|viewable|accessible)(?-u:\b)[^.;]{0,80}?(?-u:\b)(?:online|on\s+(?:its|the|a)\s+(?:[a-z]+\s+)?website|on\s+the\s+internet)(?-u:\b)").unwrap()
@@ -743,8 +750,14 @@ fn victim_cue(
         .iter()
         .any(|(_, c, w)| *w >= 2 && !(*c == Cause::DataLoss && retention));
     // titles are terse ("Suffolk County police help after county hack"): there the force must own the data
+    // Titles are terse ("Suffolk County police help after county hack"): there an attack
+    // needs the body to own the data; a loss, a misdirected email, a disclosure or misuse by
+    // the body named is its own.
+    let own_kind = f.causes.iter().any(|(_, c, w)| {
+        *w >= 2 && !matches!(c, Cause::CyberAttack | Cause::Ransomware | Cause::Unknown)
+    });
     let c = strong_cause
-        && (personal || (has_group && !s.is_title))
+        && (personal || (has_group && (!s.is_title || own_kind)))
         && (personal || !OTHER_VICTIM_NOUNS.iter().any(|w| text.contains(w)))
         && !other_victim(&doc[s.start..s.end]);
     let d = (has(cues, Cue::SelfReport) || has(cues, Cue::Apology))
@@ -770,7 +783,10 @@ fn victim_cue(
             && group_starts
                 .iter()
                 .any(|&gs| gs >= h.end && gs - h.end <= 30 && EVENT_OBJECT.is_match(&ldoc[h.end..gs]))
-    });
+    }) || (CYBER_WORD.is_match(text)
+        && group_starts
+            .iter()
+            .any(|&gs| ATTACK_ON.is_match(&ldoc[s.start..gs])));
     // A headline naming a body and then a breach, leak or hack ("<force> on alert after IT
     // security breach"): headlines name the victim first; an investigator or arresting force
     // has no group here (see `mention_role`), and a warning or appeal is not a breach.
@@ -787,6 +803,16 @@ fn victim_cue(
 /// The words between an event noun and the body it happened to: "breach at", "attack on the".
 static EVENT_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:at|of|on|against|affecting|hitting|involving|targeting|targetting)\s+(?:the\s+)?$").unwrap()
+});
+
+/// "attack on (the)" just before a body, in a sentence about a cyber attack (an attack on an
+/// officer is an assault, not a breach).
+static ATTACK_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)attacks?\s+(?:on|against|targeting|targetting)\s+(?:the\s+)?$").unwrap()
+});
+
+static CYBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:ransomware|hack|hacks|hacked|hackers?|hacking|cyber|cyber-?attacks?|malware)(?-u:\b)").unwrap()
 });
 
 /// Headlines that use breach words without reporting a breach of the body named: warnings,
@@ -941,7 +967,8 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let stats = ((ldoc[s.start..s.end].contains("breaches")
             || ldoc[s.start..s.end].contains("incidents"))
             && STATS.is_match(text))
-            || LOSS_TALLY.is_match(text);
+            || LOSS_TALLY.is_match(text)
+            || OFFENDER_TALLY.is_match(&ldoc[s.start..s.end]);
         let mut groups = sm[si].groups.clone();
         let mut not_involved = !sm[si].not_involved_ids.is_empty();
         excluded.extend(sm[si].not_involved_ids.iter().cloned());
@@ -1157,7 +1184,9 @@ pub fn run(input: &ArticleInput) -> Extraction {
         .map(|(k, _)| k.clone())
         .collect();
     for k in untold {
-        if let Some(v) = accs.remove(&k) {
+        if let Some(mut v) = accs.remove(&k) {
+            // The aside's cue was its marker's, not a sign the main story is a breach.
+            v.cues = 0;
             let main: BTreeSet<String> = k
                 .into_iter()
                 .filter(|i| !i.starts_with(ASIDE_TAG))
