@@ -3,6 +3,7 @@
 //! Self-contained: only `self::`/`super::` paths, no I/O. The UK gazetteer is embedded from
 //! `data/uk_forces.json` and parsed once.
 
+pub mod dates;
 mod engine;
 mod facts;
 mod forces;
