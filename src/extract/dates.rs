@@ -447,16 +447,39 @@ fn to_datetime(f: &Found) -> Option<DateTime<FixedOffset>> {
 /// Day precision is required (a month is not a publication date). The time of day is taken when
 /// written next to the date (with its UTC offset for ISO times), else midnight UTC.
 pub fn publication_in_text(title: &str, text: &str) -> Option<DateTime<FixedOffset>> {
-    let found: Vec<Found> = scan(text, true)
-        .into_iter()
-        .filter(|f| f.m.is_full())
-        .collect();
-    if found.is_empty() {
-        return None;
-    }
-    // 1. Labelled dates.
-    let mut best: Option<(u8, &Found)> = None;
-    for f in &found {
+    let found = scan(text, true);
+    let (labelled, dateline) = page_dates(title, text, &found);
+    let best = labelled
+        .iter()
+        .min_by_key(|(rank, f)| (*rank, f.m.start))
+        .map(|(_, f)| *f)
+        .or(dateline)?;
+    to_datetime(best)
+}
+
+/// Byte ranges (in `text`) of the dates that date the page rather than report an event: every
+/// labelled date ("Published ...", "Updated: ...") and the dateline, as
+/// [`publication_in_text`] reads them. Event extraction leaves them out.
+pub fn page_date_spans(title: &str, text: &str) -> Vec<(usize, usize)> {
+    let found = scan(text, true);
+    let (labelled, dateline) = page_dates(title, text, &found);
+    labelled
+        .iter()
+        .map(|(_, f)| *f)
+        .chain(dateline)
+        .map(|f| (f.m.start, f.m.end))
+        .collect()
+}
+
+/// The labelled dates (with their rank: 0 published-like, 1 updated-like) and the dateline
+/// among `found`, by the rule of [`publication_in_text`]. Full dates only.
+fn page_dates<'a>(
+    title: &str,
+    text: &str,
+    found: &'a [Found],
+) -> (Vec<(u8, &'a Found)>, Option<&'a Found>) {
+    let mut labelled: Vec<(u8, &Found)> = Vec::new();
+    for f in found.iter().filter(|f| f.m.is_full()) {
         let ls = line_start(text, f.m.start);
         let prefix = &text[ls..f.m.start];
         let Some(c) = LABEL.captures(prefix) else {
@@ -484,14 +507,9 @@ pub fn publication_in_text(title: &str, text: &str) -> Option<DateTime<FixedOffs
         } else {
             0
         };
-        if best.is_none_or(|(r, _)| rank < r) {
-            best = Some((rank, f));
-        }
+        labelled.push((rank, f));
     }
-    if let Some((_, f)) = best {
-        return to_datetime(f);
-    }
-    // 2. Dateline near the top.
+    // A dateline near the top.
     let lead = text.len() - text.trim_start().len();
     let mut head = lead;
     let t = title.trim();
@@ -503,18 +521,19 @@ pub fn publication_in_text(title: &str, text: &str) -> Option<DateTime<FixedOffs
         .nth(200)
         .map(|(i, _)| head + i)
         .unwrap_or(text.len());
-    for f in found.iter().filter(|f| f.m.start < window_end) {
-        let ls = line_start(text, f.m.start).max(head.min(f.m.start));
-        let before = text[ls..f.m.start].trim();
-        let ok_before = before.is_empty()
-            || before.ends_with(is_separator)
-            || (before.starts_with("By ") && before.len() < 60 && !before.contains('.'))
-            || matches!(before.to_lowercase().as_str(), "date" | "dated");
-        if ok_before && stands_alone_after(&text[f.m.end..]) {
-            return to_datetime(f);
-        }
-    }
-    None
+    let dateline = found
+        .iter()
+        .filter(|f| f.m.is_full() && f.m.start < window_end)
+        .find(|f| {
+            let ls = line_start(text, f.m.start).max(head.min(f.m.start));
+            let before = text[ls..f.m.start].trim();
+            let ok_before = before.is_empty()
+                || before.ends_with(is_separator)
+                || (before.starts_with("By ") && before.len() < 60 && !before.contains('.'))
+                || matches!(before.to_lowercase().as_str(), "date" | "dated");
+            ok_before && stands_alone_after(&text[f.m.end..])
+        });
+    (labelled, dateline)
 }
 
 #[cfg(test)]

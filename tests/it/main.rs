@@ -4,6 +4,7 @@ mod cli;
 mod helpers;
 mod incidents;
 mod ingest;
+mod occurred;
 mod poll;
 mod serve;
 mod trends;
