@@ -60,6 +60,7 @@ fn store_with_incidents(n: usize) -> (tempfile::TempDir, Store) {
             supplier: None,
             first_reported: when,
             last_reported: when,
+            occurred: None,
             sources: vec![],
             figures: vec![],
             evidence: vec![],

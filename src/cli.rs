@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Config;
 use crate::extract::{Cause, DataType};
 use crate::ingest::{self, Format};
-use crate::query::{self, Filter, IncidentView, Period, TrendKey};
+use crate::query::{self, Filter, IncidentView, Period, TrendKey, When};
 use crate::store::Store;
 
 /// Watches the news for police data breaches and keeps a queryable record of incidents.
@@ -67,10 +67,14 @@ pub enum Command {
         by: TrendKey,
         #[arg(long, value_enum, default_value = "year")]
         period: Period,
-        /// First reported on or after (YYYY-MM-DD).
+        /// Which date puts an incident in a period: when it was first reported, or when it
+        /// occurred (as the reports state it; incidents without one count under `unknown`).
+        #[arg(long, value_enum, default_value = "reported")]
+        when: When,
+        /// On or after (YYYY-MM-DD), by the date `--when` chooses.
         #[arg(long)]
         since: Option<String>,
-        /// First reported on or before (YYYY-MM-DD).
+        /// On or before (YYYY-MM-DD), by the date `--when` chooses.
         #[arg(long)]
         until: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
@@ -352,6 +356,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Trends {
             by,
             period,
+            when,
             since,
             until,
             format,
@@ -363,13 +368,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 anyhow::ensure!(s <= u, "--since {s} is after --until {u}");
             }
             let mut q = format!("/api/trends?by={}&period={}", by_id(by), period_id(period));
+            if when != When::Reported {
+                q.push_str(&format!("&when={}", when.id()));
+            }
             for (k, v) in [("since", &since), ("until", &until)] {
                 if let Some(v) = v {
                     q.push_str(&format!("&{k}={v}"));
                 }
             }
             let rows: Vec<query::TrendRow> = match open_or_remote(&q)? {
-                Access::Local(store) => query::trends(&store, by, period, since_d, until_d)?,
+                Access::Local(store) => {
+                    query::trends_when(&store, by, period, when, since_d, until_d)?
+                }
                 Access::Remote(body) => serde_json::from_str(&body)?,
             };
             match format {

@@ -970,6 +970,46 @@ fn figure_weight(c: &CountFact, r: &ReportRecord) -> i32 {
     w
 }
 
+/// When an incident happened, from the dates its members state (one each at most): the
+/// most-supported date, made as precise as the dates agreeing with it allow. A date's support
+/// is how many members state it or a date it agrees with ("2023" and "2023-08" agree; "2023-03"
+/// and "2023-08" do not); ties go to the earliest. Starting from nothing known, each step takes
+/// the best-supported date refining the one so far, so "2023" with "2023-08" gives "2023-08",
+/// and a majority for August over March gives August. The second value lists the dates when
+/// some disagree (for the incident's conflicts).
+fn merged_occurred(
+    dates: &[crate::extract::Occurred],
+) -> (Option<crate::extract::Occurred>, Option<String>) {
+    use crate::extract::Occurred;
+    let support = |d: &Occurred| dates.iter().filter(|x| x.agrees(d)).count();
+    let mut cur: Option<Occurred> = None;
+    loop {
+        let best = dates
+            .iter()
+            .filter(|d| cur.is_none_or(|c| d.refines(&c) && **d != c))
+            .max_by(|a, b| support(a).cmp(&support(b)).then(b.cmp(a)));
+        match best {
+            Some(b) => cur = Some(*b),
+            None => break,
+        }
+    }
+    let disagree = dates.iter().any(|a| dates.iter().any(|b| !a.agrees(b)));
+    let conflict = disagree.then(|| {
+        let mut n: BTreeMap<Occurred, usize> = BTreeMap::new();
+        for d in dates {
+            *n.entry(*d).or_default() += 1;
+        }
+        format!(
+            "occurred: sources say {}",
+            n.iter()
+                .map(|(d, k)| format!("{d} ({k})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    (cur, conflict)
+}
+
 /// Builds the incident of one group (indexes into `inputs`, in canonical order).
 pub fn build_incident(
     inputs: &[&ReportRecord],
@@ -1174,6 +1214,11 @@ pub fn build_incident(
     }
     timeline.sort_by_key(|d| d.date);
 
+    let dates: Vec<crate::extract::Occurred> =
+        members.iter().filter_map(|m| m.report.occurred).collect();
+    let (occurred, occurred_conflict) = merged_occurred(&dates);
+    conflicts.extend(occurred_conflict);
+
     Incident {
         id: incident_id(first),
         title: first.source.title.clone(),
@@ -1197,6 +1242,7 @@ pub fn build_incident(
             .map(|m| m.when())
             .max()
             .unwrap_or(first.when()),
+        occurred,
         sources,
         figures,
         evidence,
@@ -1314,6 +1360,7 @@ mod tests {
                 third_party: None,
                 supplier: None,
                 developments: Vec::new(),
+                occurred: None,
             },
             sentences: Vec::new(),
         }
@@ -1508,5 +1555,65 @@ mod tests {
         let stored: Vec<u8> = b.iter().flat_map(|v| v.to_le_bytes()).collect();
         assert_eq!(similarity_stored(&a, &stored), similarity(&a, &b));
         assert_eq!(similarity_stored(&a, &stored[4..]), 0.0, "wrong length");
+    }
+
+    #[test]
+    fn build_incident_merges_the_members_occurred_dates() {
+        use crate::extract::Occurred;
+        let d = |s: &str| Occurred::parse(s).unwrap();
+        let merged = |dates: &[Option<&str>]| {
+            let records: Vec<ReportRecord> = dates
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let mut r = report_at(
+                        &format!("k{i}"),
+                        i as i64,
+                        Cause::Unknown,
+                        &[],
+                        None,
+                        vec![],
+                    );
+                    r.report.occurred = o.map(d);
+                    r
+                })
+                .collect();
+            let refs: Vec<&ReportRecord> = records.iter().collect();
+            let group: Vec<usize> = (0..refs.len()).collect();
+            let inc = build_incident(&refs, &group, |_| None);
+            (inc.occurred.map(|o| o.to_string()), inc.conflicts)
+        };
+        assert_eq!(merged(&[None, None]).0, None);
+        assert_eq!(merged(&[None, Some("2021")]).0.as_deref(), Some("2021"));
+        // a coarse and a finer date that agree: the finer
+        assert_eq!(
+            merged(&[Some("2023"), Some("2023-08"), None]).0.as_deref(),
+            Some("2023-08")
+        );
+        assert_eq!(
+            merged(&[Some("2023-08-08"), Some("2023"), Some("2023-08")])
+                .0
+                .as_deref(),
+            Some("2023-08-08")
+        );
+        // disagreement: the majority, and the conflict is told
+        let (o, c) = merged(&[Some("2016"), Some("2015"), Some("2016-12")]);
+        assert_eq!(o.as_deref(), Some("2016-12"));
+        assert!(
+            c.iter()
+                .any(|c| c.starts_with("occurred: sources say 2015 (1)")),
+            "{c:?}"
+        );
+        // a tie goes to the earliest
+        assert_eq!(
+            merged(&[Some("2023-08"), Some("2023-03")]).0.as_deref(),
+            Some("2023-03")
+        );
+        assert_eq!(
+            merged(&[Some("2019-05"), Some("2018")]).0.as_deref(),
+            Some("2018")
+        );
+        // agreeing dates are no conflict
+        assert!(merged(&[Some("2023"), Some("2023-08")]).1.is_empty());
     }
 }

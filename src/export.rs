@@ -47,6 +47,28 @@ pub fn export(store: &Store, format: ExportFormat, out: &mut impl Write) -> Resu
     Ok(())
 }
 
+/// VERIS `timeline.incident`: when it occurred, as precisely as the reports say; else the
+/// year and month it was first reported.
+fn incident_time(i: &Incident) -> serde_json::Value {
+    match i.occurred {
+        Some(o) => {
+            let mut t = serde_json::Map::new();
+            t.insert("year".into(), o.year.into());
+            if let Some(m) = o.month {
+                t.insert("month".into(), m.into());
+                if let Some(d) = o.day {
+                    t.insert("day".into(), d.into());
+                }
+            }
+            t.into()
+        }
+        None => serde_json::json!({
+            "year": chrono::Datelike::year(&i.first_reported),
+            "month": chrono::Datelike::month(&i.first_reported),
+        }),
+    }
+}
+
 fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -54,6 +76,7 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
         "title",
         "first_reported",
         "last_reported",
+        "occurred",
         "forces",
         "data_types",
         "not_exposed",
@@ -81,6 +104,7 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
             i.title.clone(),
             i.first_reported.to_rfc3339(),
             i.last_reported.to_rfc3339(),
+            i.occurred.map(|o| o.to_string()).unwrap_or_default(),
             i.forces.join(";"),
             i.data_types
                 .iter()
@@ -229,7 +253,6 @@ pub fn veris(i: &Incident) -> Value {
         _ if i.third_party == Some(true) => json!({ "partner": { "industry": "Unknown" } }),
         _ => json!({ "internal": { "variety": ["Unknown"] } }),
     };
-    let first = i.first_reported;
     json!({
         "schema_version": "1.4.0",
         "incident_id": i.id,
@@ -248,7 +271,7 @@ pub fn veris(i: &Incident) -> Value {
         "actor": actor,
         "action": { category: { "variety": [variety] } },
         "attribute": attribute,
-        "timeline": { "incident": { "year": chrono::Datelike::year(&first), "month": chrono::Datelike::month(&first) } },
+        "timeline": { "incident": incident_time(i) },
         "discovery_method": { "unknown": true },
         "impact": { "overall_rating": "Unknown" },
         "plus": {

@@ -7,7 +7,9 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{Cause, DataType, DevelopmentKind, Extraction, Qualifier, Report, Span, Unit};
+use crate::extract::{
+    Cause, DataType, DevelopmentKind, Extraction, Occurred, Qualifier, Report, Span, Unit,
+};
 
 /// An article as received, with its raw text kept so later stages can be re-run from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +96,97 @@ impl ReportRecord {
                 .map(|i| self.sentences[i].1.clone())
         })
         .unwrap_or_default()
+    }
+}
+
+/// Stored-record layouts, and the rule for changing them.
+///
+/// Report records are stored as bincode 1 behind a version byte (see `crate::store`'s
+/// `encode_record`). Bincode is positional: a field added to [`ReportRecord`] or
+/// [`Report`] (`#[serde(default)]` does not help) changes the layout, so records an earlier
+/// build wrote no longer decode as the new type. Every such change therefore takes a new
+/// version byte, and the old byte keeps decoding into a private mirror of the old layout (these
+/// `...V1` types, field for field and with the same serde attributes), converted with the new
+/// fields at their defaults. Layout 1 predates [`Report::occurred`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ReportRecordV1 {
+    source: SourceRef,
+    when: DateTime<FixedOffset>,
+    index: usize,
+    siblings: usize,
+    near_duplicate_of: Option<String>,
+    #[serde(default, with = "hex_signature")]
+    minhash: Vec<u32>,
+    report: ReportV1,
+    sentences: Vec<(Span, String)>,
+}
+
+/// [`Report`] as layout 1 stored it (before `occurred`); see [`ReportRecordV1`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ReportV1 {
+    forces: Vec<String>,
+    force_evidence: Vec<Span>,
+    data_types: Vec<crate::extract::Fact<DataType>>,
+    not_exposed: Vec<crate::extract::Fact<DataType>>,
+    counts: Vec<crate::extract::CountFact>,
+    cause: crate::extract::Fact<Cause>,
+    third_party: Option<bool>,
+    supplier: Option<String>,
+    developments: Vec<crate::extract::Development>,
+}
+
+impl From<ReportRecordV1> for ReportRecord {
+    fn from(r: ReportRecordV1) -> ReportRecord {
+        let p = r.report;
+        ReportRecord {
+            source: r.source,
+            when: r.when,
+            index: r.index,
+            siblings: r.siblings,
+            near_duplicate_of: r.near_duplicate_of,
+            minhash: r.minhash,
+            report: Report {
+                forces: p.forces,
+                force_evidence: p.force_evidence,
+                data_types: p.data_types,
+                not_exposed: p.not_exposed,
+                counts: p.counts,
+                cause: p.cause,
+                third_party: p.third_party,
+                supplier: p.supplier,
+                developments: p.developments,
+                occurred: None,
+            },
+            sentences: r.sentences,
+        }
+    }
+}
+
+#[cfg(test)]
+impl From<&ReportRecord> for ReportRecordV1 {
+    /// The old layout of a record (dropping `occurred`), for writing old records in tests.
+    fn from(r: &ReportRecord) -> ReportRecordV1 {
+        let p = r.report.clone();
+        ReportRecordV1 {
+            source: r.source.clone(),
+            when: r.when,
+            index: r.index,
+            siblings: r.siblings,
+            near_duplicate_of: r.near_duplicate_of.clone(),
+            minhash: r.minhash.clone(),
+            report: ReportV1 {
+                forces: p.forces,
+                force_evidence: p.force_evidence,
+                data_types: p.data_types,
+                not_exposed: p.not_exposed,
+                counts: p.counts,
+                cause: p.cause,
+                third_party: p.third_party,
+                supplier: p.supplier,
+                developments: p.developments,
+            },
+            sentences: r.sentences.clone(),
+        }
     }
 }
 
@@ -223,6 +316,10 @@ pub struct Incident {
     pub supplier: Option<String>,
     pub first_reported: DateTime<FixedOffset>,
     pub last_reported: DateTime<FixedOffset>,
+    /// When the breach itself happened, as its reports state it (see
+    /// [`crate::dedup::build_incident`]); `None` when none says.
+    #[serde(default)]
+    pub occurred: Option<Occurred>,
     /// Oldest first.
     pub sources: Vec<SourceRef>,
     /// Every claimed figure, best first.

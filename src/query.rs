@@ -3,7 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{Cause, DataType};
+use crate::extract::{Cause, DataType, Occurred};
 use crate::model::{Affected, Incident, Related};
 use crate::store::{Store, StoreError};
 
@@ -158,6 +158,9 @@ pub struct IncidentView {
     pub supplier: Option<String>,
     pub first_reported: DateTime<FixedOffset>,
     pub last_reported: DateTime<FixedOffset>,
+    /// When the breach happened, as reported: `{"year", "month", "day"}` or null.
+    #[serde(default)]
+    pub occurred: Option<Occurred>,
     pub developments: usize,
     pub sources: Vec<SourceView>,
 }
@@ -177,6 +180,7 @@ impl From<&Incident> for IncidentView {
             supplier: i.supplier.clone(),
             first_reported: i.first_reported,
             last_reported: i.last_reported,
+            occurred: i.occurred,
             developments: i.timeline.len(),
             sources: i
                 .sources
@@ -225,6 +229,29 @@ impl Period {
     }
 }
 
+/// Which date puts an incident in a trend period (`trends --when`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum When {
+    /// Its `first_reported` time.
+    #[default]
+    Reported,
+    /// Its `occurred` date, where the reports state it.
+    Occurred,
+}
+
+impl When {
+    pub fn id(self) -> &'static str {
+        match self {
+            When::Reported => "reported",
+            When::Occurred => "occurred",
+        }
+    }
+}
+
+/// The period label of incidents whose `occurred` date is not known at the period's precision.
+pub const UNKNOWN_PERIOD: &str = "unknown";
+
 /// One row of `trends --format json`, as the contract gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrendRow {
@@ -235,6 +262,111 @@ pub struct TrendRow {
     pub people_affected: u64,
     /// Incidents with no figure: `people_affected` is a partial sum when this is non-zero.
     pub incidents_without_count: u64,
+}
+
+/// The keys an incident counts under in a trend by `by`.
+fn trend_keys(inc: &Incident, by: TrendKey) -> Vec<String> {
+    match by {
+        TrendKey::Force => inc.forces.clone(),
+        TrendKey::DataType => inc.data_types.iter().map(|t| t.id().to_string()).collect(),
+        TrendKey::Cause => vec![inc.cause.id().to_string()],
+    }
+}
+
+/// [`trends`] by the chosen date: `When::Reported` is [`trends`] itself, `When::Occurred`
+/// [`trends_by_occurred`].
+pub fn trends_when(
+    store: &Store,
+    by: TrendKey,
+    period: Period,
+    when: When,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<Vec<TrendRow>, StoreError> {
+    match when {
+        When::Reported => trends(store, by, period, since, until),
+        When::Occurred => trends_by_occurred(store, by, period, since, until),
+    }
+}
+
+/// Incident counts per key and period of the incident's `occurred` date (`trends --when
+/// occurred`), sorted by period then key.
+///
+/// The decisions, for dates known only in part:
+/// - an incident whose `occurred` is not stated counts under the period `unknown`; so does one
+///   whose date is coarser than the period (a year-only date with `--period month` or
+///   `quarter`). A year-only date counts in its year for `--period year`.
+/// - `--period all` needs no date: every incident counts under `all`.
+/// - `--since`/`--until` keep only incidents whose date is known to lie in the range: the whole
+///   of it (a year, a month or a day) on or after `since` and on or before `until`. With either
+///   given, undated incidents are left out (they cannot be placed), so no `unknown` row.
+///
+/// The store keeps counters by first-reported month only, so this reads every incident.
+pub fn trends_by_occurred(
+    store: &Store,
+    by: TrendKey,
+    period: Period,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<Vec<TrendRow>, StoreError> {
+    let mut rows: std::collections::BTreeMap<(String, String), TrendRow> = Default::default();
+    for inc in store.incidents() {
+        let inc = inc?;
+        let o = inc.occurred;
+        if since.is_some() || until.is_some() {
+            let Some(o) = o else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (o.first_day(), o.last_day()) else {
+                continue;
+            };
+            if since.is_some_and(|s| first < s) || until.is_some_and(|u| last > u) {
+                continue;
+            }
+        }
+        let label = match (period, o) {
+            (Period::All, _) => "all".to_string(),
+            (Period::Year, Some(o)) => format!("{:04}", o.year),
+            (
+                Period::Quarter,
+                Some(crate::extract::Occurred {
+                    year,
+                    month: Some(m),
+                    ..
+                }),
+            ) => {
+                format!("{year:04}-Q{}", (m - 1) / 3 + 1)
+            }
+            (
+                Period::Month,
+                Some(crate::extract::Occurred {
+                    year,
+                    month: Some(m),
+                    ..
+                }),
+            ) => {
+                format!("{year:04}-{m:02}")
+            }
+            _ => UNKNOWN_PERIOD.to_string(),
+        };
+        for key in trend_keys(&inc, by) {
+            let row = rows
+                .entry((label.clone(), key.clone()))
+                .or_insert_with(|| TrendRow {
+                    key,
+                    period: label.clone(),
+                    incidents: 0,
+                    people_affected: 0,
+                    incidents_without_count: 0,
+                });
+            row.incidents += 1;
+            match &inc.affected {
+                Some(a) => row.people_affected += a.count,
+                None => row.incidents_without_count += 1,
+            }
+        }
+    }
+    Ok(rows.into_values().collect())
 }
 
 /// Incident counts and people affected per key and period, sorted by period then key.
@@ -339,11 +471,7 @@ pub fn trends(
             if day < a || day > b || !seen.insert(id) {
                 continue;
             }
-            let keys: Vec<String> = match by {
-                TrendKey::Force => inc.forces.clone(),
-                TrendKey::DataType => inc.data_types.iter().map(|t| t.id().to_string()).collect(),
-                TrendKey::Cause => vec![inc.cause.id().to_string()],
-            };
+            let keys = trend_keys(&inc, by);
             let label = period.label(&inc.first_reported);
             for k in keys {
                 match &inc.affected {

@@ -94,6 +94,7 @@ pub fn incidents_csv(out: &mut impl Write, views: &[IncidentView]) -> anyhow::Re
     w.write_record([
         "id",
         "first_reported",
+        "occurred",
         "forces",
         "data_types",
         "not_exposed",
@@ -118,6 +119,7 @@ pub fn incidents_csv(out: &mut impl Write, views: &[IncidentView]) -> anyhow::Re
         w.write_record([
             i.id.clone(),
             i.first_reported.to_rfc3339(),
+            i.occurred.map(|o| o.to_string()).unwrap_or_default(),
             i.forces.join(";"),
             ids(&i.data_types).replace(", ", ";"),
             ids(&i.not_exposed).replace(", ", ";"),
@@ -145,6 +147,13 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
     writeln!(out, "{}\n{}", i.id, i.title)?;
     writeln!(out, "forces:          {}", i.force_names.join(", "))?;
     writeln!(out, "first reported:  {}", i.first_reported.to_rfc3339())?;
+    writeln!(
+        out,
+        "occurred:        {}",
+        i.occurred
+            .map(|o| o.to_string())
+            .unwrap_or_else(|| "not stated".into())
+    )?;
     writeln!(
         out,
         "cause:           {}{}",

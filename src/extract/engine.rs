@@ -1541,6 +1541,7 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
             None
         },
         developments: devs,
+        occurred: None,
     }
 }
 

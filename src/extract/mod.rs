@@ -3,11 +3,13 @@
 //! Self-contained: only `self::`/`super::` paths, no I/O. The UK gazetteer is embedded from
 //! `data/uk_forces.json` and parsed once.
 
+pub mod dates;
 mod engine;
 mod facts;
 mod forces;
 mod lexicon;
 mod numbers;
+mod occurred;
 mod text;
 
 use serde::{Deserialize, Serialize};
@@ -46,7 +48,11 @@ pub fn sentences(document: &str) -> Vec<Span> {
 
 /// Run extraction. Never fails, never panics, no I/O.
 pub fn extract(input: &ArticleInput) -> Extraction {
-    let r = std::panic::catch_unwind(|| engine::run(input));
+    let r = std::panic::catch_unwind(|| {
+        let mut x = engine::run(input);
+        occurred::fill(input, &mut x);
+        x
+    });
     match r {
         Ok(x) => x,
         Err(_) => Extraction {
@@ -91,6 +97,84 @@ pub struct Report {
     pub third_party: Option<bool>,
     pub supplier: Option<String>,
     pub developments: Vec<Development>,
+    /// When the breach itself happened, as the article states it (see `occurred.rs` for what
+    /// counts); `None` when it says no date of the breach. Records stored before this field
+    /// existed decode with `None` (see `crate::model::ReportRecordV1`).
+    #[serde(default)]
+    pub occurred: Option<Occurred>,
+}
+
+/// A date at the precision a text states it: a year, a month or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Occurred {
+    pub year: i32,
+    /// 1..=12.
+    pub month: Option<u32>,
+    /// Only with a month.
+    pub day: Option<u32>,
+}
+
+impl Occurred {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real date, year 1990..=2100 not required).
+    pub fn parse(s: &str) -> Option<Occurred> {
+        let mut it = s.trim().splitn(3, '-');
+        let year: i32 = it.next()?.parse().ok()?;
+        let month: Option<u32> = it.next().map(str::parse).transpose().ok()?;
+        let day: Option<u32> = it.next().map(str::parse).transpose().ok()?;
+        let ok = match (month, day) {
+            (Some(m), Some(d)) => chrono::NaiveDate::from_ymd_opt(year, m, d).is_some(),
+            (Some(m), None) => (1..=12).contains(&m),
+            _ => true,
+        };
+        (ok && (0..=9999).contains(&year)).then_some(Occurred { year, month, day })
+    }
+
+    /// Whether `self` says what `coarse` says, as precisely or more ("2023-08" refines "2023").
+    pub fn refines(&self, coarse: &Occurred) -> bool {
+        self.year == coarse.year
+            && (coarse.month.is_none() || self.month == coarse.month)
+            && (coarse.day.is_none() || self.day == coarse.day)
+    }
+
+    /// Whether the two can be the same date, one being a refinement of the other.
+    pub fn agrees(&self, other: &Occurred) -> bool {
+        self.refines(other) || other.refines(self)
+    }
+
+    /// The last day it can mean (31 December for a year, the month's last day for a month).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => self.first_day(),
+            (Some(m), None) => {
+                let (y, m) = if m == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, m + 1)
+                };
+                chrono::NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+            }
+            _ => chrono::NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+    }
+
+    /// The first day it can mean (1 January for a year, the 1st for a month).
+    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+impl std::fmt::Display for Occurred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Byte range in `document(title, text)`.

@@ -462,7 +462,7 @@ pub fn incident_page(inc: &Incident) -> String {
     };
     let _ = write!(
         body,
-        r#"<section class="card"><h2>Facts</h2><dl class="facts"><dt>Forces</dt><dd>{forces}</dd><dt>Data exposed</dt><dd>{types}</dd><dt>Explicitly not exposed</dt><dd>{not_exposed}</dd><dt>Affected</dt><dd>{affected}</dd><dt>Cause</dt><dd><span class="tag cause">{cause}</span></dd><dt>At a supplier</dt><dd>{third_party}</dd><dt>Incident id</dt><dd><code>{id}</code></dd></dl></section>"#,
+        r#"<section class="card"><h2>Facts</h2><dl class="facts"><dt>Forces</dt><dd>{forces}</dd><dt>Data exposed</dt><dd>{types}</dd><dt>Explicitly not exposed</dt><dd>{not_exposed}</dd><dt>Affected</dt><dd>{affected}</dd><dt>Occurred</dt><dd>{occurred}</dd><dt>Cause</dt><dd><span class="tag cause">{cause}</span></dd><dt>At a supplier</dt><dd>{third_party}</dd><dt>Incident id</dt><dd><code>{id}</code></dd></dl></section>"#,
         forces = force_links(inc),
         types = if inc.data_types.is_empty() {
             "not stated".into()
@@ -476,6 +476,10 @@ pub fn incident_page(inc: &Incident) -> String {
             .unwrap_or_else(|| "not stated".into()),
         cause = words(inc.cause.id()),
         id = escape(&inc.id),
+        occurred = inc
+            .occurred
+            .map(|o| o.to_string())
+            .unwrap_or_else(|| "not stated".into()),
     );
 
     let mut sources: Vec<_> = inc.sources.iter().collect();

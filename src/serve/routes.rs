@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, SourceKind};
 use crate::extract::{Cause, DataType};
 use crate::model::Incident;
-use crate::query::{self, Filter, IncidentView, Period, TrendKey, TrendRow};
+use crate::query::{self, Filter, IncidentView, Period, TrendKey, TrendRow, When};
 use crate::store::Store;
 
 use super::error::{ApiError, PageError};
@@ -209,6 +209,17 @@ pub fn period(s: &str) -> Result<Period, ApiError> {
     }
 }
 
+/// Parses `when` (`reported`, `occurred`).
+pub fn trend_when(s: &str) -> Result<When, ApiError> {
+    match s {
+        "reported" => Ok(When::Reported),
+        "occurred" => Ok(When::Occurred),
+        other => Err(ApiError::BadRequest(format!(
+            "when {other:?} is not one of reported, occurred"
+        ))),
+    }
+}
+
 async fn api_trends(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -216,6 +227,7 @@ async fn api_trends(
     let mut p = params(raw);
     let by = trend_key(p.get("by").map(String::as_str).unwrap_or("force"))?;
     let period = period(p.get("period").map(String::as_str).unwrap_or("year"))?;
+    let when = trend_when(p.get("when").map(String::as_str).unwrap_or("reported"))?;
     let dates = FilterParams {
         since: p.remove("since"),
         until: p.remove("until"),
@@ -223,7 +235,14 @@ async fn api_trends(
     }
     .to_filter()?;
     let rows = blocking(&state.store, move |store| {
-        Ok(query::trends(&store, by, period, dates.since, dates.until)?)
+        Ok(query::trends_when(
+            &store,
+            by,
+            period,
+            when,
+            dates.since,
+            dates.until,
+        )?)
     })
     .await?;
     Ok(Json(rows))

@@ -248,7 +248,14 @@ fn enc<T: Serialize>(v: &T) -> Vec<u8> {
 /// of it its sentences and signature) took about 22 µs, which made it the largest single cost
 /// of merging on a dense store. Records written as JSON by earlier builds (first byte `{`)
 /// still decode.
-const RECORD_BINARY: u8 = 1;
+///
+/// Bincode is positional, so every change of the record's fields takes a new byte here, and
+/// the old bytes keep decoding through a mirror of their layout (see
+/// [`crate::model::ReportRecordV1`]): 1 is the layout before `Report::occurred`, 2 the
+/// current one.
+const RECORD_BINARY: u8 = 2;
+/// Layout 1: before `Report::occurred` (decoded with `occurred: None`).
+const RECORD_BINARY_V1: u8 = 1;
 
 /// A report record as it is stored.
 fn encode_record(r: &ReportRecord) -> Vec<u8> {
@@ -257,11 +264,15 @@ fn encode_record(r: &ReportRecord) -> Vec<u8> {
     out
 }
 
-/// A stored report record, binary or (written by earlier builds) JSON.
+/// A stored report record, binary (this layout or an earlier one) or (written by earlier
+/// builds) JSON.
 fn decode_record(key: &[u8], v: &[u8]) -> Result<ReportRecord, StoreError> {
     let key = || String::from_utf8_lossy(key).into_owned();
     match v.first() {
         Some(&RECORD_BINARY) => bincode::deserialize(&v[1..])
+            .map_err(|source| StoreError::Record { key: key(), source }),
+        Some(&RECORD_BINARY_V1) => bincode::deserialize::<crate::model::ReportRecordV1>(&v[1..])
+            .map(ReportRecord::from)
             .map_err(|source| StoreError::Record { key: key(), source }),
         _ => serde_json::from_slice(v).map_err(|source| StoreError::Decode { key: key(), source }),
     }
@@ -1254,6 +1265,7 @@ mod tests {
             supplier: None,
             first_reported: at,
             last_reported: at,
+            occurred: None,
             sources: Vec::new(),
             figures: Vec::new(),
             evidence: Vec::new(),
@@ -1476,6 +1488,34 @@ mod tests {
         );
         store.tree.insert(&old_key, enc(&old)).unwrap();
         assert_eq!(*store.report(&member(&old)).unwrap().unwrap(), old);
+
+        // A record an earlier build wrote in binary layout 1 (before `occurred`): it decodes,
+        // with no date. The new layout keeps the date.
+        let mut dated = r.clone();
+        dated.source.article_key = "layout-1".into();
+        dated.report.occurred = crate::extract::Occurred::parse("2023-08");
+        let mut v1 = vec![RECORD_BINARY_V1];
+        bincode::serialize_into(&mut v1, &crate::model::ReportRecordV1::from(&dated)).unwrap();
+        let v1_key = keys::report(
+            dated.filing_force(),
+            dated.when().timestamp(),
+            "layout-1",
+            0,
+        );
+        store.tree.insert(&v1_key, v1).unwrap();
+        let back = store.report(&member(&dated)).unwrap().unwrap();
+        assert_eq!(back.report.occurred, None);
+        assert_eq!(
+            *back,
+            ReportRecord {
+                report: crate::extract::Report {
+                    occurred: None,
+                    ..dated.report.clone()
+                },
+                ..dated.clone()
+            }
+        );
+        assert_eq!(decode_record(b"k", &encode_record(&dated)).unwrap(), dated);
 
         // A profile's members' records, read once and then kept with it (in member order); a
         // profile with them read equals one without.

@@ -59,6 +59,7 @@ fn incident(id: &str, force: &str, title: &str, first: &str, last: &str) -> Inci
         supplier: None,
         first_reported: at(first),
         last_reported: at(last),
+        occurred: None,
         sources: vec![source(&url, title, first)],
         figures: vec![Figure {
             count: 1200,
@@ -363,6 +364,7 @@ async fn api_incidents_lists_incidents_newest_first_as_the_cli_does() {
         "cause",
         "third_party",
         "first_reported",
+        "occurred",
         "sources",
     ] {
         assert!(first.get(field).is_some(), "missing {field}: {first}");
