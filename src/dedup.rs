@@ -122,8 +122,11 @@ fn agreement(a: &[u32], b_len: usize, b: impl Iterator<Item = u32>) -> f64 {
 
 /// The report records of one analysed article: each report with its article's metadata and
 /// the sentences its facts came from, cut from `document` (what every span points into).
+/// `published`: the date the article counts from (the item's, or its text's, see
+/// [`crate::pipeline::publication`]); `None` makes its reports [`undated`].
 pub fn records(
     article: &Article,
+    published: Option<DateTime<FixedOffset>>,
     document: &str,
     reports: &[Report],
     near_duplicate_of: Option<&str>,
@@ -133,7 +136,7 @@ pub fn records(
         url: article.url.clone(),
         canonical_url: article.canonical_url.clone(),
         title: display_title(&article.title, document),
-        published: article.published,
+        published,
         outlet: article.source.clone(),
         article_key: article.key.clone(),
     };
@@ -183,7 +186,7 @@ pub fn records(
             spans.dedup();
             ReportRecord {
                 source: source.clone(),
-                when: article.when(),
+                when: published.unwrap_or_else(|| article.fetched_at.fixed_offset()),
                 index,
                 siblings,
                 near_duplicate_of: near_duplicate_of.map(str::to_owned),

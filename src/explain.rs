@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::canon;
 use crate::extract::{self, DevelopmentKind, Qualifier, Report, Span, Unit};
 use crate::ingest::{Format, IngestError, Input, Problem};
-use crate::model::{Affected, Analysis, Article};
+use crate::model::{Affected, Analysis, Article, DateSource};
 use crate::pipeline;
 use crate::store::{Store, StoreError};
 
@@ -94,30 +94,24 @@ pub struct DevelopmentFact {
     pub sentence: String,
 }
 
-/// The publication date an article counts from, and where it came from: `"feed"` when the
-/// item carried a date (feed entry, JSONL `published`, the page's own metadata for HTML),
-/// else `"unknown"`. This is the one place that decides it: inference of a date from the
-/// text ("Published: 14:05 09/08/2023") belongs here, answering `"text"`.
-pub fn publication(article: &Article) -> (Option<DateTime<FixedOffset>>, &'static str) {
-    match article.published {
-        Some(d) => (Some(d), "feed"),
-        None => (None, "unknown"),
+/// The publication date the analysis used (see [`crate::pipeline::publication`]) and where it
+/// came from: `"feed"` (the item carried it), `"page"` (the same, for an HTML page, whose
+/// date can only have come from the page itself), `"text"` (read from the text: a
+/// "Published:" line or a dateline) or `"unknown"`.
+fn date_used(
+    analysis: &Analysis,
+    from_page: bool,
+) -> (Option<DateTime<FixedOffset>>, &'static str) {
+    match analysis.published_from {
+        DateSource::Feed if from_page => (analysis.published, "page"),
+        from => (analysis.published, from.id()),
     }
 }
 
-/// [`publication`], with a date the item carried named `"page"` when the item was an HTML
-/// page (whose date can only have come from the page itself).
-fn date_used(article: &Article, from_page: bool) -> (Option<DateTime<FixedOffset>>, &'static str) {
-    match publication(article) {
-        (d, "feed") if from_page => (d, "page"),
-        other => other,
-    }
-}
-
-/// When the breach happened, for the `occurred` field of a report: null until reports carry
-/// an occurred date (then: that date as the incident output writes it).
-fn occurred(_report: &Report) -> serde_json::Value {
-    serde_json::Value::Null
+/// When the breach happened, for the `occurred` field of a report, as the incident output
+/// writes it: `{"year", "month", "day"}` or null.
+fn occurred(report: &Report) -> serde_json::Value {
+    serde_json::to_value(report.occurred).unwrap_or(serde_json::Value::Null)
 }
 
 /// A short code for the test that turned an article down, from its reason; `None` when it
@@ -240,7 +234,7 @@ pub fn explain(article: &Article, analysis: &Analysis, from_page: bool) -> Expla
             }
         })
         .collect();
-    let (published, published_from) = date_used(article, from_page);
+    let (published, published_from) = date_used(analysis, from_page);
     Explanation {
         url: article.url.clone(),
         canonical_url: article.canonical_url.clone(),

@@ -52,6 +52,43 @@ pub struct Analysis {
     pub minhash: Vec<u32>,
     /// The earlier-keyed article this one is a syndicated or spun copy of, if any.
     pub near_duplicate_of: Option<String>,
+    /// The publication date the article counts from (see [`DateSource`]); `None`: unknown.
+    #[serde(default)]
+    pub published: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub published_from: DateSource,
+}
+
+impl Analysis {
+    /// The time the article counts from: its publication date, from the item or its text,
+    /// else when it was fetched (an undated article, see [`crate::dedup::undated`]).
+    pub fn when(&self, article: &Article) -> DateTime<FixedOffset> {
+        self.published
+            .unwrap_or_else(|| article.fetched_at.fixed_offset())
+    }
+}
+
+/// Where an article's publication date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    /// The item carried it: a feed entry's date, JSONL `published`, a page's metadata.
+    Feed,
+    /// Read from the text: a labelled date ("Published: 14:05 09/08/2023") or a dateline.
+    Text,
+    /// Neither: the article is undated.
+    #[default]
+    Unknown,
+}
+
+impl DateSource {
+    pub fn id(&self) -> &'static str {
+        match self {
+            DateSource::Feed => "feed",
+            DateSource::Text => "text",
+            DateSource::Unknown => "unknown",
+        }
+    }
 }
 
 /// One incident report of one article, self-contained: what matching and incident building

@@ -11,7 +11,7 @@ use chrono::Utc;
 use crate::canon;
 use crate::dedup;
 use crate::extract::{self, ArticleInput};
-use crate::model::{Analysis, Article, IncidentProfile, ReportRecord};
+use crate::model::{Analysis, Article, DateSource, IncidentProfile, ReportRecord};
 use crate::ordered;
 use crate::parse::html;
 use crate::parse::RawItem;
@@ -73,12 +73,34 @@ pub fn analyse(article: &Article) -> Analysis {
         published: article.published,
     });
     let document = extract::document(&title, &clean);
+    let (published, published_from) = publication(article, &title, &clean);
     Analysis {
         article_key: article.key.clone(),
         minhash: dedup::minhash(&document),
         document,
         extraction,
         near_duplicate_of: None,
+        published,
+        published_from,
+    }
+}
+
+/// The publication date an article counts from: the item's own, else one the page states in
+/// its text (a "Published:" line, a dateline: [`extract::dates::publication_in_text`], never
+/// a date of the events it tells), else none (undated: it joins incidents on its facts, see
+/// [`dedup::undated`]). A date read from the text is never later than when the article was
+/// fetched.
+pub fn publication(
+    article: &Article,
+    title: &str,
+    clean: &str,
+) -> (Option<chrono::DateTime<chrono::FixedOffset>>, DateSource) {
+    if let Some(d) = article.published {
+        return (Some(d), DateSource::Feed);
+    }
+    match extract::dates::publication_in_text(title, clean) {
+        Some(d) if d <= article.fetched_at.fixed_offset() => (Some(d), DateSource::Text),
+        _ => (None, DateSource::Unknown),
     }
 }
 
@@ -173,7 +195,7 @@ fn process(
     let mut copies = Copies::new();
     if relevant {
         // Only breach reports are indexed, so only they are looked up.
-        let when = article.when().timestamp();
+        let when = analysis.when(article).timestamp();
         let forces = report_forces(&analysis);
         let found = similar_articles(
             store,
@@ -197,6 +219,7 @@ fn process(
     let incidents = if relevant {
         let records = dedup::records(
             article,
+            analysis.published,
             &analysis.document,
             &analysis.extraction.reports,
             analysis.near_duplicate_of.as_deref(),

@@ -367,15 +367,23 @@ fn split_facts(f: &SentFacts, pos: usize) -> (SentFacts, SentFacts) {
     };
     let mut after = SentFacts::default();
     for &(p, t) in &f.types {
-        if p < pos { &mut before } else { &mut after }.types.push((p, t));
+        if p < pos { &mut before } else { &mut after }
+            .types
+            .push((p, t));
     }
     for &(p, t) in &f.negs {
-        if p < pos { &mut before } else { &mut after }.negs.push((p, t));
+        if p < pos { &mut before } else { &mut after }
+            .negs
+            .push((p, t));
     }
     for c in &f.counts {
-        if c.start < pos { &mut before } else { &mut after }
-            .counts
-            .push(c.clone());
+        if c.start < pos {
+            &mut before
+        } else {
+            &mut after
+        }
+        .counts
+        .push(c.clone());
     }
     for &(p, c, w) in &f.causes {
         if p < pos { &mut before } else { &mut after }
@@ -383,7 +391,9 @@ fn split_facts(f: &SentFacts, pos: usize) -> (SentFacts, SentFacts) {
             .push((p, c, w));
     }
     for &p in &f.supplier {
-        if p < pos { &mut before } else { &mut after }.supplier.push(p);
+        if p < pos { &mut before } else { &mut after }
+            .supplier
+            .push(p);
     }
     for d in &f.devs {
         if d.0 < pos { &mut before } else { &mut after }
@@ -780,9 +790,9 @@ fn victim_cue(
     // "a data breach at <force>", "cyber attack on <force>": the body is the object of the event
     let g = cues.iter().any(|h| {
         h.tag == Cue::Breach
-            && group_starts
-                .iter()
-                .any(|&gs| gs >= h.end && gs - h.end <= 30 && EVENT_OBJECT.is_match(&ldoc[h.end..gs]))
+            && group_starts.iter().any(|&gs| {
+                gs >= h.end && gs - h.end <= 30 && EVENT_OBJECT.is_match(&ldoc[h.end..gs])
+            })
     }) || (CYBER_WORD.is_match(text)
         && group_starts
             .iter()
@@ -802,7 +812,10 @@ fn victim_cue(
 
 /// The words between an event noun and the body it happened to: "breach at", "attack on the".
 static EVENT_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:at|of|on|against|affecting|hitting|involving|targeting|targetting)\s+(?:the\s+)?$").unwrap()
+    Regex::new(
+        r"^\s*(?:at|of|on|against|affecting|hitting|involving|targeting|targetting)\s+(?:the\s+)?$",
+    )
+    .unwrap()
 });
 
 /// "attack on (the)" just before a body, in a sentence about a cyber attack (an attack on an
@@ -1111,7 +1124,8 @@ pub fn run(input: &ArticleInput) -> Extraction {
         for (k, g) in groups.iter().enumerate() {
             // The body in focus named again after an aside marker ("... follows another
             // breach at X"): what follows the marker is that other story.
-            if let Some(pos) = aside_at.filter(|p| *p <= g.start && focus.as_ref() == Some(&g.ids)) {
+            if let Some(pos) = aside_at.filter(|p| *p <= g.start && focus.as_ref() == Some(&g.ids))
+            {
                 let (main, other) = split_facts(&per_group[k], pos);
                 asides += 1;
                 let acc = accs.entry(ids_key(&g.ids)).or_default();

@@ -399,4 +399,6 @@ pub enum DevelopmentKind {
 }
 
 #[cfg(test)]
+mod real_text_tests;
+#[cfg(test)]
 mod tests;

@@ -479,7 +479,8 @@ mod tests {
 
     #[test]
     fn literally_escaped_text_is_decoded() {
-        let raw = r#"First paragraph says \u201chello\u201d.\n\nSecond one.\tEnd \ud83d\ude00 \\ back"#;
+        let raw =
+            r#"First paragraph says \u201chello\u201d.\n\nSecond one.\tEnd \ud83d\ude00 \\ back"#;
         assert_eq!(
             clean_text(raw),
             "First paragraph says \u{201c}hello\u{201d}.\nSecond one. End \u{1f600} \\ back"

@@ -38,7 +38,9 @@ pub fn parse_line(line: &str) -> Result<Option<RawItem>, ParseError> {
         return Err(ParseError::Jsonl("`url` is empty".into()));
     }
     if a.text.trim().is_empty() && a.title.trim().is_empty() {
-        return Err(ParseError::Jsonl("`text` and `title` are both empty".into()));
+        return Err(ParseError::Jsonl(
+            "`text` and `title` are both empty".into(),
+        ));
     }
     let published = match a.published.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -76,9 +78,10 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!((untitled.title.as_str(), untitled.published), ("", None));
-        let headline = parse_line(r#"{"url":"https://x.org/c","title":"Force fined over leak","text":""}"#)
-            .unwrap()
-            .unwrap();
+        let headline =
+            parse_line(r#"{"url":"https://x.org/c","title":"Force fined over leak","text":""}"#)
+                .unwrap()
+                .unwrap();
         assert_eq!(headline.text, "");
         for bad in [
             "{not json",

@@ -1449,6 +1449,7 @@ mod tests {
         let analysis = crate::pipeline::analyse(&article);
         let records = crate::dedup::records(
             &article,
+            analysis.published,
             &analysis.document,
             &analysis.extraction.reports,
             None,

@@ -9,3 +9,4 @@ mod occurred;
 mod poll;
 mod serve;
 mod trends;
+mod undated;
