@@ -775,17 +775,29 @@ fn victim_cue(
             || text.contains("data")
             || text.contains("information")
             || text.contains("details"));
+    // A breach word, or a phrase ending in one that the body's name runs into ("Kent Police
+    // data breach" is read as "police data breach").
+    let breachy = |h: &Hit<Cue>| {
+        h.tag == Cue::Breach
+            || (h.tag == Cue::PolicePossessive
+                && ["breach", "breaches", "leak", "hack"]
+                    .iter()
+                    .any(|w| ldoc[h.start..h.end].ends_with(w)))
+    };
     // "<force> ... breach" adjacency
     let e = cues.iter().any(|h| {
-        h.tag == Cue::Breach
-            && group_ends.iter().any(|&ge| {
-                h.start >= ge && h.start - ge <= 30 && {
-                    let gap = &ldoc[ge..h.start];
-                    gap.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-                        .filter(|w| !w.is_empty())
-                        .all(|w| ADJ_OK.contains(&w.trim_end_matches("'s").trim_end_matches("’s")))
-                }
-            })
+        (breachy(h) && group_ends.iter().any(|&ge| h.start < ge && h.end > ge))
+            || h.tag == Cue::Breach
+                && group_ends.iter().any(|&ge| {
+                    h.start >= ge && h.start - ge <= 30 && {
+                        let gap = &ldoc[ge..h.start];
+                        gap.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                            .filter(|w| !w.is_empty())
+                            .all(|w| {
+                                ADJ_OK.contains(&w.trim_end_matches("'s").trim_end_matches("’s"))
+                            })
+                    }
+                })
     });
     // "a data breach at <force>", "cyber attack on <force>": the body is the object of the event
     let g = cues.iter().any(|h| {
@@ -801,9 +813,9 @@ fn victim_cue(
     // security breach"): headlines name the victim first; an investigator or arresting force
     // has no group here (see `mention_role`), and a warning or appeal is not a breach.
     let h = s.is_title
-        && cues.iter().any(|h| {
-            matches!(h.tag, Cue::Breach) && group_ends.first().is_some_and(|&ge| h.start >= ge)
-        })
+        && cues
+            .iter()
+            .any(|h| breachy(h) && group_ends.first().is_some_and(|&ge| h.end > ge))
         && !NOT_A_BREACH_HEADLINE.is_match(text)
         && !OTHER_VICTIM_NOUNS.iter().any(|w| text.contains(w))
         && !other_victim(&doc[s.start..s.end]);
@@ -829,9 +841,10 @@ static CYBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Headlines that use breach words without reporting a breach of the body named: warnings,
-/// appeals and advice to the public.
+/// appeals and advice to the public, help given to another victim, or a breach named after
+/// another organisation ("county hack", "school data breach").
 static NOT_A_BREACH_HEADLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:warns?|warning|scams?|scammers|fraudsters?|appeals?|advice|tips|urges?)(?-u:\b)").unwrap()
+    Regex::new(r"(?-u:\b)(?:warns?|warning|scams?|scammers|fraudsters?|appeals?|advice|tips|urges?|helps?|helping|assists?|assisting|supports?|supporting)(?-u:\b)|(?-u:\b)(?:council|county|city|school|college|university|hospital|nhs|firm|company|retailer|bank|club|airline|charity|government)\s+(?:data\s+|cyber\s+|ransomware\s+|security\s+)?(?:breach|hack|leak|attack|cyber-?attack)(?-u:\b)").unwrap()
 });
 
 pub fn run(input: &ArticleInput) -> Extraction {
