@@ -1201,7 +1201,6 @@ pub fn run(input: &ArticleInput) -> Extraction {
     let mut merged: BTreeMap<BTreeSet<String>, Acc> = BTreeMap::new();
     // An aside whose cause is not stated cannot be told apart from the main story (an earlier
     // phase of the same breach, often): its facts go back to the body's main story.
-    let mut accs = accs;
     let untold: Vec<BTreeSet<String>> = accs
         .iter()
         .filter(|(k, v)| {

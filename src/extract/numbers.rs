@@ -60,6 +60,7 @@ const WORD_NUMS: &[(&str, u64)] = &[
 ];
 
 const MULTS: &[(&str, u64)] = &[
+    ("dozen", 12),
     ("hundred", 100),
     ("thousand", 1_000),
     ("lakh", 100_000),
@@ -127,6 +128,10 @@ const PEOPLE: &[&str] = &[
     "cops",
     "coppers",
     "serving",
+    "offenders",
+    "survivors",
+    "prisoners",
+    "inmates",
 ];
 const ACTOR_VERBS: &[&str] = &[
     "downloaded",
@@ -450,6 +455,12 @@ const SMALL_COUNT_NOUNS: &[&str] = &[
     "records",
     "files",
     "recordings",
+    "offenders",
+    "suspects",
+    "survivors",
+    "children",
+    "members",
+    "residents",
 ];
 
 fn word_value(w: &str) -> Option<u64> {
@@ -548,14 +559,19 @@ fn word_numbers(s: &str) -> Vec<(usize, usize, u64)> {
         }
         let v = total + cur;
         // Small numbers ("two forces", "three years") count only before a people or record noun.
+        // One describing word may come between ("eight sex offenders", "five serving
+        // officers").
         let small_ok = v >= 2 && {
-            let next = s[end..].trim_start();
-            let word: String = next
-                .chars()
-                .take_while(|c| c.is_alphabetic())
-                .collect::<String>()
-                .to_lowercase();
-            SMALL_COUNT_NOUNS.contains(&word.as_str())
+            let mut words = s[end..]
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase);
+            let first = words.next().unwrap_or_default();
+            SMALL_COUNT_NOUNS.contains(&first.as_str())
+                || (!STOP.contains(&first.as_str())
+                    && words
+                        .next()
+                        .is_some_and(|w| SMALL_COUNT_NOUNS.contains(&w.as_str())))
         };
         if v > 0 && (had_mult || v >= 10 || small_ok) {
             out.push((st, end, v));
