@@ -358,15 +358,20 @@ fn incidents_around(store: &Store, r: &ReportRecord) -> Result<Vec<Arc<LazyProfi
     } else {
         near
     };
+    let now = Utc::now().timestamp() + 86_400;
+    let recent = now - 400 * 86_400;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for force in &r.report.forces {
         let found = store
             .incidents_of_force(force, t - back, t + near)?
             .into_iter()
-            // Late openers include incidents first told by an undated article, placed at
-            // the time it was fetched, however long after the story that is.
-            .chain(store.late_incidents_of_force(force, t, t + 40 * 365 * 86_400)?);
+            .chain(store.late_incidents_of_force(force, t, t + years)?)
+            // Late openers include incidents first told by an undated article, placed at the
+            // time it was fetched, which may be any distance after the story: those fetched
+            // in the last year are looked at too (a wider window would make every merge of
+            // an archive read a decade of late openers).
+            .chain(store.late_incidents_of_force(force, recent.max(t + years), now)?);
         for p in found {
             if seen.insert(p.head.id.clone()) {
                 out.push(p);

@@ -356,6 +356,52 @@ static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(?:(?:comes|came|coming)\s+(?:just\s+|only\s+)?(?:(?:a|two|three|four|a\s+few|several|\d+)\s+(?:days?|weeks?|months?)\s+)?after|(?:it|this|which|incident|loss|theft|breach|leak|news|disclosure)\s+follows|in\s+a\s+(?:second|separate|further|third|different)\s+(?:incident|breach|case|leak|data\s+breach)|another\s+(?:[a-z'’-]+\s+){0,2}?(?:breach|leak|data\s+breach)|(?:last\s+week|last\s+month|earlier)['’]s\s+(?:[a-z'’-]+\s+){0,2}?(?:breach|leak)|the\s+second\s+(?:involved|saw|was|came|breach|incident))(?-u:\b)").unwrap()
 });
 
+/// Whether `text` contains one of `words`: a cheap test before a regex that needs one of
+/// them (most sentences have none, and a regex of alternatives scans every byte).
+fn any_of(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+/// Words that put a headline's loss, theft, email or misuse about data.
+const DATA_WORDS: &[&str] = &[
+    "data",
+    "details",
+    "information",
+    "records",
+    "files",
+    "laptop",
+    "computer",
+    "database",
+    "email",
+    "e-mail",
+    "letter",
+    "disc",
+    "disk",
+    "spreadsheet",
+    "systems",
+    "documents",
+    "paperwork",
+    "notebook",
+    "footage",
+    "recordings",
+    "usb",
+    "memory stick",
+];
+
+/// A word one of which every [`OFFENDER_TALLY`] match holds.
+const OFFENDER_WORDS: &[&str] = &[
+    "caught",
+    "disciplined",
+    "sacked",
+    "dismissed",
+    "investigated",
+    "punished",
+    "reprimanded",
+    "found",
+    "figures",
+    "statistics",
+];
+
 /// Splits a sentence's facts at `pos`: those before stay with the main story, those after go
 /// to the aside.
 fn split_facts(f: &SentFacts, pos: usize) -> (SentFacts, SentFacts) {
@@ -718,7 +764,7 @@ fn victim_cue(
     group_starts: &[usize],
     group_ends: &[usize],
     first_person: bool,
-) -> bool {
+) -> Cue2 {
     let text = &ldoc[s.start..s.end];
     let retention = text.contains("retention") || text.contains("automatically");
     let penalty = has(cues, Cue::Penalty)
@@ -763,9 +809,10 @@ fn victim_cue(
     // Titles are terse ("Suffolk County police help after county hack"): there an attack
     // needs the body to own the data; a loss, a misdirected email, a disclosure or misuse by
     // the body named is its own.
+    // The title must be about data ("recovered stolen machinery" is a theft, not a breach).
     let own_kind = f.causes.iter().any(|(_, c, w)| {
         *w >= 2 && !matches!(c, Cause::CyberAttack | Cause::Ransomware | Cause::Unknown)
-    });
+    }) && (!f.types.is_empty() || any_of(text, DATA_WORDS));
     let c = strong_cause
         && (personal || (has_group && (!s.is_title || own_kind)))
         && (personal || !OTHER_VICTIM_NOUNS.iter().any(|w| text.contains(w)))
@@ -805,7 +852,8 @@ fn victim_cue(
             && group_starts.iter().any(|&gs| {
                 gs >= h.end && gs - h.end <= 30 && EVENT_OBJECT.is_match(&ldoc[h.end..gs])
             })
-    }) || (CYBER_WORD.is_match(text)
+    }) || (any_of(text, &["hack", "cyber", "ransom", "malware"])
+        && CYBER_WORD.is_match(text)
         && group_starts
             .iter()
             .any(|&gs| ATTACK_ON.is_match(&ldoc[s.start..gs])));
@@ -819,7 +867,24 @@ fn victim_cue(
         && !NOT_A_BREACH_HEADLINE.is_match(text)
         && !OTHER_VICTIM_NOUNS.iter().any(|w| text.contains(w))
         && !other_victim(&doc[s.start..s.end]);
-    a || b || c || d || e || g || h
+    // An exposure verb next to the body's people ("officers ... stolen") is a weak cue: enough
+    // with facts, not enough for a headline alone ("Officers recovered stolen machinery").
+    let weak_only = b && !has(cues, Cue::Breach) && !any_of(text, DATA_WORDS);
+    if a || c || d || e || g || h || (b && !weak_only) {
+        Cue2::Strong
+    } else if b {
+        Cue2::Weak
+    } else {
+        Cue2::None
+    }
+}
+
+/// How strongly a sentence makes a body a breach's victim (see [`victim_cue`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue2 {
+    None,
+    Weak,
+    Strong,
 }
 
 /// The words between an event noun and the body it happened to: "breach at", "attack on the".
@@ -867,7 +932,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
     let mut focus: Option<BTreeSet<String>> = None;
     // force sets named as one body ("Norfolk and Suffolk Police") or forming a known collaboration
     let mut joint_keys: BTreeSet<BTreeSet<String>> = BTreeSet::new();
-    let mut pending: Vec<(usize, SentFacts, bool)> = Vec::new();
+    let mut pending: Vec<(usize, SentFacts, bool, bool)> = Vec::new();
     let mut asides = 0usize;
     let mut first_person = false;
 
@@ -961,7 +1026,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
             if let Some(sf) = saved_focus.take() {
                 if focus.is_none() {
                     let acc = accs.entry(sf.clone()).or_default();
-                    for (psi, pf, pc) in pending.drain(..) {
+                    for (psi, pf, pc, ph) in pending.drain(..) {
                         let ps = &sents[psi];
                         add_facts(
                             acc,
@@ -972,7 +1037,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                             },
                             psi,
                             pc,
-                            ps.is_title,
+                            ph,
                         );
                     }
                     focus = Some(sf);
@@ -993,8 +1058,12 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let stats = ((ldoc[s.start..s.end].contains("breaches")
             || ldoc[s.start..s.end].contains("incidents"))
             && STATS.is_match(text))
-            || LOSS_TALLY.is_match(text)
-            || OFFENDER_TALLY.is_match(&ldoc[s.start..s.end]);
+            || (any_of(
+                &ldoc[s.start..s.end],
+                &["los", "mislaid", "misplaced", "theft"],
+            ) && LOSS_TALLY.is_match(text))
+            || (any_of(&ldoc[s.start..s.end], OFFENDER_WORDS)
+                && OFFENDER_TALLY.is_match(&ldoc[s.start..s.end]));
         let mut groups = sm[si].groups.clone();
         let mut not_involved = !sm[si].not_involved_ids.is_empty();
         excluded.extend(sm[si].not_involved_ids.iter().cloned());
@@ -1027,10 +1096,10 @@ pub fn run(input: &ArticleInput) -> Extraction {
         );
         let group_ends: Vec<usize> = groups.iter().map(|g| g.end).collect();
         let group_starts: Vec<usize> = groups.iter().map(|g| g.start).collect();
-        let cue = !generic
-            && !stats
-            && !not_involved
-            && victim_cue(
+        let strength = if generic || stats || not_involved {
+            Cue2::None
+        } else {
+            victim_cue(
                 &doc,
                 &ldoc,
                 s,
@@ -1040,7 +1109,11 @@ pub fn run(input: &ArticleInput) -> Extraction {
                 &group_starts,
                 &group_ends,
                 press_release,
-            );
+            )
+        };
+        let cue = strength != Cue2::None;
+        // Only a strong cue in the headline makes a report without facts (see `Acc::headline`).
+        let headline = s.is_title && strength == Cue2::Strong;
         let span = Span {
             start: s.start,
             end: s.end,
@@ -1049,9 +1122,12 @@ pub fn run(input: &ArticleInput) -> Extraction {
         let aside_at = if s.is_title {
             None
         } else {
-            ASIDE
-                .find(&ldoc[s.start..s.end])
-                .map(|m| s.start + m.start())
+            let l = &ldoc[s.start..s.end];
+            let maybe = any_of(l, &["after", "follows", "in a ", "another", "second"])
+                || ((l.contains("'s") || l.contains("’s")) && any_of(l, &["breach", "leak"]));
+            maybe
+                .then(|| ASIDE.find(l).map(|m| s.start + m.start()))
+                .flatten()
         };
 
         if groups.is_empty() {
@@ -1070,9 +1146,9 @@ pub fn run(input: &ArticleInput) -> Extraction {
                         continue;
                     }
                     let acc = accs.entry(ids_key(fc)).or_default();
-                    add_facts(acc, &f, span, si, cue, s.is_title);
+                    add_facts(acc, &f, span, si, cue, headline);
                 }
-                None => pending.push((si, f, cue)),
+                None => pending.push((si, f, cue, headline)),
             }
             continue;
         }
@@ -1151,13 +1227,13 @@ pub fn run(input: &ArticleInput) -> Extraction {
             }
             let acc = accs.entry(ids_key(&g.ids)).or_default();
             acc.evidence.extend(g.spans.iter().copied());
-            add_facts(acc, &per_group[k], span, si, cue, s.is_title);
+            add_facts(acc, &per_group[k], span, si, cue, headline);
         }
         if !comparison || focus.is_none() {
             let new_focus = groups[best].ids.clone();
             if focus.is_none() && !pending.is_empty() {
                 let acc = accs.entry(ids_key(&new_focus)).or_default();
-                for (psi, pf, pc) in pending.drain(..) {
+                for (psi, pf, pc, ph) in pending.drain(..) {
                     let ps = &sents[psi];
                     add_facts(
                         acc,
@@ -1168,7 +1244,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                         },
                         psi,
                         pc,
-                        ps.is_title,
+                        ph,
                     );
                 }
             }
@@ -1178,7 +1254,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
     if let Some(sf) = saved_focus.take() {
         if focus.is_none() {
             let acc = accs.entry(sf).or_default();
-            for (psi, pf, pc) in pending.drain(..) {
+            for (psi, pf, pc, ph) in pending.drain(..) {
                 let ps = &sents[psi];
                 add_facts(
                     acc,
@@ -1189,7 +1265,7 @@ pub fn run(input: &ArticleInput) -> Extraction {
                     },
                     psi,
                     pc,
-                    ps.is_title,
+                    ph,
                 );
             }
         }
