@@ -259,8 +259,16 @@ pub fn undated(r: &ReportRecord) -> bool {
     r.source.published.is_none()
 }
 
+/// Canonical order: publication time, then article key and report index. Undated reports
+/// come after every dated one, among themselves by key: their time is only when they were
+/// fetched, which depends on the order of ingest.
 fn order_key(r: &ReportRecord) -> (i64, &str, usize) {
-    (r.when().timestamp(), r.source.article_key.as_str(), r.index)
+    let at = if undated(r) {
+        i64::MAX
+    } else {
+        r.when().timestamp()
+    };
+    (at, r.source.article_key.as_str(), r.index)
 }
 
 /// Artefacts named near a loss or theft; disjoint artefacts mean different incidents.
