@@ -405,47 +405,36 @@ const OFFENDER_WORDS: &[&str] = &[
 /// Splits a sentence's facts at `pos`: those before stay with the main story, those after go
 /// to the aside.
 fn split_facts(f: &SentFacts, pos: usize) -> (SentFacts, SentFacts) {
-    let mut before = SentFacts {
+    /// The facts of `v` before `pos`, and those at or after it.
+    fn part<T: Clone>(v: &[T], at: impl Fn(&T) -> usize, pos: usize) -> (Vec<T>, Vec<T>) {
+        v.iter().cloned().partition(|x| at(x) < pos)
+    }
+    let (types, types_after) = part(&f.types, |x| x.0, pos);
+    let (negs, negs_after) = part(&f.negs, |x| x.0, pos);
+    let (counts, counts_after) = part(&f.counts, |c| c.start, pos);
+    let (causes, causes_after) = part(&f.causes, |x| x.0, pos);
+    let (supplier, supplier_after) = part(&f.supplier, |p| *p, pos);
+    let (devs, devs_after) = part(&f.devs, |d| d.0, pos);
+    let before = SentFacts {
+        types,
+        negs,
+        counts,
+        causes,
+        supplier,
+        devs,
         singular: f.singular,
         has_money: f.has_money,
         supplier_name: f.supplier_name.clone(),
+    };
+    let after = SentFacts {
+        types: types_after,
+        negs: negs_after,
+        counts: counts_after,
+        causes: causes_after,
+        supplier: supplier_after,
+        devs: devs_after,
         ..SentFacts::default()
     };
-    let mut after = SentFacts::default();
-    for &(p, t) in &f.types {
-        if p < pos { &mut before } else { &mut after }
-            .types
-            .push((p, t));
-    }
-    for &(p, t) in &f.negs {
-        if p < pos { &mut before } else { &mut after }
-            .negs
-            .push((p, t));
-    }
-    for c in &f.counts {
-        if c.start < pos {
-            &mut before
-        } else {
-            &mut after
-        }
-        .counts
-        .push(c.clone());
-    }
-    for &(p, c, w) in &f.causes {
-        if p < pos { &mut before } else { &mut after }
-            .causes
-            .push((p, c, w));
-    }
-    for &p in &f.supplier {
-        if p < pos { &mut before } else { &mut after }
-            .supplier
-            .push(p);
-    }
-    for d in &f.devs {
-        if d.0 < pos { &mut before } else { &mut after }
-            .devs
-            .push(d.clone());
-    }
     (before, after)
 }
 
@@ -1125,9 +1114,11 @@ pub fn run(input: &ArticleInput) -> Extraction {
             let l = &ldoc[s.start..s.end];
             let maybe = any_of(l, &["after", "follows", "in a ", "another", "second"])
                 || ((l.contains("'s") || l.contains("’s")) && any_of(l, &["breach", "leak"]));
-            maybe
-                .then(|| ASIDE.find(l).map(|m| s.start + m.start()))
-                .flatten()
+            if maybe {
+                ASIDE.find(l).map(|m| s.start + m.start())
+            } else {
+                None
+            }
         };
 
         if groups.is_empty() {
