@@ -25,6 +25,6 @@ done
   mkdir -p "$out/db/$(dirname "$f")"
   gzip -9 -n -c "$db/$f" >"$out/db/$f.gz"
 done
-"$bin" --version >"$out/written-by.txt"
-git -C "$here" rev-parse HEAD >>"$out/written-by.txt" 2>/dev/null || true
+echo "$("$bin" --version), written $(date -u +%F)" >"$out/written-by.txt"
+git -C "$here" describe --always --dirty >>"$out/written-by.txt" 2>/dev/null || true
 echo "wrote $out: $(ls "$out" | wc -l) files"

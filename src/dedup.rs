@@ -351,13 +351,21 @@ pub fn is_follow_up(r: &Report) -> bool {
         .any(|d| d.kind != DevelopmentKind::Apology)
 }
 
-/// A set of data types as a bit mask: bit `i` is `DataType::ALL[i]`. Matching compares many
+/// A set of data types as a bit mask: bit `i` is the type whose stable code
+/// (`DataType::code`) is `i`; stored profiles keep these masks. Matching compares many
 /// small sets, and a mask makes each comparison two instructions and no allocation.
 pub type Types = u32;
-const _: () = assert!(DataType::ALL.len() <= Types::BITS as usize);
+// Every type's code has a bit.
+const _: () = {
+    let mut i = 0;
+    while i < DataType::ALL.len() {
+        assert!((DataType::ALL[i].code() as u32) < Types::BITS);
+        i += 1;
+    }
+};
 
 fn type_bit(t: DataType) -> Types {
-    1 << (t as u32)
+    1 << t.code()
 }
 
 /// The mask of a list of data types.

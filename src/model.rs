@@ -1,8 +1,28 @@
 //! The records the pipeline stores and the queries return.
 //!
 //! Every type here that derives serde is a compatibility boundary: it is what sled holds
-//! (as JSON) and what `--format json` prints. Change fields additively, or bump
-//! [`crate::store::SCHEMA_VERSION`] and migrate.
+//! and what `--format json` prints. Articles, incidents and source states are stored as JSON,
+//! report records as MessagePack with named fields (see `crate::store::RecordFormat`), and
+//! profiles in a layout of their own (`crate::store::profile`).
+//!
+//! # The compatibility rule
+//!
+//! A database written by any release since schema 5 opens in every later build and answers
+//! the same (`tests/it/golden.rs` holds each build to the databases in `tests/golden/`). The
+//! stored encodings name every field and every enum variant, so that:
+//!
+//! - **A field may be added** to a stored type (here or in `crate::extract::Report` and what it
+//!   holds) if records without it still decode: an `Option`, or `#[serde(default)]`. Old
+//!   records read with the default; old builds ignore the new field.
+//! - **An enum variant may be added** anywhere in the declaration: variants are stored by
+//!   their serde names (`snake_case` ids) in JSON and MessagePack, and by explicit stable
+//!   codes (`DataType::code` and the like) in profiles and type masks. Never change or reuse
+//!   a code, and never rename a variant's id.
+//! - **Renaming or removing a field, changing its type, or changing an id** breaks old
+//!   records: keep the old name with `#[serde(alias)]`, or bump
+//!   [`crate::store::SCHEMA_VERSION`] and migrate in `crate::store::Store::open`.
+//! - After any such change, run `scripts/golden.sh` with the new build to add a fixture for
+//!   the new schema (never regenerate an old one).
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -133,97 +153,6 @@ impl ReportRecord {
                 .map(|i| self.sentences[i].1.clone())
         })
         .unwrap_or_default()
-    }
-}
-
-/// Stored-record layouts, and the rule for changing them.
-///
-/// Report records are stored as bincode 1 behind a version byte (see `crate::store`'s
-/// `encode_record`). Bincode is positional: a field added to [`ReportRecord`] or
-/// [`Report`] (`#[serde(default)]` does not help) changes the layout, so records an earlier
-/// build wrote no longer decode as the new type. Every such change therefore takes a new
-/// version byte, and the old byte keeps decoding into a private mirror of the old layout (these
-/// `...V1` types, field for field and with the same serde attributes), converted with the new
-/// fields at their defaults. Layout 1 predates [`Report::occurred`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct ReportRecordV1 {
-    source: SourceRef,
-    when: DateTime<FixedOffset>,
-    index: usize,
-    siblings: usize,
-    near_duplicate_of: Option<String>,
-    #[serde(default, with = "hex_signature")]
-    minhash: Vec<u32>,
-    report: ReportV1,
-    sentences: Vec<(Span, String)>,
-}
-
-/// [`Report`] as layout 1 stored it (before `occurred`); see [`ReportRecordV1`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct ReportV1 {
-    forces: Vec<String>,
-    force_evidence: Vec<Span>,
-    data_types: Vec<crate::extract::Fact<DataType>>,
-    not_exposed: Vec<crate::extract::Fact<DataType>>,
-    counts: Vec<crate::extract::CountFact>,
-    cause: crate::extract::Fact<Cause>,
-    third_party: Option<bool>,
-    supplier: Option<String>,
-    developments: Vec<crate::extract::Development>,
-}
-
-impl From<ReportRecordV1> for ReportRecord {
-    fn from(r: ReportRecordV1) -> ReportRecord {
-        let p = r.report;
-        ReportRecord {
-            source: r.source,
-            when: r.when,
-            index: r.index,
-            siblings: r.siblings,
-            near_duplicate_of: r.near_duplicate_of,
-            minhash: r.minhash,
-            report: Report {
-                forces: p.forces,
-                force_evidence: p.force_evidence,
-                data_types: p.data_types,
-                not_exposed: p.not_exposed,
-                counts: p.counts,
-                cause: p.cause,
-                third_party: p.third_party,
-                supplier: p.supplier,
-                developments: p.developments,
-                occurred: None,
-            },
-            sentences: r.sentences,
-        }
-    }
-}
-
-#[cfg(test)]
-impl From<&ReportRecord> for ReportRecordV1 {
-    /// The old layout of a record (dropping `occurred`), for writing old records in tests.
-    fn from(r: &ReportRecord) -> ReportRecordV1 {
-        let p = r.report.clone();
-        ReportRecordV1 {
-            source: r.source.clone(),
-            when: r.when,
-            index: r.index,
-            siblings: r.siblings,
-            near_duplicate_of: r.near_duplicate_of.clone(),
-            minhash: r.minhash.clone(),
-            report: ReportV1 {
-                forces: p.forces,
-                force_evidence: p.force_evidence,
-                data_types: p.data_types,
-                not_exposed: p.not_exposed,
-                counts: p.counts,
-                cause: p.cause,
-                third_party: p.third_party,
-                supplier: p.supplier,
-                developments: p.developments,
-            },
-            sentences: r.sentences.clone(),
-        }
     }
 }
 

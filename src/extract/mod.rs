@@ -99,7 +99,7 @@ pub struct Report {
     pub developments: Vec<Development>,
     /// When the breach itself happened, as the article states it (see `occurred.rs` for what
     /// counts); `None` when it says no date of the breach. Records stored before this field
-    /// existed decode with `None` (see `crate::model::ReportRecordV1`).
+    /// existed decode with `None` (see `crate::model` for the compatibility rule).
     #[serde(default)]
     pub occurred: Option<Occurred>,
 }
@@ -198,33 +198,48 @@ pub struct CountFact {
     pub span: Span,
 }
 
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum DataType {
-    Name,
-    Rank,
-    Photo,
-    VettingLevel,
-    StaffId,
-    HomeAddress,
-    PhoneNumber,
-    EmailAddress,
-    DateOfBirth,
-    Financial,
-    WorkLocation,
-    Unit,
-    VictimDetails,
-    WitnessDetails,
-    SuspectDetails,
-    InformantDetails,
-    Health,
-    Recordings,
-    CaseRecords,
-    Credentials,
-    NationalId,
+    Name = 0,
+    Rank = 1,
+    Photo = 2,
+    VettingLevel = 3,
+    StaffId = 4,
+    HomeAddress = 5,
+    PhoneNumber = 6,
+    EmailAddress = 7,
+    DateOfBirth = 8,
+    Financial = 9,
+    WorkLocation = 10,
+    Unit = 11,
+    VictimDetails = 12,
+    WitnessDetails = 13,
+    SuspectDetails = 14,
+    InformantDetails = 15,
+    Health = 16,
+    Recordings = 17,
+    CaseRecords = 18,
+    Credentials = 19,
+    NationalId = 20,
 }
 
 impl DataType {
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
     pub const ALL: [DataType; 21] = [
         DataType::Name,
         DataType::Rank,
@@ -280,21 +295,36 @@ impl DataType {
     }
 }
 
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
-    CyberAttack,
-    Ransomware,
-    AccidentalDisclosure,
-    MisdirectedCommunication,
-    LossOrTheft,
-    InsiderMisuse,
-    DataLoss,
-    UnlawfulProcessing,
-    Unknown,
+    CyberAttack = 0,
+    Ransomware = 1,
+    AccidentalDisclosure = 2,
+    MisdirectedCommunication = 3,
+    LossOrTheft = 4,
+    InsiderMisuse = 5,
+    DataLoss = 6,
+    UnlawfulProcessing = 7,
+    Unknown = 8,
 }
 
 impl Cause {
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
     pub const ALL: [Cause; 9] = [
         Cause::CyberAttack,
         Cause::Ransomware,
@@ -335,16 +365,38 @@ impl Cause {
     }
 }
 
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
-    Exact,
-    Approx,
-    AtLeast,
-    AtMost,
+    Exact = 0,
+    Approx = 1,
+    AtLeast = 2,
+    AtMost = 3,
 }
 
 impl Qualifier {
+    pub const ALL: [Qualifier; 4] = [
+        Qualifier::Exact,
+        Qualifier::Approx,
+        Qualifier::AtLeast,
+        Qualifier::AtMost,
+    ];
+
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
     pub fn id(&self) -> &'static str {
         match self {
             Qualifier::Exact => "exact",
@@ -355,15 +407,32 @@ impl Qualifier {
     }
 }
 
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
-    People,
-    Records,
-    Files,
+    People = 0,
+    Records = 1,
+    Files = 2,
 }
 
 impl Unit {
+    pub const ALL: [Unit; 3] = [Unit::People, Unit::Records, Unit::Files];
+
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
     pub fn id(&self) -> &'static str {
         match self {
             Unit::People => "people",
@@ -383,19 +452,49 @@ pub struct Development {
     pub span: Span,
 }
 
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum DevelopmentKind {
-    Fine,
-    Reprimand,
-    EnforcementNotice,
-    Arrest,
-    Charge,
-    Lawsuit,
-    Compensation,
-    RevisedCount,
-    Apology,
-    Other,
+    Fine = 0,
+    Reprimand = 1,
+    EnforcementNotice = 2,
+    Arrest = 3,
+    Charge = 4,
+    Lawsuit = 5,
+    Compensation = 6,
+    RevisedCount = 7,
+    Apology = 8,
+    Other = 9,
+}
+
+impl DevelopmentKind {
+    pub const ALL: [DevelopmentKind; 10] = [
+        DevelopmentKind::Fine,
+        DevelopmentKind::Reprimand,
+        DevelopmentKind::EnforcementNotice,
+        DevelopmentKind::Arrest,
+        DevelopmentKind::Charge,
+        DevelopmentKind::Lawsuit,
+        DevelopmentKind::Compensation,
+        DevelopmentKind::RevisedCount,
+        DevelopmentKind::Apology,
+        DevelopmentKind::Other,
+    ];
+
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
 }
 
 #[cfg(test)]

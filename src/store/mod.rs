@@ -19,8 +19,11 @@
 
 mod buckets;
 mod filter;
+#[cfg(test)]
+mod golden;
 mod keyindex;
 pub mod keys;
+mod legacy;
 pub mod profile;
 
 use std::collections::BTreeMap;
@@ -35,8 +38,13 @@ use serde::Serialize;
 
 use crate::model::{Article, Incident, IncidentProfile, Member, ReportRecord, SourceState};
 
-/// The on-disk layout version. Bump it when a stored type changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 5;
+/// The on-disk layout version. Bump it when a stored type changes in a way the tolerant
+/// encodings cannot absorb (see [`crate::model`]), and migrate in [`Store::open`].
+/// 6: report records in MessagePack ([`RecordFormat`]).
+pub const SCHEMA_VERSION: u32 = 6;
+
+/// The schema whose report records are bincode; [`Store::open`] rewrites them.
+const SCHEMA_BINCODE: u32 = 5;
 
 /// The schema [`Store::open`] migrates from: the same keys in three trees.
 const SCHEMA_THREE_TREES: u32 = 4;
@@ -63,7 +71,7 @@ pub enum StoreError {
     Record {
         key: String,
         #[source]
-        source: bincode::Error,
+        source: RecordError,
     },
     /// An [`Opening`] store failed to open (its error was returned to the first to wait).
     #[error("the database could not be opened (see the error above)")]
@@ -242,40 +250,68 @@ fn enc<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("stored records always serialise")
 }
 
-/// The first byte of a report record in its binary encoding (bincode 1 of
-/// [`ReportRecord`], after this byte). Merging decodes the records of every candidate
-/// incident's members, the most frequent decode in the store: as JSON a record (1.8 KB, most
-/// of it its sentences and signature) took about 22 µs, which made it the largest single cost
-/// of merging on a dense store. Records written as JSON by earlier builds (first byte `{`)
-/// still decode.
+/// The first byte of a stored report record: which encoding follows.
 ///
-/// Bincode is positional, so every change of the record's fields takes a new byte here, and
-/// the old bytes keep decoding through a mirror of their layout (see
-/// [`crate::model::ReportRecordV1`]): 1 is the layout before `Report::occurred`, 2 the
-/// current one.
-const RECORD_BINARY: u8 = 2;
-/// Layout 1: before `Report::occurred` (decoded with `occurred: None`).
-const RECORD_BINARY_V1: u8 = 1;
+/// Merging decodes the records of every candidate incident's members, the most frequent
+/// decode in the store. As JSON a record (1.8 KB, most of it its sentences and signature)
+/// took about 22 µs; MessagePack with named fields keeps JSON's tolerance (fields by name,
+/// enum variants by their string ids) at a fraction of its size and cost.
+///
+/// | first byte | encoding | written by |
+/// |---|---|---|
+/// | `{` | JSON | schema 4 and earlier |
+/// | 1 | bincode 1, layout before `Report::occurred` | schema 5 |
+/// | 2 | bincode 1, layout with `occurred` | schema 5 |
+/// | 3 | MessagePack, structs as maps (`rmp_serde::to_vec_named`) | schema 6 on |
+///
+/// Bincode layouts are read by [`legacy`] and rewritten as MessagePack when a schema 5
+/// database is opened ([`Store::open`]). See [`crate::model`] for the rule that keeps byte 3
+/// readable across releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum RecordFormat {
+    BincodeV1 = 1,
+    BincodeV2 = 2,
+    MessagePack = 3,
+}
 
 /// A report record as it is stored.
 fn encode_record(r: &ReportRecord) -> Vec<u8> {
-    let mut out = vec![RECORD_BINARY];
-    bincode::serialize_into(&mut out, r).expect("report records always serialise");
+    let mut out = vec![RecordFormat::MessagePack as u8];
+    rmp_serde::encode::write_named(&mut out, r).expect("report records always serialise");
     out
 }
 
-/// A stored report record, binary (this layout or an earlier one) or (written by earlier
-/// builds) JSON.
+/// Why a stored report record did not decode.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    MessagePack(#[from] rmp_serde::decode::Error),
+    #[error(transparent)]
+    Legacy(#[from] legacy::LegacyError),
+}
+
+/// A stored report record, in any encoding a build has written (see [`RecordFormat`]).
 fn decode_record(key: &[u8], v: &[u8]) -> Result<ReportRecord, StoreError> {
     let key = || String::from_utf8_lossy(key).into_owned();
+    let record = |e: RecordError| StoreError::Record {
+        key: key(),
+        source: e,
+    };
     match v.first() {
-        Some(&RECORD_BINARY) => bincode::deserialize(&v[1..])
-            .map_err(|source| StoreError::Record { key: key(), source }),
-        Some(&RECORD_BINARY_V1) => bincode::deserialize::<crate::model::ReportRecordV1>(&v[1..])
-            .map(ReportRecord::from)
-            .map_err(|source| StoreError::Record { key: key(), source }),
+        Some(&b) if b == RecordFormat::MessagePack as u8 => {
+            rmp_serde::from_slice(&v[1..]).map_err(|e| record(e.into()))
+        }
+        Some(&b) if b == RecordFormat::BincodeV1 as u8 || b == RecordFormat::BincodeV2 as u8 => {
+            legacy::record(b, &v[1..]).map_err(|e| record(e.into()))
+        }
         _ => serde_json::from_slice(v).map_err(|source| StoreError::Decode { key: key(), source }),
     }
+}
+
+/// Whether a stored record is in the current encoding.
+fn record_is_current(v: &[u8]) -> bool {
+    v.first() == Some(&(RecordFormat::MessagePack as u8))
 }
 
 /// An article as it is stored (for [`WriteSet::put_encoded_article`]).
@@ -521,6 +557,9 @@ impl Store {
                     .unwrap_or(0);
                 if found == SCHEMA_THREE_TREES {
                     store.move_into_one_tree()?;
+                    store.rewrite_records()?;
+                } else if found == SCHEMA_BINCODE {
+                    store.rewrite_records()?;
                 } else if found != SCHEMA_VERSION {
                     return Err(StoreError::Schema { found });
                 }
@@ -537,7 +576,8 @@ impl Store {
     }
 
     /// Moves a schema 4 database (texts and report records in trees of their own) into the
-    /// one tree, then marks it schema 5 and drops the old trees. Copying is idempotent, so a
+    /// one tree, then marks it schema 5 (whose records [`Store::rewrite_records`] then
+    /// rewrites) and drops the old trees. Copying is idempotent, so a
     /// migration stopped midway is simply run again by the next open.
     fn move_into_one_tree(&self) -> Result<(), StoreError> {
         tracing::info!("moving a schema {SCHEMA_THREE_TREES} database into one tree");
@@ -579,8 +619,46 @@ impl Store {
             self.tree.remove(k?)?;
         }
         self.tree
+            .insert(keys::SCHEMA, SCHEMA_BINCODE.to_string().as_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Rewrites every report record not in the current encoding (bincode, or JSON from
+    /// schema 4) as MessagePack, then marks the database schema 6. Rewriting is idempotent, so
+    /// a migration stopped midway is run again by the next open. A record that does not decode
+    /// is left as it is (and reported): reading it fails as it did before.
+    fn rewrite_records(&self) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        let (mut n, mut total, mut bad) = (0, 0, 0);
+        for r in self.tree.scan_prefix(keys::REPORT) {
+            let (k, v) = r?;
+            if record_is_current(&v) {
+                continue;
+            }
+            match decode_record(&k, &v) {
+                Ok(record) => {
+                    batch.insert(k, encode_record(&record));
+                    n += 1;
+                    total += 1;
+                }
+                Err(e) => {
+                    tracing::warn!("{e}; left as it is");
+                    bad += 1;
+                }
+            }
+            if n == 10_000 {
+                self.tree.apply_batch(std::mem::take(&mut batch))?;
+                n = 0;
+            }
+        }
+        self.tree.apply_batch(batch)?;
+        self.tree
             .insert(keys::SCHEMA, SCHEMA_VERSION.to_string().as_bytes())?;
         self.db.flush()?;
+        tracing::info!(
+            "upgraded the database to schema {SCHEMA_VERSION}: {total} report record(s) rewritten, {bad} unreadable"
+        );
         Ok(())
     }
 
@@ -1431,7 +1509,7 @@ mod tests {
     }
 
     #[test]
-    fn report_records_are_stored_binary_and_records_stored_as_json_still_read() {
+    fn report_records_are_stored_as_messagepack_and_every_earlier_encoding_still_reads() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let article = crate::pipeline::article_of(
@@ -1474,7 +1552,7 @@ mod tests {
             0,
         );
         let raw = store.tree.get(&key).unwrap().unwrap();
-        assert_eq!(raw[0], RECORD_BINARY);
+        assert_eq!(raw[0], RecordFormat::MessagePack as u8);
         assert!(raw.len() < enc(&r).len(), "smaller than its JSON");
         assert_eq!(*store.report(&member(&r)).unwrap().unwrap(), r);
 
@@ -1490,33 +1568,30 @@ mod tests {
         store.tree.insert(&old_key, enc(&old)).unwrap();
         assert_eq!(*store.report(&member(&old)).unwrap().unwrap(), old);
 
-        // A record an earlier build wrote in binary layout 1 (before `occurred`): it decodes,
-        // with no date. The new layout keeps the date.
-        let mut dated = r.clone();
-        dated.source.article_key = "layout-1".into();
-        dated.report.occurred = crate::extract::Occurred::parse("2023-08");
-        let mut v1 = vec![RECORD_BINARY_V1];
-        bincode::serialize_into(&mut v1, &crate::model::ReportRecordV1::from(&dated)).unwrap();
+        // A record an earlier build wrote in bincode layout 1 (before `occurred`, bytes from
+        // the golden fixture): it decodes, with no date.
+        let v1 = std::fs::read(golden::dir().join("report-layout1.bin")).unwrap();
+        let want = golden::record();
         let v1_key = keys::report(
-            dated.filing_force(),
-            dated.when().timestamp(),
-            "layout-1",
-            0,
+            want.filing_force(),
+            want.when().timestamp(),
+            &want.source.article_key,
+            want.index,
         );
         store.tree.insert(&v1_key, v1).unwrap();
-        let back = store.report(&member(&dated)).unwrap().unwrap();
+        let back = store.report(&member(&want)).unwrap().unwrap();
         assert_eq!(back.report.occurred, None);
         assert_eq!(
             *back,
             ReportRecord {
                 report: crate::extract::Report {
                     occurred: None,
-                    ..dated.report.clone()
+                    ..want.report.clone()
                 },
-                ..dated.clone()
+                ..want.clone()
             }
         );
-        assert_eq!(decode_record(b"k", &encode_record(&dated)).unwrap(), dated);
+        assert_eq!(decode_record(b"k", &encode_record(&want)).unwrap(), want);
 
         // A profile's members' records, read once and then kept with it (in member order); a
         // profile with them read equals one without.
@@ -1538,7 +1613,7 @@ mod tests {
         let bad_key = keys::report("kent", 1, "broken", 0);
         store
             .tree
-            .insert(&bad_key, &[RECORD_BINARY, 0xff, 0xff][..])
+            .insert(&bad_key, &[RecordFormat::MessagePack as u8, 0xff, 0xff][..])
             .unwrap();
         let bad = Member {
             article_key: "broken".into(),
@@ -1746,8 +1821,9 @@ mod tests {
         assert!(store.tree.get(keys::source("feed")).unwrap().is_some());
     }
 
-    /// A schema 4 database (texts and report records in trees of their own) opens as schema 5
-    /// with everything in one tree, and its old trees are gone.
+    /// A schema 4 database (texts and report records in trees of their own) opens as the
+    /// current schema with everything in one tree, and its old trees are gone. Its unreadable
+    /// report record is kept as it was (the records upgrade leaves what it cannot read).
     #[test]
     fn schema_four_is_moved_move_into_one_tree() {
         let dir = tempfile::tempdir().unwrap();
@@ -1787,7 +1863,7 @@ mod tests {
         );
         assert_eq!(
             store.tree.get(keys::SCHEMA).unwrap().as_deref(),
-            Some(&b"5"[..])
+            Some(SCHEMA_VERSION.to_string().as_bytes())
         );
         let names = store.db.tree_names();
         assert!(OLD_TREES

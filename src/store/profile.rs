@@ -7,16 +7,21 @@
 //! little-endian) takes a fraction of that. The first byte is a version: profiles written as
 //! JSON by schema 4 (first byte `{`) still decode, without members (see [`decode_lazy`]).
 //!
+//! Enums are written as their stable codes (`Cause::code`, `Unit::code`, and one mask bit per
+//! `DataType::code`), never as positions in a list, so adding a variant leaves stored profiles
+//! meaning what they meant. A profile is derived data (from the incident and its members'
+//! records), so a change of this layout may also rebuild them instead (`reprocess`).
+//!
 //! ```text
 //! u8 version (1)
 //! str id                      str = u16 length + UTF-8 bytes
 //! u8 n, n × str forces
-//! u8 cause                    index in Cause::ALL
-//! u32 types                   mask (crate::dedup::Types)
+//! u8 cause                    Cause::code
+//! u32 types                   mask (crate::dedup::Types: bit DataType::code)
 //! i64 first, i64 last         Unix seconds
 //! i32 first_offset            seconds east of UTC
 //! u8 flags                    1: has count, 2: follow-up
-//! u64 count, u8 unit          index in Unit::ALL (0 when no count)
+//! u64 count, u8 unit          Unit::code (0 when no count)
 //! u8 n, n × u8 causes
 //! u8 n, n × u32 member type lists
 //! u16 n, n × member           str article key, u16 report, str force, i64 at
@@ -26,7 +31,6 @@ use crate::extract::{Cause, Unit};
 use crate::model::{IncidentProfile, Member};
 
 const VERSION: u8 = 1;
-const UNITS: [Unit; 3] = [Unit::People, Unit::Records, Unit::Files];
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     let b = &s.as_bytes()[..s.len().min(u16::MAX as usize)];
@@ -35,7 +39,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 }
 
 fn cause_index(c: Cause) -> u8 {
-    Cause::ALL.iter().position(|x| *x == c).unwrap_or(0) as u8
+    c.code()
 }
 
 /// Encodes a profile (lists longer than their length field allows are cut; none come near).
@@ -54,10 +58,7 @@ pub fn encode(p: &IncidentProfile) -> Vec<u8> {
     out.extend_from_slice(&p.first_offset.to_le_bytes());
     out.push(p.count.is_some() as u8 | (p.follow_up as u8) << 1);
     out.extend_from_slice(&p.count.unwrap_or(0).to_le_bytes());
-    let unit = p
-        .count_unit
-        .map_or(0, |u| UNITS.iter().position(|x| *x == u).unwrap_or(0));
-    out.push(unit as u8);
+    out.push(p.count_unit.map_or(0, Unit::code));
     out.push(p.causes.len().min(255) as u8);
     out.extend(p.causes.iter().take(255).map(|c| cause_index(*c)));
     out.push(p.member_types.len().min(255) as u8);
@@ -108,7 +109,7 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
     fn cause(&mut self) -> Option<Cause> {
-        Cause::ALL.get(self.u8()? as usize).copied()
+        Cause::from_code(self.u8()?)
     }
 }
 
@@ -243,7 +244,7 @@ pub fn decode_lazy(b: &[u8]) -> Option<LazyProfile> {
     let first_offset = r.u32()? as i32;
     let flags = r.u8()?;
     let count = r.u64()?;
-    let unit = *UNITS.get(r.u8()? as usize)?;
+    let unit = Unit::from_code(r.u8()?)?;
     let causes = (0..r.u8()?).map(|_| r.cause()).collect::<Option<_>>()?;
     let member_types = (0..r.u8()?).map(|_| r.u32()).collect::<Option<_>>()?;
     let members = r.0;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod explain;
+mod golden;
 mod helpers;
 mod incidents;
 mod ingest;
