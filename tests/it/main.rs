@@ -5,6 +5,7 @@ mod explain;
 mod helpers;
 mod incidents;
 mod ingest;
+mod metrics;
 mod occurred;
 mod poll;
 mod serve;
