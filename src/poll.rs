@@ -39,6 +39,61 @@ pub struct SourceReport {
     pub warnings: Vec<String>,
     /// When the source should next be polled.
     pub next_due: chrono::DateTime<Utc>,
+    /// What the service's metrics count beyond the outcome.
+    pub detail: PollDetail,
+}
+
+/// The parts of a poll the outcome does not say, for the service's metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollDetail {
+    /// Breach reports extracted from the new articles.
+    pub reports: usize,
+    /// Incidents created or updated by them.
+    pub incidents: usize,
+    /// Why the source failed, when it did.
+    pub failure: Option<FailureKind>,
+}
+
+/// Why a source failed, coarsely: a bounded set of values for a metric label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// No complete answer in time.
+    Timeout,
+    /// DNS, connection, TLS or a broken stream.
+    Network,
+    /// The server answered with this error status (a bot-protection page shows up here,
+    /// usually as 403, 429 or 503).
+    Status(u16),
+    /// The body exceeded the cap.
+    TooLarge,
+    /// More redirects than allowed.
+    Redirects,
+    /// Not a readable feed, or a selector that does not compile.
+    Parse,
+    /// The database failed.
+    Store,
+    /// Stopped before its items were stored.
+    Interrupted,
+    /// Anything else the HTTP client reported.
+    Other,
+}
+
+impl std::fmt::Display for FailureKind {
+    /// `timeout`, `network`, `http_503`, `too_large`, `redirects`, `parse`, `store`,
+    /// `interrupted` or `other`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FailureKind::Timeout => f.write_str("timeout"),
+            FailureKind::Network => f.write_str("network"),
+            FailureKind::Status(code) => write!(f, "http_{code}"),
+            FailureKind::TooLarge => f.write_str("too_large"),
+            FailureKind::Redirects => f.write_str("redirects"),
+            FailureKind::Parse => f.write_str("parse"),
+            FailureKind::Store => f.write_str("store"),
+            FailureKind::Interrupted => f.write_str("interrupted"),
+            FailureKind::Other => f.write_str("other"),
+        }
+    }
 }
 
 impl std::fmt::Display for SourceReport {
@@ -86,6 +141,24 @@ enum SourceError {
     Interrupted,
 }
 
+impl SourceError {
+    fn kind(&self) -> FailureKind {
+        match self {
+            SourceError::Fetch(f) => match f {
+                FetchError::Timeout(_) => FailureKind::Timeout,
+                FetchError::Connect(_) => FailureKind::Network,
+                FetchError::Status { status, .. } => FailureKind::Status(*status),
+                FetchError::TooLarge { .. } => FailureKind::TooLarge,
+                FetchError::Redirects => FailureKind::Redirects,
+                FetchError::Other(_) => FailureKind::Other,
+            },
+            SourceError::Parse(_) => FailureKind::Parse,
+            SourceError::Store(_) => FailureKind::Store,
+            SourceError::Interrupted => FailureKind::Interrupted,
+        }
+    }
+}
+
 /// Polls every enabled source once, concurrently within the fetcher's limits.
 pub async fn poll_once(config: &Config, store: &Store, fetcher: &Fetcher) -> Vec<SourceReport> {
     let tasks = config
@@ -127,8 +200,8 @@ pub async fn poll_source(
         &mut warnings,
     )
     .await;
-    let (outcome, floor, retry_after) = match result {
-        Ok((outcome, v, floor)) => {
+    let (outcome, floor, retry_after, detail) = match result {
+        Ok((outcome, v, floor, detail)) => {
             state.consecutive_failures = 0;
             state.last_error = None;
             state.last_success = Some(now);
@@ -143,7 +216,7 @@ pub async fn poll_source(
                 state.items_seen += *items as u64;
                 state.articles_new += *new as u64;
             }
-            (outcome, floor, None)
+            (outcome, floor, None, detail)
         }
         Err(e) => {
             state.consecutive_failures = state.consecutive_failures.saturating_add(1);
@@ -153,7 +226,11 @@ pub async fn poll_source(
                 _ => None,
             };
             tracing::warn!(source = %src.id, error = %e, "Source failed");
-            (SourceOutcome::Error(e.to_string()), None, ra)
+            let detail = PollDetail {
+                failure: Some(e.kind()),
+                ..PollDetail::default()
+            };
+            (SourceOutcome::Error(e.to_string()), None, ra, detail)
         }
     };
     let delay = next_delay(
@@ -173,6 +250,7 @@ pub async fn poll_source(
         outcome,
         warnings,
         next_due: state.next_due.unwrap_or(now),
+        detail,
     }
 }
 
@@ -198,7 +276,12 @@ pub fn next_delay(
     d.max(retry_after.unwrap_or_default())
 }
 
-type Fetch = (SourceOutcome, Option<Validators>, Option<Duration>);
+type Fetch = (
+    SourceOutcome,
+    Option<Validators>,
+    Option<Duration>,
+    PollDetail,
+);
 
 async fn fetch_and_store(
     settings: &Settings,
@@ -213,7 +296,9 @@ async fn fetch_and_store(
         max_body_bytes: src.max_body_bytes,
     };
     let body = match fetcher.get(&src.url, validators, limits).await? {
-        Fetched::NotModified => return Ok((SourceOutcome::Unchanged, None, None)),
+        Fetched::NotModified => {
+            return Ok((SourceOutcome::Unchanged, None, None, PollDetail::default()))
+        }
         Fetched::Body(b) => b,
     };
     let mut items: Vec<RawItem> = Vec::new();
@@ -307,8 +392,8 @@ async fn fetch_and_store(
     // Extraction and merging are CPU work under the store's writer lock: on a blocking thread,
     // so they never hold up the runtime's workers (other polls, the HTTP server).
     let (store, id) = (store.clone(), src.id.clone());
-    let stored = tokio::task::spawn_blocking(move || -> Result<(usize, usize), StoreError> {
-        let (mut new, mut relevant) = (0, 0);
+    let stored = tokio::task::spawn_blocking(move || -> Result<Stored, StoreError> {
+        let mut n = Stored::default();
         pipeline::ingest_items(
             &store,
             Some(&id),
@@ -321,16 +406,29 @@ async fn fetch_and_store(
                 Ok::<(), StoreError>(())
             },
             |o| {
-                if let Outcome::New { relevant: r, .. } = o {
-                    new += 1;
-                    relevant += r as usize;
+                if let Outcome::New {
+                    relevant,
+                    reports,
+                    incidents,
+                } = o
+                {
+                    n.new += 1;
+                    if relevant {
+                        n.relevant += 1;
+                        n.detail.reports += reports;
+                    }
+                    n.detail.incidents += incidents;
                 }
             },
         )?;
-        Ok((new, relevant))
+        Ok(n)
     })
     .await;
-    let (new, relevant) = match stored {
+    let Stored {
+        new,
+        relevant,
+        detail,
+    } = match stored {
         Ok(r) => r?,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(_) => return Err(SourceError::Interrupted),
@@ -343,5 +441,14 @@ async fn fetch_and_store(
         },
         Some(body.validators),
         floor,
+        detail,
     ))
+}
+
+/// What storing a source's items came to.
+#[derive(Default)]
+struct Stored {
+    new: usize,
+    relevant: usize,
+    detail: PollDetail,
 }

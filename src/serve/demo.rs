@@ -251,10 +251,10 @@ pub async fn run_demo(
         writeln!(out, "\nDashboard: http://{local}/  (Ctrl-C to stop)")?;
         out.flush()?;
     }
-    let state = routes::AppState {
-        store: store.clone(),
-        config: demo_config,
-    };
+    let state = routes::AppState::new(store.clone(), demo_config);
+    for report in &reports {
+        state.metrics.record_poll(report);
+    }
     let mut server_token = token.clone();
     let server = tokio::spawn(super::serve(listener, state, async move {
         server_token.stopped().await;

@@ -9,6 +9,8 @@
 //! * [`page`] — HTML templates and [`page::escape`].
 //! * [`atom`] — Atom 1.0 feeds of incidents.
 //! * [`error`] — [`error::ApiError`] → status + JSON `{code, message}`.
+//! * [`metrics`] — `/metrics`: polls, articles, incidents, alerts and HTTP requests, in the
+//!   Prometheus text format written by [`prom`], a small hand-written registry.
 //! * [`demo`] — the bundled sample sources served on loopback.
 //! * `client` — the tiny HTTP/1.1 GET behind [`remote_get`] (only `fetch` may use reqwest).
 //!
@@ -23,7 +25,9 @@ pub mod atom;
 mod client;
 pub mod demo;
 pub mod error;
+pub mod metrics;
 pub mod page;
+pub mod prom;
 pub mod routes;
 pub mod schedule;
 
@@ -86,12 +90,16 @@ pub async fn run(
 ) -> Result<(), ServiceError> {
     let fetcher = Fetcher::new(&config.settings)?;
     let (stop, token) = schedule::stop_channel();
-    let scheduler = schedule::spawn(config.clone(), store.clone(), fetcher, token.clone());
+    let state = AppState::new(store.clone(), config.clone());
+    state.metrics.seed_from_store(&config, &store);
+    let scheduler = schedule::spawn(
+        config.clone(),
+        store.clone(),
+        fetcher,
+        token.clone(),
+        state.metrics.clone(),
+    );
     tracing::info!(sources = scheduler.len(), "Scheduled polling.");
-    let state = AppState {
-        store: store.clone(),
-        config: config.clone(),
-    };
     let mut server_token = token.clone();
     let mut server = tokio::spawn(serve(listener, state, async move {
         server_token.stopped().await;

@@ -1,5 +1,6 @@
 //! The HTTP surface: JSON API (`/api/...`), dashboard pages (`/`, `/incidents/{id}`,
-//! `/sources`) and Atom feeds (`/feeds/...`). Read-only: handlers only query the store.
+//! `/sources`), Atom feeds (`/feeds/...`) and Prometheus metrics (`/metrics`). Read-only:
+//! handlers only query the store.
 //!
 //! Query strings are parsed here (never by an extractor that answers in plain text), so a
 //! malformed parameter is a JSON `bad_request`. Store scans run in `spawn_blocking`.
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, Uri};
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -22,21 +24,37 @@ use crate::query::{self, Filter, IncidentView, Period, TrendKey, TrendRow, When}
 use crate::store::Store;
 
 use super::error::{ApiError, PageError};
+use super::metrics::{self, Metrics};
 use super::{atom, page};
 
-/// What every handler gets: the store and the configuration (for source health).
+/// What every handler gets: the store, the configuration (for source health) and the
+/// metrics.
 #[derive(Clone)]
 pub struct AppState {
     /// The database; reads only.
     pub store: Store,
     /// The configured sources, listed by `/api/sources` and `/sources`.
     pub config: Arc<Config>,
+    /// What `/metrics` exposes; the same registry the scheduler records polls in.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// A state with fresh metrics for `config`'s sources.
+    pub fn new(store: Store, config: Arc<Config>) -> AppState {
+        let metrics = Arc::new(Metrics::new(&config));
+        AppState {
+            store,
+            config,
+            metrics,
+        }
+    }
 }
 
 /// The most incidents the dashboard lists at once (the API has no such cap).
 pub const DASHBOARD_LIMIT: usize = 200;
 
-/// The router of the service.
+/// The router of the service. Every request, the fallback's too, is counted in the metrics.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(dashboard))
@@ -48,7 +66,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/sources", get(api_sources))
         .route("/feeds/incidents.atom", get(feed_all))
         .route("/feeds/force/{file}", get(feed_force))
+        .route("/metrics", get(metrics::handler))
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track_requests,
+        ))
         .with_state(state)
 }
 

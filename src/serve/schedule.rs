@@ -3,9 +3,10 @@
 //! backoff and Retry-After are already in it, see [`crate::poll::next_delay`]). A failing
 //! source is retried on its backoff, never disabled for good.
 //!
-//! In: a [`Config`], a [`Store`], a [`Fetcher`] and a [`StopToken`]. Out: nothing but stored
-//! state and log lines. It must not cancel a poll that is under way when the stop comes:
-//! [`Scheduler::finish`] gives in-flight polls a grace period and only then abandons them.
+//! In: a [`Config`], a [`Store`], a [`Fetcher`], a [`StopToken`] and the service's
+//! [`Metrics`]. Out: nothing but stored state, metrics and log lines. It must not cancel a
+//! poll that is under way when the stop comes: [`Scheduler::finish`] gives in-flight polls a
+//! grace period and only then abandons them.
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -20,6 +21,8 @@ use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::poll::{self, SourceReport};
 use crate::store::Store;
+
+use super::metrics::Metrics;
 
 /// The shortest wait between two polls of a source, so a `next_due` in the past (a clock
 /// jump, a slow poll) never makes a loop spin.
@@ -113,8 +116,15 @@ pub struct Scheduler {
     busy: Arc<Mutex<BTreeSet<String>>>,
 }
 
-/// Starts one polling task per enabled source of `config`.
-pub fn spawn(config: Arc<Config>, store: Store, fetcher: Fetcher, stop: StopToken) -> Scheduler {
+/// Starts one polling task per enabled source of `config`; each poll is recorded in
+/// `metrics`.
+pub fn spawn(
+    config: Arc<Config>,
+    store: Store,
+    fetcher: Fetcher,
+    stop: StopToken,
+    metrics: Arc<Metrics>,
+) -> Scheduler {
     let busy: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let mut tasks = JoinSet::new();
     for (index, source) in config.sources.iter().enumerate() {
@@ -122,18 +132,29 @@ pub fn spawn(config: Arc<Config>, store: Store, fetcher: Fetcher, stop: StopToke
             tracing::info!(source = %source.id, "Source is disabled in the config; not polling it.");
             continue;
         }
-        let (config, store, fetcher, busy) =
-            (config.clone(), store.clone(), fetcher.clone(), busy.clone());
+        let (config, store, fetcher, busy, metrics) = (
+            config.clone(),
+            store.clone(),
+            fetcher.clone(),
+            busy.clone(),
+            metrics.clone(),
+        );
         tasks.spawn(source_loop(
             move || {
-                let (config, store, fetcher, busy) =
-                    (config.clone(), store.clone(), fetcher.clone(), busy.clone());
+                let (config, store, fetcher, busy, metrics) = (
+                    config.clone(),
+                    store.clone(),
+                    fetcher.clone(),
+                    busy.clone(),
+                    metrics.clone(),
+                );
                 async move {
                     let source = &config.sources[index];
                     lock(&busy).insert(source.id.clone());
                     let report =
                         poll::poll_source(&config.settings, source, &store, &fetcher).await;
                     lock(&busy).remove(&source.id);
+                    metrics.record_poll(&report);
                     report
                 }
             },

@@ -6,6 +6,7 @@ mod golden;
 mod helpers;
 mod incidents;
 mod ingest;
+mod metrics;
 mod occurred;
 mod poll;
 mod serve;

@@ -148,10 +148,7 @@ async fn spawn_app(store: Store, config: Config) -> App {
     let addr = listener.local_addr().unwrap();
     assert!(addr.ip().is_loopback());
     let (tx, rx) = oneshot::channel::<()>();
-    let state = AppState {
-        store,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(store, Arc::new(config));
     let task = tokio::spawn(serve::serve(listener, state, async move {
         let _ = rx.await;
     }));
@@ -204,6 +201,7 @@ fn report(id: &str, outcome: SourceOutcome, next_in: chrono::Duration) -> Source
         outcome,
         warnings: Vec::new(),
         next_due: Utc::now() + next_in,
+        detail: Default::default(),
     }
 }
 
