@@ -1,37 +1,83 @@
 //! The command line of `shared/contract.md`. anyhow lives here and in `main.rs` only.
+//!
+//! The conventions every command keeps (environment variables, `--quiet`/`--verbose`, colour,
+//! exit codes, broken pipes, error chains, completions and the man page) are in
+//! [`conventions`], and listed in the README's "Command-line conventions".
+
+pub mod conventions;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::extract::{Cause, DataType};
 use crate::ingest::{self, Format};
 use crate::query::{self, Filter, IncidentView, Period, TrendKey, When};
+use crate::render::terminal_text;
 use crate::store::Store;
 
 /// Watches the news for police data breaches and keeps a queryable record of incidents.
 #[derive(Debug, Parser)]
-#[command(name = "breachwatch", version, about)]
+#[command(name = "breachwatch", version, about, after_long_help = conventions::AFTER_HELP)]
 pub struct Cli {
     /// Database directory (default: the config's `db_path`, else ./breachwatch.db).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "BREACHWATCH_DB", value_name = "DIR")]
     pub db: Option<PathBuf>,
-    /// Configuration file.
-    #[arg(long, global = true, default_value = "feeds.toml")]
+    /// Configuration file; a missing file is an error only when named here or in the
+    /// environment.
+    #[arg(
+        long,
+        global = true,
+        env = "BREACHWATCH_CONFIG",
+        default_value = "feeds.toml",
+        value_name = "FILE"
+    )]
     pub config: PathBuf,
+    /// Print only errors: no warnings, progress or info lines (the command's output on stdout
+    /// is unchanged).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail on stderr, one step each: warn, info, debug, trace (`run`, `poll` and
+    /// `demo` start at info, the others at warn). Wins over `RUST_LOG`.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Whether `--config` (or `BREACHWATCH_CONFIG`) named the config, rather than its default:
+    /// set by [`Cli::parse_args`].
+    #[arg(skip)]
+    pub config_named: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments (exiting with clap's message and status 2 on a usage
+    /// error, 0 after `--help`/`--version`) and notes where the config path came from.
+    pub fn parse_args() -> Cli {
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.config_named =
+            matches.value_source("config") != Some(clap::parser::ValueSource::DefaultValue);
+        cli
+    }
+
+    /// How much to log: see [`conventions::logging`].
+    pub fn logging(&self) -> crate::telemetry::Logging {
+        conventions::logging(self.quiet, self.verbose, self.command.is_service())
+    }
 }
 
 /// Output formats of the listing commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
+    /// Aligned columns for a person.
     Table,
+    /// As the HTTP API answers.
     Json,
+    /// Comma-separated, text cells guarded against spreadsheet formulas.
     Csv,
 }
 
@@ -39,9 +85,11 @@ pub enum OutFormat {
 pub enum Command {
     /// Run local files (JSONL, RSS/Atom/JSON Feed, HTML pages) through the pipeline.
     Ingest {
+        /// What the files are (`auto` tells by extension and content).
         #[arg(long, value_enum, default_value = "auto")]
         format: Format,
-        #[arg(required = true)]
+        /// Files to ingest.
+        #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
     /// One pass over every enabled source, then exit.
@@ -50,12 +98,15 @@ pub enum Command {
     Incidents {
         #[command(flatten)]
         filter: FilterArgs,
+        /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
     },
     /// One incident with every source, oldest first, and its timeline.
     Show {
+        /// The incident's id, as `incidents` lists it.
         id: String,
+        /// Output format; `csv` is the sources, one row each, oldest first.
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
     },
@@ -63,8 +114,10 @@ pub enum Command {
     Reprocess,
     /// Incident counts and people affected per force, data type or cause and period.
     Trends {
+        /// What to group by.
         #[arg(long, value_enum)]
         by: TrendKey,
+        /// How long a period is.
         #[arg(long, value_enum, default_value = "year")]
         period: Period,
         /// Which date puts an incident in a period: when it was first reported, or when it
@@ -77,6 +130,7 @@ pub enum Command {
         /// On or before (YYYY-MM-DD), by the date `--when` chooses.
         #[arg(long)]
         until: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
         /// Also draw the trend as an SVG chart to this file.
@@ -85,6 +139,7 @@ pub enum Command {
     },
     /// Every incident (csv, json, veris) or every stored article (jsonl, a backup `ingest` restores).
     Export {
+        /// What to write to stdout.
         #[arg(long, value_enum)]
         format: ExportFormat,
     },
@@ -104,14 +159,38 @@ pub enum Command {
         /// page, detected as `ingest` does): extracted, not stored; no database needed.
         #[arg(long)]
         file: Option<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: ExplainFormat,
     },
     /// Offline quick start: serve the bundled sample sources locally, poll them, show the dashboard.
     Demo {
+        /// Address for the dashboard (default: the config's `listen`, else 127.0.0.1:8080).
         #[arg(long)]
         listen: Option<String>,
     },
+    /// Shell completions on stdout, e.g. `breachwatch completions bash > breachwatch.bash`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on stdout, or with `--out` one page per command in a directory.
+    Man {
+        /// Write breachwatch.1 and breachwatch-COMMAND.1 pages into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+impl Command {
+    /// The long-running commands (and `poll`, a service's pass run by hand), which log at
+    /// info by default so an operator sees what they do.
+    pub fn is_service(&self) -> bool {
+        matches!(
+            self,
+            Command::Run { .. } | Command::Demo { .. } | Command::Poll
+        )
+    }
 }
 
 /// Formats of `explain`.
@@ -221,10 +300,19 @@ fn load_config(path: &Path, explicit: bool) -> Result<Config> {
 }
 
 /// Runs the parsed command.
+///
+/// # Errors
+///
+/// Any failure of the command, with its causes; a write to a closed stdout is an
+/// `io::ErrorKind::BrokenPipe` in the chain (see [`conventions::is_broken_pipe`]).
 pub fn run(cli: Cli) -> Result<()> {
-    let explicit = std::env::args_os()
-        .any(|a| a == "--config" || a.to_string_lossy().starts_with("--config="));
-    let config = load_config(&cli.config, explicit)?;
+    let mut out = std::io::stdout().lock();
+    let quiet = cli.quiet;
+    let config = match cli.command {
+        // These need neither a config nor a database.
+        Command::Completions { .. } | Command::Man { .. } => Config::empty(),
+        _ => load_config(&cli.config, cli.config_named)?,
+    };
     let db = cli
         .db
         .clone()
@@ -243,7 +331,6 @@ pub fn run(cli: Cli) -> Result<()> {
             Err(e) => Err(e.into()),
         }
     };
-    let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Ingest { format, paths } => {
             // Reading and analysing start while the store opens (see `Opening`).
@@ -255,7 +342,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 .sum();
             let bar = indicatif::ProgressBar::with_draw_target(
                 Some(total_bytes),
-                indicatif::ProgressDrawTarget::stderr(),
+                if quiet {
+                    indicatif::ProgressDrawTarget::hidden()
+                } else {
+                    indicatif::ProgressDrawTarget::stderr()
+                },
             );
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
@@ -272,10 +363,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 let file_started = std::time::Instant::now();
                 let s =
                     ingest::ingest_path(&opening, p, format, &mut problems, &mut |n| bar.inc(n))?;
-                for pr in &problems[before..] {
-                    bar.suspend(|| eprintln!("warning: {pr} (skipped)"));
+                for pr in problems[before..].iter().filter(|_| !quiet) {
+                    bar.suspend(|| {
+                        eprintln!("warning: {} (skipped)", terminal_text(&pr.to_string()))
+                    });
                 }
-                if paths.len() > 1 {
+                if paths.len() > 1 && !quiet {
                     bar.suspend(|| {
                         eprintln!(
                             "{}: {} article(s), {} new, in {:.2}s",
@@ -319,7 +412,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let reports = rt.block_on(crate::poll::poll_once(&config, &store, &fetcher));
             store.flush()?;
             for r in &reports {
-                writeln!(out, "{r}")?;
+                writeln!(out, "{}", terminal_text(&r.to_string()))?;
             }
             let failed = reports
                 .iter()
@@ -350,7 +443,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 };
             match format {
                 OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&inc)?)?,
-                _ => crate::render::incident_text(&mut out, &inc)?,
+                OutFormat::Csv => crate::render::sources_csv(&mut out, &inc)?,
+                OutFormat::Table => crate::render::incident_text(&mut out, &inc)?,
             }
         }
         Command::Trends {
@@ -391,7 +485,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 let svg = crate::chart::trend_svg(&rows, by_id(by), period_id(period));
                 std::fs::write(&path, svg)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                eprintln!("chart written to {}", path.display());
+                if !quiet {
+                    eprintln!("chart written to {}", path.display());
+                }
             }
         }
         Command::Export { format } => {
@@ -403,8 +499,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 (Some(path), _) => {
                     let mut problems = Vec::new();
                     let items = crate::explain::explain_file(&path, Format::Auto, &mut problems)?;
-                    for p in &problems {
-                        eprintln!("warning: {p} (skipped)");
+                    for p in problems.iter().filter(|_| !quiet) {
+                        eprintln!("warning: {} (skipped)", terminal_text(&p.to_string()));
                     }
                     if items.is_empty() {
                         match problems.first() {
@@ -449,6 +545,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo { listen } => {
             crate::serve::cli_demo(&config, cli.db.as_deref(), listen.as_deref())?
         }
+        Command::Completions { shell } => conventions::completions(shell, &mut out)?,
+        Command::Man { out: dir } => conventions::man(dir.as_deref(), &mut out)?,
         Command::Reprocess => {
             let store = open()?;
             let started = std::time::Instant::now();

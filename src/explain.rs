@@ -300,21 +300,10 @@ pub fn explain_file(
     Ok(out)
 }
 
-/// Third-party text for a terminal: control characters (escape sequences, carriage
-/// returns, newlines) and bidirectional overrides become spaces.
+/// Third-party text for a terminal: escape sequences, control characters and bidirectional
+/// overrides removed, line breaks made spaces (see [`crate::render::terminal_text`]).
 fn plain(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
+    crate::render::terminal_text(s)
 }
 
 fn qualified(count: u64, qualifier: Qualifier, unit: Unit) -> String {
@@ -476,6 +465,6 @@ mod tests {
 
     #[test]
     fn terminal_text_loses_control_characters() {
-        assert_eq!(plain("a\u{1b}[2Jb\r\nc\u{202e}d"), "a [2Jb  c d");
+        assert_eq!(plain("a\u{1b}[2Jb\r\nc\u{202e}d"), "ab cd");
     }
 }

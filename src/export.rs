@@ -1,6 +1,24 @@
 //! `export`: every incident as CSV, JSON or VERIS 1.4-style records, or every stored article
 //! as JSONL (the ingest format, so `ingest --format jsonl` restores a backup).
+//!
+//! # CSV and spreadsheet formulas
+//!
+//! Titles, URLs, outlets, force names, suppliers and sentences come from articles on the web.
+//! A spreadsheet that opens a CSV runs a cell beginning with `=`, `+`, `-` or `@` (and, in
+//! some, tab or carriage return) as a formula, so a hostile headline could become
+//! `=HYPERLINK(...)` or a DDE call on an analyst's machine. Every CSV the tool writes
+//! (`export --format csv`, `incidents --format csv`, `trends --format csv`,
+//! `show --format csv`) passes its cells through [`csv_text`], which puts a `'` in front of
+//! such a cell, as OWASP recommends ("CSV Injection"). The spreadsheet then shows the text
+//! as text; a program reading the CSV sees the `'`.
+//!
+//! Only text is guarded. Numbers (counts, people affected), dates, booleans and our own
+//! vocabulary ids are written as they are: they never begin with one of those characters,
+//! and a cell that is a plain number such as `-12` or `+3.5` is data, not a formula, so
+//! [`csv_text`] leaves it alone. That is why every cell of a row can go through it (a text
+//! column added later is then guarded without anyone remembering to).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -12,6 +30,36 @@ use crate::model::Incident;
 use crate::parse::jsonl::JsonlArticle;
 use crate::query::{self, Filter};
 use crate::store::Store;
+
+/// `cell` guarded against spreadsheet formula injection (see the module doc): a leading `'`
+/// when it begins with `=`, `+`, `-`, `@`, tab or carriage return and is not a plain number.
+pub fn csv_text(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// `-12`, `+3.5`, `-1e3`: an optional sign, digits with at most one `.`, an optional exponent.
+fn is_plain_number(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, frac)) => {
+            (digits(whole) || whole.is_empty())
+                && (digits(frac) || frac.is_empty())
+                && !(whole.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(digits)
+}
 
 /// Writes the export to `out`.
 pub fn export(store: &Store, format: ExportFormat, out: &mut impl Write) -> Result<()> {
@@ -69,6 +117,8 @@ fn incident_time(i: &Incident) -> serde_json::Value {
     }
 }
 
+/// Every cell goes through [`csv_text`] (see the module doc): text is guarded, and the
+/// numbers, dates and ids are left as they are.
 fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -99,7 +149,7 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
             ),
             None => Default::default(),
         };
-        w.write_record([
+        let record = [
             i.id.clone(),
             i.title.clone(),
             i.first_reported.to_rfc3339(),
@@ -148,7 +198,8 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-        ])?;
+        ];
+        w.write_record(record.iter().map(|cell| csv_text(cell).into_owned()))?;
     }
     w.flush()?;
     Ok(())
@@ -293,4 +344,41 @@ pub fn veris(i: &Incident) -> Value {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_gets_a_quote() {
+        for cell in [
+            "=HYPERLINK(\"x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "-",
+            "+",
+        ] {
+            assert_eq!(csv_text(cell), format!("'{cell}"), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn plain_text_and_numbers_are_left_alone() {
+        for cell in [
+            "Kent Police",
+            "",
+            "2024-03-05",
+            "-12",
+            "+3.5",
+            "-1e3",
+            "-.5",
+            "https://a.example/=x",
+        ] {
+            assert_eq!(csv_text(cell), cell, "{cell:?}");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-use clap::Parser;
+use breachwatch::cli;
 
 /// sled keeps its page cache on the heap; glibc's allocator slows down as that heap grows
 /// (measured: malloc time doubled at 30k articles), mimalloc stays flat.
@@ -6,10 +6,16 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = breachwatch::cli::Cli::parse();
-    breachwatch::telemetry::init("warn", std::io::stderr);
-    if let Err(e) = breachwatch::cli::run(cli) {
-        eprintln!("error: {e:#}");
-        std::process::exit(1);
+    let args = cli::Cli::parse_args();
+    breachwatch::telemetry::init(&args.logging(), std::io::stderr);
+    match cli::run(args) {
+        Ok(()) => {}
+        // The reader went away (`breachwatch incidents | head -1`): nothing is wrong, and there
+        // is nobody left to tell.
+        Err(e) if cli::conventions::is_broken_pipe(&e) => {}
+        Err(e) => {
+            eprintln!("{}", cli::conventions::error_report(&e));
+            std::process::exit(1);
+        }
     }
 }

@@ -1,9 +1,110 @@
 //! Terminal tables and CSV for the CLI.
+//!
+//! Titles, outlets, URLs, sentences and force names come from articles on the web (or, for
+//! `incidents`/`show` against a running service, from its JSON): they are untrusted. Every
+//! piece of such text goes through [`terminal_text`] before it reaches a terminal, so an
+//! article cannot move the cursor, retitle the window, hide text or reorder it with bidi
+//! overrides. CSV cells go through [`crate::export::csv_text`] instead (formula injection).
 
 use std::io::Write;
 
+use crate::export::csv_text;
 use crate::model::Incident;
 use crate::query::IncidentView;
+
+/// `s` made safe to print on a terminal, as one line.
+///
+/// Removed: escape sequences (CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ST`, DCS/SOS/PM/APC
+/// strings up to ST, and two-character `ESC x` sequences), their 8-bit C1 forms (U+009B CSI,
+/// U+009D OSC, U+0090/U+0098/U+009E/U+009F strings), every other C0/C1 control and DEL,
+/// and the bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E/F,
+/// U+202A–U+202E, U+2066–U+2069). Tabs, newlines, carriage returns, vertical tabs and form
+/// feeds become one space per run; the result is trimmed.
+pub fn terminal_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    // Whether the last character written stands for a run of whitespace controls.
+    let mut in_break = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' => {
+                if !in_break {
+                    out.push(' ');
+                    in_break = true;
+                }
+                continue;
+            }
+            '\u{1b}' => match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    skip_csi(&mut chars);
+                }
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    skip_string(&mut chars);
+                }
+                // Other escape sequences (`ESC 7`, `ESC c`, `ESC ( B`): intermediates, final.
+                Some('\u{20}'..='\u{7e}') => {
+                    while chars
+                        .next_if(|c| matches!(c, '\u{20}'..='\u{2f}'))
+                        .is_some()
+                    {}
+                    chars.next_if(|c| matches!(c, '\u{30}'..='\u{7e}'));
+                }
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            c if is_invisible_control(c) => {}
+            c => out.push(c),
+        }
+        in_break = false;
+    }
+    out.trim().to_string()
+}
+
+/// C0 and C1 controls, DEL, and the bidi formatting characters.
+fn is_invisible_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Skips the rest of a control sequence: parameter and intermediate bytes, then the final
+/// byte (`@` to `~`). Stops early at anything else, which is left to the caller's loop.
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(&c) = chars.peek() {
+        match c {
+            '\u{20}'..='\u{3f}' => {
+                chars.next();
+            }
+            '\u{40}'..='\u{7e}' => {
+                chars.next();
+                return;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Skips a control string (OSC, DCS, SOS, PM, APC) up to and including its terminator:
+/// BEL, ST (`ESC \` or U+009C). An unterminated string runs to the end of the text.
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
 
 fn ids<T: serde::Serialize>(v: &[T]) -> String {
     v.iter()
@@ -47,12 +148,12 @@ pub fn incidents_table(out: &mut impl Write, views: &[IncidentView]) -> std::io:
         .map(|i| {
             [
                 i.first_reported.format("%Y-%m-%d").to_string(),
-                i.id.clone(),
-                truncate(&i.forces.join(", "), 28),
+                terminal_text(&i.id),
+                truncate(&terminal_text(&i.forces.join(", ")), 28),
                 i.cause.id().to_string(),
-                affected(i),
+                terminal_text(&affected(i)),
                 i.sources.len().to_string(),
-                truncate(&ids(&i.data_types), 60),
+                truncate(&terminal_text(&ids(&i.data_types)), 60),
             ]
         })
         .collect();
@@ -88,7 +189,8 @@ pub fn incidents_table(out: &mut impl Write, views: &[IncidentView]) -> std::io:
     writeln!(out, "{} incident(s)", views.len())
 }
 
-/// Incidents as CSV, one row each; lists are `;`-separated.
+/// Incidents as CSV, one row each; lists are `;`-separated. Every cell goes through
+/// [`csv_text`] (see [`crate::export`]).
 pub fn incidents_csv(out: &mut impl Write, views: &[IncidentView]) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -116,7 +218,7 @@ pub fn incidents_csv(out: &mut impl Write, views: &[IncidentView]) -> anyhow::Re
             ),
             None => Default::default(),
         };
-        w.write_record([
+        let record = [
             i.id.clone(),
             i.first_reported.to_rfc3339(),
             i.occurred.map(|o| o.to_string()).unwrap_or_default(),
@@ -135,7 +237,8 @@ pub fn incidents_csv(out: &mut impl Write, views: &[IncidentView]) -> anyhow::Re
                 .collect::<Vec<_>>()
                 .join(" "),
             i.title.clone(),
-        ])?;
+        ];
+        w.write_record(record.iter().map(|cell| csv_text(cell).into_owned()))?;
     }
     w.flush()?;
     Ok(())
@@ -143,9 +246,10 @@ pub fn incidents_csv(out: &mut impl Write, views: &[IncidentView]) -> anyhow::Re
 
 /// One incident for a person: facts, sources oldest first, timeline, conflicts, evidence.
 pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> {
+    let t = terminal_text;
     let v = IncidentView::from(i);
-    writeln!(out, "{}\n{}", i.id, i.title)?;
-    writeln!(out, "forces:          {}", i.force_names.join(", "))?;
+    writeln!(out, "{}\n{}", t(&i.id), t(&i.title))?;
+    writeln!(out, "forces:          {}", t(&i.force_names.join(", ")))?;
     writeln!(out, "first reported:  {}", i.first_reported.to_rfc3339())?;
     writeln!(
         out,
@@ -163,13 +267,13 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
                 " (at a supplier{})",
                 i.supplier
                     .as_ref()
-                    .map(|s| format!(": {s}"))
+                    .map(|s| format!(": {}", t(s)))
                     .unwrap_or_default()
             ),
             _ => String::new(),
         }
     )?;
-    writeln!(out, "affected:        {}", affected(&v))?;
+    writeln!(out, "affected:        {}", t(&affected(&v)))?;
     writeln!(out, "data exposed:    {}", ids(&i.data_types))?;
     writeln!(out, "not exposed:     {}", ids(&i.not_exposed))?;
     writeln!(out, "\nsources ({}), oldest first:", i.sources.len())?;
@@ -181,7 +285,9 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
         writeln!(
             out,
             "  {when}  {}  [{}]\n              {}",
-            s.title, s.outlet, s.url
+            t(&s.title),
+            t(&s.outlet),
+            t(&s.url)
         )?;
     }
     if !i.related.is_empty() {
@@ -191,8 +297,8 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
                 out,
                 "  {}  {}  ({})",
                 r.first_reported.format("%Y-%m-%d"),
-                r.id,
-                r.why
+                t(&r.id),
+                t(&r.why)
             )?;
         }
     }
@@ -204,14 +310,14 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
                 .map(|p| p.format("%Y-%m-%d").to_string())
                 .unwrap_or_else(|| "undated".into());
             let amount = match (d.amount_minor, &d.currency) {
-                (Some(a), Some(c)) => format!(" {c} {:.2}", a as f64 / 100.0),
+                (Some(a), Some(c)) => format!(" {} {:.2}", t(c), a as f64 / 100.0),
                 _ => String::new(),
             };
             writeln!(
                 out,
                 "  {when}  {}{amount}: {}",
                 ids(std::slice::from_ref(&d.kind)),
-                d.sentence
+                t(&d.sentence)
             )?;
         }
     }
@@ -224,20 +330,26 @@ pub fn incident_text(out: &mut impl Write, i: &Incident) -> std::io::Result<()> 
                 f.count,
                 ids(std::slice::from_ref(&f.unit)),
                 ids(std::slice::from_ref(&f.qualifier)),
-                f.url
+                t(&f.url)
             )?;
         }
     }
     if !i.conflicts.is_empty() {
         writeln!(out, "\nsources disagree:")?;
         for c in &i.conflicts {
-            writeln!(out, "  {c}")?;
+            writeln!(out, "  {}", t(c))?;
         }
     }
     if !i.evidence.is_empty() {
         writeln!(out, "\nwhy (the sentences each fact came from):")?;
         for e in &i.evidence {
-            writeln!(out, "  {}={}: \"{}\"", e.field, e.value, e.sentence)?;
+            writeln!(
+                out,
+                "  {}={}: \"{}\"",
+                t(&e.field),
+                t(&e.value),
+                t(&e.sentence)
+            )?;
         }
     }
     Ok(())
@@ -260,8 +372,8 @@ pub fn trends_table(
         .iter()
         .map(|r| {
             [
-                r.period.clone(),
-                r.key.clone(),
+                terminal_text(&r.period),
+                terminal_text(&r.key),
                 r.incidents.to_string(),
                 r.people_affected.to_string(),
                 r.incidents_without_count.to_string(),
@@ -310,12 +422,64 @@ pub fn trends_table(
     writeln!(out, "(an incident with several forces or types counts once under each; people affected sums only incidents with a figure)")
 }
 
-/// Trend rows as CSV.
+/// Trend rows as CSV; the key and period cells are guarded with [`csv_text`].
 pub fn trends_csv(out: &mut impl Write, rows: &[crate::query::TrendRow]) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     for r in rows {
-        w.serialize(r)?;
+        w.serialize(crate::query::TrendRow {
+            key: csv_text(&r.key).into_owned(),
+            period: csv_text(&r.period).into_owned(),
+            ..r.clone()
+        })?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// `show --format csv`: the incident's sources, one row each, oldest first, with the incident
+/// id on every row (`incidents --format csv` has the incident itself as one row). Every cell
+/// goes through [`csv_text`].
+pub fn sources_csv(out: &mut impl Write, i: &Incident) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["incident_id", "published", "outlet", "title", "url"])?;
+    for s in &i.sources {
+        let record = [
+            i.id.clone(),
+            s.published.map(|p| p.to_rfc3339()).unwrap_or_default(),
+            s.outlet.clone(),
+            s.title.clone(),
+            s.url.clone(),
+        ];
+        w.write_record(record.iter().map(|cell| csv_text(cell).into_owned()))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_go_whole_and_line_breaks_become_one_space() {
+        for (hostile, shown) in [
+            ("a\u{1b}[2Jb", "ab"),
+            ("a\u{1b}[38;5;196mred\u{1b}[0m", "ared"),
+            ("title\u{1b}]0;owned\u{7} rest", "title rest"),
+            (
+                "link \u{1b}]8;;https://x.example\u{1b}\\here\u{1b}]8;;\u{1b}\\",
+                "link here",
+            ),
+            ("a\u{9b}31mb\u{9d}0;t\u{9c}c", "abc"),
+            ("a\u{1b}(Bb\u{1b}7c", "abc"),
+            ("one\r\ntwo\tthree\n\n four", "one two three four"),
+            ("x\u{202e}evil\u{202c}y\u{2066}z\u{200f}", "xevilyz"),
+            ("bell\u{7}del\u{7f}nul\u{0}c1\u{85}", "belldelnulc1"),
+            ("  Ünïcode stays  ", "Ünïcode stays"),
+            ("unterminated \u{1b}]0;title", "unterminated"),
+            ("trailing escape \u{1b}", "trailing escape"),
+        ] {
+            assert_eq!(terminal_text(hostile), shown, "{hostile:?}");
+        }
+    }
 }

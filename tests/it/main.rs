@@ -1,6 +1,7 @@
 //! One integration-test binary: real HTTP on 127.0.0.1 (wiremock), real sled, real parsing.
 
 mod cli;
+mod conventions;
 mod explain;
 mod golden;
 mod helpers;
