@@ -84,6 +84,10 @@ pub struct Extraction {
 }
 
 /// One incident reported by the article.
+///
+/// Stored inside every report record: a field added here must be an `Option` or carry
+/// `#[serde(default)]`, so that records written before it still read (the compatibility rule
+/// is in `crate::model`'s module doc; `store::golden` tests hold it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Force ids, sorted, deduped.
