@@ -399,6 +399,8 @@ pub enum DevelopmentKind {
 }
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod real_text_tests;
 #[cfg(test)]
 mod tests;
