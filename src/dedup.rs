@@ -102,7 +102,7 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
 
 /// [`similarity`] of a signature and one as stored (its values as little-endian u32s).
 pub fn similarity_stored(a: &[u32], b: &[u8]) -> f64 {
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return 0.0;
     }
     let values = b
@@ -963,7 +963,7 @@ pub fn incident_id(first: &ReportRecord) -> String {
 }
 
 fn is_round(n: u64) -> bool {
-    n >= 100 && (n % 500 == 0 || (n >= 10_000 && n % 1000 == 0))
+    n >= 100 && (n.is_multiple_of(500) || (n >= 10_000 && n.is_multiple_of(1000)))
 }
 
 fn figure_weight(c: &CountFact, r: &ReportRecord) -> i32 {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::future::join_all;
-use rand::Rng;
+use rand::RngExt;
 
 use crate::canon;
 use crate::config::{Config, Settings, Source, SourceKind};

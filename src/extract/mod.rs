@@ -502,6 +502,8 @@ impl DevelopmentKind {
 }
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod real_text_tests;
 #[cfg(test)]
 mod tests;

@@ -416,6 +416,8 @@ fn api_helpers() {
         .any(|(id, _)| *id == "police-scotland"));
 }
 
+/// Through the engine itself: `extract()` would turn a panic into "not relevant". The
+/// property tests (prop_tests.rs) do the same over generated input.
 #[test]
 fn never_panics_on_odd_input() {
     for (t, x) in [
@@ -424,7 +426,16 @@ fn never_panics_on_odd_input() {
         ("Police", "..."),
         ("ü", "Met Police 1.2.3m ’’ “"),
     ] {
-        let _ = ex(t, x);
+        let inp = ArticleInput {
+            url: "https://example.org/a",
+            title: t,
+            text: x,
+            source: "Test News",
+            published: None,
+        };
+        let x = super::prop_tests::run_checked(&inp);
+        assert!(!x.relevant, "{t:?}: {x:#?}");
+        assert_eq!(x, extract(&inp), "{t:?}: the engine and extract() disagree");
     }
 }
 

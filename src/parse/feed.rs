@@ -35,12 +35,13 @@ pub fn parse_feed(
     let mut items = Vec::with_capacity(feed.entries.len());
     for e in feed.entries {
         // feed-rs invents a random id for items with neither guid nor link, so the id is used
-        // only when it is itself a URL (an RSS permalink guid).
-        let link = e
-            .links
-            .iter()
+        // only when it is itself a URL (an RSS permalink guid). Links to comments (RSS
+        // `<comments>`, `wfw:commentRss`) are never the article.
+        let mut links = e.links.iter().filter(|l| l.target.is_none());
+        let link = links
+            .clone()
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-            .or_else(|| e.links.first())
+            .or_else(|| links.next())
             .map(|l| l.href.trim().to_string())
             .filter(|h| !h.is_empty())
             .or_else(|| {
@@ -126,6 +127,17 @@ mod tests {
             f.items[0].published.unwrap().to_rfc3339(),
             "2023-08-08T10:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn comment_links_are_not_the_article() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0" xmlns:wfw="http://wellformedweb.org/CommentAPI/"><channel><title>O</title>
+            <item><title>A</title><comments>https://x.org/a#comments</comments><link>https://x.org/a</link></item>
+            <item><title>B</title><comments>https://x.org/b/comments</comments><wfw:commentRss>https://x.org/b/comments.xml</wfw:commentRss><description>No link</description></item>
+            </channel></rss>"#;
+        let f = parse_feed(rss, None, "").unwrap();
+        assert_eq!(f.items[0].url.as_deref(), Some("https://x.org/a"));
+        assert_eq!(f.items[1].url, None);
     }
 
     #[test]

@@ -91,8 +91,13 @@ fn dropped(el: &ElementRef) -> bool {
         || (!id.is_empty() && BOILERPLATE.is_match(id))
 }
 
+/// The text of `node`'s inline content, `<br>` as a space, dropped elements skipped.
+///
+/// Walks with an explicit stack, not recursion: markup nested tens of thousands deep (which
+/// html5ever builds as it is written) must not overflow a 2 MiB worker stack.
 fn push_inline_text(node: NodeRef<'_, Node>, out: &mut String) {
-    for child in node.children() {
+    let mut stack: Vec<NodeRef<'_, Node>> = node.children().rev().collect();
+    while let Some(child) = stack.pop() {
         match child.value() {
             Node::Text(t) => out.push_str(t),
             Node::Element(e) => {
@@ -105,7 +110,7 @@ fn push_inline_text(node: NodeRef<'_, Node>, out: &mut String) {
                         continue;
                     }
                 }
-                push_inline_text(child, out);
+                stack.extend(child.children().rev());
             }
             _ => {}
         }
@@ -116,8 +121,29 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// One step of [`collect_blocks`]'s walk.
+enum Walk<'a> {
+    /// Read this node.
+    Visit(NodeRef<'a, Node>),
+    /// Leaving a container: a block boundary unless it was inline.
+    Leave { flush: bool },
+}
+
+/// Paragraphs under `node` into `out`; text between blocks gathers in `stray`.
+///
+/// Walks with an explicit stack, not recursion (see [`push_inline_text`]).
 fn collect_blocks(node: NodeRef<'_, Node>, out: &mut Vec<String>, stray: &mut String) {
-    for child in node.children() {
+    let mut stack: Vec<Walk<'_>> = node.children().rev().map(Walk::Visit).collect();
+    while let Some(step) = stack.pop() {
+        let child = match step {
+            Walk::Visit(child) => child,
+            Walk::Leave { flush: f } => {
+                if f {
+                    flush(stray, out);
+                }
+                continue;
+            }
+        };
         match child.value() {
             Node::Text(t) => stray.push_str(t),
             Node::Element(e) => {
@@ -158,10 +184,8 @@ fn collect_blocks(node: NodeRef<'_, Node>, out: &mut Vec<String>, stray: &mut St
                     if !inline {
                         flush(stray, out);
                     }
-                    collect_blocks(child, out, stray);
-                    if !inline {
-                        flush(stray, out);
-                    }
+                    stack.push(Walk::Leave { flush: !inline });
+                    stack.extend(child.children().rev().map(Walk::Visit));
                 }
             }
             _ => {}
@@ -476,6 +500,40 @@ fn find_date_in(s: &str) -> Option<DateTime<FixedOffset>> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Runs `f` on a thread with a tokio worker's 2 MiB stack, where the poller reads pages.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    /// Regression (found by prop_tests): markup nested tens of thousands deep overflowed the
+    /// stack in the recursive walks over the tree, aborting the whole process.
+    #[test]
+    fn deeply_nested_markup_does_not_overflow_the_stack() {
+        // Inline elements: html5ever nests them in linear time (block elements it nests in
+        // quadratic time, see prop_tests), so the walks are what is tested here.
+        let n = 100_000;
+        for html in [
+            format!("{}<p>deep text</p>", "<span>".repeat(n)),
+            format!("<p>{}deep text</p>", "<span>".repeat(n)),
+        ] {
+            let got = on_small_stack(move || {
+                (
+                    to_text(&html, None),
+                    clean_text(&html),
+                    parse_page(&html, None, None, None).text,
+                )
+            });
+            assert_eq!(got.0, "deep text");
+            assert_eq!(got.1, "deep text");
+            assert_eq!(got.2, "deep text");
+        }
+    }
 
     #[test]
     fn literally_escaped_text_is_decoded() {

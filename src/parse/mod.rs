@@ -4,6 +4,8 @@
 pub mod feed;
 pub mod html;
 pub mod jsonl;
+#[cfg(test)]
+mod prop_tests;
 
 use chrono::{DateTime, FixedOffset};
 
