@@ -23,17 +23,19 @@ use crate::query::IncidentView;
 pub fn terminal_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
-    // Whether the last character written stands for a run of whitespace controls.
+    // Whether the last character written stands for a line break or tab: spaces next to it
+    // join it.
     let mut in_break = false;
     while let Some(c) = chars.next() {
         match c {
             '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' => {
-                if !in_break {
+                if !out.ends_with(' ') {
                     out.push(' ');
-                    in_break = true;
                 }
+                in_break = true;
                 continue;
             }
+            ' ' if in_break => continue,
             '\u{1b}' => match chars.peek() {
                 Some('[') => {
                     chars.next();
