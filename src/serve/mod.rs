@@ -6,7 +6,7 @@
 //!
 //! * [`schedule`] — one polling task per source, stop token, grace period.
 //! * [`routes`] — the axum router: `/api/...`, pages, feeds.
-//! * [`page`] — HTML templates and [`page::escape`].
+//! * [`page`] — the HTML pages, rendered with askama templates (`templates/`).
 //! * [`atom`] — Atom 1.0 feeds of incidents.
 //! * [`error`] — [`error::ApiError`] → status + JSON `{code, message}`.
 //! * [`metrics`] — `/metrics`: polls, articles, incidents, alerts and HTTP requests, in the

@@ -1,14 +1,19 @@
 //! Server-rendered HTML for the dashboard: the overview (`/`), an incident (`/incidents/{id}`),
-//! source health (`/sources`) and error pages. Plain `format!` templates with inline CSS and
-//! inline SVG: no scripts, no CDN, no external assets.
+//! source health (`/sources`) and error pages. Askama templates under `templates/` with
+//! inline CSS and inline SVG: no scripts, no CDN, no external assets.
 //!
-//! Every string that came from an article or a feed goes through [`escape`] (text and
-//! attribute values) or [`href`] (link targets, which also drops non-http(s) schemes).
-//! Nothing here does I/O: handlers in `routes` gather the data and pass it in.
+//! Askama escapes every value a template writes (`&`, `<`, `>`, `"` and `'`), so article and
+//! feed text needs no escaping by hand. Link targets from articles and feeds go through
+//! [`link_target`]: only http(s) and relative URLs become links, anything else
+//! (`javascript:`, `data:`) is shown as text. The only unescaped insertions are the
+//! stylesheet (a constant of this crate) and [`Markup`], which can only be made by
+//! rendering another template. Nothing here does I/O: handlers in `routes` gather the data
+//! and pass it in.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt;
 
+use askama::Template;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::extract::{Cause, DataType};
@@ -17,33 +22,130 @@ use crate::query::TrendRow;
 
 use super::routes::{FilterParams, SourceHealth};
 
-const CSS: &str = include_str!("style.css");
+/// The stylesheet, inlined in every page's `<style>`.
+pub(crate) const CSS: &str = include_str!("style.css");
 
-/// Escapes `&`, `<`, `>`, `"` and `'` so any text is safe inside HTML text and quoted
-/// attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+/// The version in the footer.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The navigation: key (see `active`), target, label.
+pub(crate) const NAV: [(&str, &str, &str); 4] = [
+    ("dashboard", "/", "Dashboard"),
+    ("sources", "/sources", "Source health"),
+    ("feed", "/feeds/incidents.atom", "Atom feed"),
+    ("api", "/api/incidents", "JSON API"),
+];
+
+/// The output of a rendered template, to put inside another one as it is: it was escaped
+/// when it was rendered. It can only be made by [`Markup::render`], never from a string.
+pub struct Markup(String);
+
+impl Markup {
+    /// Renders `template`.
+    pub fn render<T: Template>(template: &T) -> Markup {
+        Markup(render(template))
     }
-    out
 }
 
-/// A link target for an article URL, escaped; anything but http(s) becomes `#` so a feed
-/// cannot smuggle in `javascript:` links.
-pub fn href(url: &str) -> String {
-    let lower = url.trim_start().to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        escape(url)
-    } else {
-        "#".to_string()
+impl fmt::Display for Markup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for Markup {}
+
+/// `template` rendered. Rendering fails only when a value's `Display` fails, which none of
+/// the values here can; an empty page is logged rather than a panic in a request.
+fn render<T: Template>(template: &T) -> String {
+    template.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "A page template failed to render.");
+        String::new()
+    })
+}
+
+/// A whole page rendered, ending in a newline (askama drops the template file's last one).
+fn render_page<T: Template>(template: &T) -> String {
+    let mut page = render(template);
+    page.push('\n');
+    page
+}
+
+/// Formatting for the templates (`{{ value|name }}`). Askama escapes what they return.
+mod filters {
+    use std::fmt::Display;
+
+    use askama::{Result, Values};
+    use chrono::{DateTime, FixedOffset, Utc};
+
+    /// `1234567` as `1,234,567`.
+    pub fn thousands(n: impl Display, _: &dyn Values) -> Result<String> {
+        Ok(super::group_digits(&n.to_string()))
+    }
+
+    /// An id from the vocabularies as words (see [`super::words`]).
+    pub fn words(id: impl AsRef<str>, _: &dyn Values) -> Result<String> {
+        Ok(super::words(id.as_ref()))
+    }
+
+    /// A path segment, percent-encoded (see [`super::segment`]).
+    pub fn segment(id: impl AsRef<str>, _: &dyn Values) -> Result<String> {
+        Ok(super::segment(id.as_ref()))
+    }
+
+    /// `14 Mar 2023`.
+    pub fn day(t: &DateTime<FixedOffset>, _: &dyn Values) -> Result<String> {
+        Ok(super::day(t))
+    }
+
+    /// `2 Jan 2024 03:04 UTC`, or `—`.
+    pub fn utc_time(t: &Option<DateTime<Utc>>, _: &dyn Values) -> Result<String> {
+        Ok(super::utc_time(t))
+    }
+}
+
+/// The target of a link to an article or a source, when it may be one: an `http:` or
+/// `https:` URL, or a relative one (no scheme). `None` for any other scheme
+/// (`javascript:`, `data:`, `vbscript:` ...) and for an empty URL: pages show those as text.
+///
+/// The scheme is read as a browser reads it: after dropping leading and trailing spaces and
+/// control characters and every tab and newline, so `java\tscript:` counts as `javascript:`.
+pub fn link_target(url: &str) -> Option<&str> {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let scheme_len = cleaned
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .unwrap_or(cleaned.len());
+    let has_scheme = scheme_len > 0
+        && cleaned.starts_with(|c: char| c.is_ascii_alphabetic())
+        && cleaned[scheme_len..].starts_with(':');
+    if !has_scheme {
+        return Some(url);
+    }
+    let scheme = cleaned[..scheme_len].to_ascii_lowercase();
+    (scheme == "http" || scheme == "https").then_some(url)
+}
+
+/// A link in a page: `href` is `None` when the URL may not be a link target (see
+/// [`link_target`]), and the template shows `text` alone.
+pub struct Link {
+    pub href: Option<String>,
+    pub text: String,
+}
+
+impl Link {
+    /// A link to `url` reading `text`.
+    pub fn new(url: &str, text: impl Into<String>) -> Link {
+        Link {
+            href: link_target(url).map(str::to_string),
+            text: text.into(),
+        }
     }
 }
 
@@ -56,7 +158,11 @@ pub fn segment(id: &str) -> String {
 
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+    group_digits(&n.to_string())
+}
+
+/// A run of digits with a comma every three from the right.
+fn group_digits(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -88,6 +194,10 @@ fn day(t: &DateTime<FixedOffset>) -> String {
     t.format("%-d %b %Y").to_string()
 }
 
+fn day_or(t: Option<&DateTime<FixedOffset>>, none: &str) -> String {
+    t.map(day).unwrap_or_else(|| none.into())
+}
+
 fn utc_time(t: &Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%-d %b %Y %H:%M UTC").to_string())
         .unwrap_or_else(|| "—".into())
@@ -108,104 +218,90 @@ pub fn force_labels(inc: &Incident) -> Vec<String> {
         .collect()
 }
 
-fn force_links(inc: &Incident) -> String {
+/// A force as a link to the dashboard filtered by it.
+struct ForceLink {
+    /// The id, percent-encoded.
+    segment: String,
+    name: String,
+}
+
+fn force_links(inc: &Incident) -> Vec<ForceLink> {
     inc.forces
         .iter()
         .zip(force_labels(inc))
-        .map(|(id, name)| format!(r#"<a href="/?force={}">{}</a>"#, segment(id), escape(&name)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn type_tags(types: &[DataType], class: &str) -> String {
-    types
-        .iter()
-        .map(|t| format!(r#"<span class="tag{class}">{}</span>"#, words(t.id())))
+        .map(|(id, name)| ForceLink {
+            segment: segment(id),
+            name,
+        })
         .collect()
 }
 
-/// Wraps a page body in the shared layout. `active` names the nav entry to highlight.
-pub fn layout(title: &str, active: &str, body: &str) -> String {
-    let nav = [
-        ("dashboard", "/", "Dashboard"),
-        ("sources", "/sources", "Source health"),
-        ("feed", "/feeds/incidents.atom", "Atom feed"),
-        ("api", "/api/incidents", "JSON API"),
-    ]
-    .iter()
-    .map(|(key, url, label)| {
-        let class = if *key == active {
-            r#" class="active""#
-        } else {
-            ""
-        };
-        format!(r#"<a href="{url}"{class}>{label}</a>"#)
-    })
-    .collect::<String>();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{title} · breachwatch</title>
-<link rel="alternate" type="application/atom+xml" title="Police data breach incidents" href="/feeds/incidents.atom">
-<style>{CSS}</style>
-</head>
-<body>
-<header class="top"><div class="wrap"><a class="brand" href="/">breachwatch<span>police data breaches from the news</span></a><nav>{nav}</nav></div></header>
-<main class="wrap">
-{body}
-</main>
-<footer>breachwatch {version} · incidents are extracted automatically from news reports; check the quoted sentences before relying on a figure.</footer>
-</body>
-</html>
-"#,
-        title = escape(title),
-        version = env!("CARGO_PKG_VERSION"),
-    )
+/// A horizontal bar chart, laid out, for `templates/hbar.svg`.
+#[derive(Template)]
+#[template(path = "hbar.svg")]
+struct HbarChart<'a> {
+    title: &'a str,
+    width: f64,
+    height: f64,
+    label_w: f64,
+    rows: Vec<HbarRow<'a>>,
 }
 
-/// A horizontal bar chart of `(label, count)` rows as inline SVG (at most `max_rows` rows,
-/// the largest first).
-pub fn hbar_svg(title: &str, rows: &[(String, u64)], max_rows: usize) -> String {
+struct HbarRow<'a> {
+    full: &'a str,
+    /// The label, cut to 19 characters.
+    shown: String,
+    count: u64,
+    lx: f64,
+    ty: f64,
+    ry: f64,
+    w: f64,
+    bh: f64,
+    cx: f64,
+}
+
+/// A horizontal bar chart of `(label, count)` rows (at most `max_rows` rows, the largest
+/// first); `None` when there are no rows.
+fn hbar_chart<'a>(title: &'a str, rows: &'a [(String, u64)], max_rows: usize) -> Option<Markup> {
     let mut rows: Vec<&(String, u64)> = rows.iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     rows.truncate(max_rows);
     if rows.is_empty() {
-        return r#"<p class="empty">No incidents yet.</p>"#.to_string();
+        return None;
     }
     let (width, label_w, bar_w, row_h) = (320.0_f64, 138.0_f64, 140.0_f64, 24.0_f64);
-    let height = row_h * rows.len() as f64 + 8.0;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{}" font-family="inherit" font-size="12">"#,
-        escape(title)
-    );
-    let _ = write!(svg, "<title>{}</title>", escape(title));
-    for (i, (label, count)) in rows.iter().enumerate() {
-        let y = 4.0 + row_h * i as f64;
-        let w = (bar_w * (*count as f64) / max).max(2.0);
-        let shown: String = if label.chars().count() > 19 {
-            label.chars().take(18).collect::<String>() + "…"
-        } else {
-            label.clone()
-        };
-        let _ = write!(
-            svg,
-            r##"<g><title>{full}: {count}</title><text x="{lx}" y="{ty:.1}" text-anchor="end" fill="#33414f">{shown}</text><rect x="{label_w}" y="{ry:.1}" width="{w:.1}" height="{bh:.1}" rx="3" fill="#1f5f8b"/><text x="{cx:.1}" y="{ty:.1}" fill="#5b6b7b">{count}</text></g>"##,
-            full = escape(label),
-            shown = escape(&shown),
-            lx = label_w - 8.0,
-            ty = y + row_h / 2.0 + 4.0,
-            ry = y + 4.0,
-            bh = row_h - 8.0,
-            cx = label_w + w + 6.0,
-        );
-    }
-    svg.push_str("</svg>");
-    svg
+    let chart = HbarChart {
+        title,
+        width,
+        height: row_h * rows.len() as f64 + 8.0,
+        label_w,
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, (label, count))| {
+                let y = 4.0 + row_h * i as f64;
+                let w = (bar_w * (*count as f64) / max).max(2.0);
+                let shown = if label.chars().count() > 19 {
+                    label.chars().take(18).collect::<String>() + "…"
+                } else {
+                    label.clone()
+                };
+                HbarRow {
+                    full: label,
+                    shown,
+                    count: *count,
+                    lx: label_w - 8.0,
+                    ty: y + row_h / 2.0 + 4.0,
+                    ry: y + 4.0,
+                    w,
+                    bh: row_h - 8.0,
+                    cx: label_w + w + 6.0,
+                }
+            })
+            .collect(),
+    };
+    Some(Markup::render(&chart))
 }
 
 /// Everything the overview page shows.
@@ -237,93 +333,35 @@ pub struct Dashboard<'a> {
     pub filter_error: Option<String>,
 }
 
-fn option(value: &str, label: &str, selected: Option<&str>) -> String {
-    let sel = if selected == Some(value) {
-        " selected"
-    } else {
-        ""
-    };
-    format!(
-        r#"<option value="{}"{sel}>{}</option>"#,
-        escape(value),
-        escape(label)
-    )
+/// The overview page, for `templates/dashboard.html`.
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage<'a> {
+    title: &'a str,
+    active: &'a str,
+    d: &'a Dashboard<'a>,
+    over_time: Option<Markup>,
+    periods: Vec<PeriodRow<'a>>,
+    by_force: Option<Markup>,
+    by_type: Option<Markup>,
+    by_cause: Option<Markup>,
+    force_options: Vec<SelectOption>,
+    type_options: Vec<SelectOption>,
+    cause_options: Vec<SelectOption>,
+    rows: Vec<IncidentRow<'a>>,
 }
 
-fn filter_form(d: &Dashboard<'_>) -> String {
-    let p = d.params;
-    let mut forces = option("", "All forces", p.force.as_deref());
-    for (id, name) in &d.forces {
-        forces.push_str(&option(id, name, p.force.as_deref()));
-    }
-    let mut types = option("", "All data types", p.data_type.as_deref());
-    for t in DataType::ALL {
-        types.push_str(&option(t.id(), &words(t.id()), p.data_type.as_deref()));
-    }
-    let mut causes = option("", "All causes", p.cause.as_deref());
-    for c in Cause::ALL {
-        causes.push_str(&option(c.id(), &words(c.id()), p.cause.as_deref()));
-    }
-    let val = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
-    let error = d
-        .filter_error
-        .as_deref()
-        .map(|e| format!(r#"<p class="err">{}</p>"#, escape(e)))
-        .unwrap_or_default();
-    format!(
-        r#"<form class="filters" method="get" action="/">
-<label>Force<select name="force">{forces}</select></label>
-<label>Data exposed<select name="data_type">{types}</select></label>
-<label>Cause<select name="cause">{causes}</select></label>
-<label>Reported from<input type="date" name="since" value="{since}"></label>
-<label>Reported until<input type="date" name="until" value="{until}"></label>
-<label>Headline contains<input type="search" name="q" value="{q}" placeholder="e.g. spreadsheet"></label>
-<div class="actions"><button type="submit">Filter</button><a class="reset" href="/">Reset</a></div>
-</form>{error}"#,
-        since = val(&p.since),
-        until = val(&p.until),
-        q = val(&p.q),
-    )
+/// Incidents and people affected in one period.
+struct PeriodRow<'a> {
+    period: &'a str,
+    incidents: u64,
+    people: u64,
+    without: u64,
 }
 
-/// The incident list as a table (or a note when nothing matches).
-pub fn incident_table(incidents: &[Incident]) -> String {
-    if incidents.is_empty() {
-        return r#"<p class="empty">No incidents match these filters.</p>"#.to_string();
-    }
-    let mut rows = String::new();
-    for inc in incidents {
-        let supplier = inc
-            .supplier
-            .as_deref()
-            .map(|s| format!(r#"<div class="sub">via supplier {}</div>"#, escape(s)))
-            .unwrap_or_default();
-        let affected = inc
-            .affected
-            .as_ref()
-            .map(affected_text)
-            .unwrap_or_else(|| "—".into());
-        let _ = write!(
-            rows,
-            r#"<tr class="incident"><td class="date">{date}</td><td class="title"><a href="/incidents/{id}">{title}</a>{supplier}</td><td>{forces}</td><td>{types}</td><td class="num">{affected}</td><td><span class="tag cause">{cause}</span></td><td class="num">{sources}</td></tr>"#,
-            date = day(&inc.first_reported),
-            id = segment(&inc.id),
-            title = escape(&inc.title),
-            forces = force_links(inc),
-            types = type_tags(&inc.data_types, ""),
-            affected = escape(&affected),
-            cause = words(inc.cause.id()),
-            sources = inc.sources.len(),
-        );
-    }
-    format!(
-        r#"<table id="incidents"><thead><tr><th>First reported</th><th>Incident</th><th>Forces</th><th>Data exposed</th><th class="num">Affected</th><th>Cause</th><th class="num">Sources</th></tr></thead><tbody>{rows}</tbody></table>"#
-    )
-}
-
-/// Incidents and people affected per period, from rows keyed by cause (so each incident
-/// counts once).
-fn period_table(rows: &[TrendRow], period: &str) -> String {
+/// Incidents and people affected per period, newest first, from rows keyed by cause (so
+/// each incident counts once).
+fn period_rows(rows: &[TrendRow]) -> Vec<PeriodRow<'_>> {
     let mut per: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
     for r in rows {
         let e = per.entry(r.period.as_str()).or_default();
@@ -331,75 +369,148 @@ fn period_table(rows: &[TrendRow], period: &str) -> String {
         e.1 += r.people_affected;
         e.2 += r.incidents_without_count;
     }
-    if per.is_empty() {
-        return String::new();
+    per.into_iter()
+        .rev()
+        .map(|(period, (incidents, people, without))| PeriodRow {
+            period,
+            incidents,
+            people,
+            without,
+        })
+        .collect()
+}
+
+/// One `<option>` of a filter menu.
+struct SelectOption {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// A filter menu: "any" first, then `choices` as `(value, label)`.
+fn select_options(
+    any: &str,
+    choices: impl IntoIterator<Item = (String, String)>,
+    selected: Option<&str>,
+) -> Vec<SelectOption> {
+    std::iter::once((String::new(), any.to_string()))
+        .chain(choices)
+        .map(|(value, label)| SelectOption {
+            selected: selected == Some(value.as_str()),
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// A row of the incident list.
+struct IncidentRow<'a> {
+    inc: &'a Incident,
+    forces: Vec<ForceLink>,
+    affected: String,
+}
+
+impl<'a> IncidentRow<'a> {
+    fn new(inc: &'a Incident) -> IncidentRow<'a> {
+        IncidentRow {
+            inc,
+            forces: force_links(inc),
+            affected: inc
+                .affected
+                .as_ref()
+                .map(affected_text)
+                .unwrap_or_else(|| "—".into()),
+        }
     }
-    let mut body = String::new();
-    for (p, (n, people, without)) in per.iter().rev() {
-        let _ = write!(
-            body,
-            r#"<tr><td>{}</td><td class="num">{n}</td><td class="num">{}</td><td class="num">{without}</td></tr>"#,
-            escape(p),
-            thousands(*people),
-        );
-    }
-    format!(
-        r#"<table class="compact"><thead><tr><th>{}</th><th class="num">Incidents</th><th class="num">Affected</th><th class="num">No figure</th></tr></thead><tbody>{body}</tbody></table>"#,
-        escape(period)
-    )
 }
 
 /// The overview: headline numbers, trend charts, filters and the incident list.
 pub fn dashboard(d: &Dashboard<'_>) -> String {
-    let mut body = String::new();
-    body.push_str(r#"<h1>Police data breaches</h1><p class="lede">Incidents reported in the news, merged across outlets, with the sentences each fact came from.</p>"#);
-    let n_forces = d.by_force.len();
-    let _ = write!(
-        body,
-        r#"<section class="stats"><div class="stat"><div class="n">{}</div><div class="l">incidents recorded</div></div><div class="stat"><div class="n">{}</div><div class="l">forces affected</div></div><div class="stat"><div class="n">{}</div><div class="l">people or records affected (where stated)</div></div><div class="stat"><div class="n">{}</div><div class="l">incidents matching the filters</div></div></section>"#,
-        thousands(d.total_incidents as u64),
-        thousands(n_forces as u64),
-        thousands(d.people_affected),
-        thousands(d.matched as u64),
-    );
-    let over_time = if d.over_time.is_empty() {
-        r#"<p class="empty">No incidents yet.</p>"#.to_string()
-    } else {
-        crate::chart::trend_svg(d.over_time, "force", d.time_period)
+    let p = d.params;
+    let page = DashboardPage {
+        title: "Dashboard",
+        active: "dashboard",
+        d,
+        over_time: (!d.over_time.is_empty()).then(|| {
+            Markup::render(&crate::chart::TrendChart::new(
+                d.over_time,
+                "force",
+                d.time_period,
+            ))
+        }),
+        periods: period_rows(d.per_period),
+        by_force: hbar_chart("Incidents by force", &d.by_force, 10),
+        by_type: hbar_chart("Incidents by data type", &d.by_type, 10),
+        by_cause: hbar_chart("Incidents by cause", &d.by_cause, 10),
+        force_options: select_options("All forces", d.forces.clone(), p.force.as_deref()),
+        type_options: select_options(
+            "All data types",
+            DataType::ALL
+                .iter()
+                .map(|t| (t.id().to_string(), words(t.id()))),
+            p.data_type.as_deref(),
+        ),
+        cause_options: select_options(
+            "All causes",
+            Cause::ALL
+                .iter()
+                .map(|c| (c.id().to_string(), words(c.id()))),
+            p.cause.as_deref(),
+        ),
+        rows: d.incidents.iter().map(IncidentRow::new).collect(),
     };
-    let _ = write!(
-        body,
-        r#"<section class="card charts" id="trends"><h2>Incidents over time, by force</h2><div class="split"><figure class="chart">{over_time}</figure><div>{periods}</div></div><p class="note">An incident with several forces counts once under each force, in the {period} it was first reported.</p></section>"#,
-        periods = period_table(d.per_period, d.time_period),
-        period = escape(d.time_period),
-    );
-    let _ = write!(
-        body,
-        r#"<section class="grid3 charts"><div class="card"><h3>By force</h3><figure class="chart">{}</figure></div><div class="card"><h3>By data exposed</h3><figure class="chart">{}</figure></div><div class="card"><h3>By cause</h3><figure class="chart">{}</figure></div></section>"#,
-        hbar_svg("Incidents by force", &d.by_force, 10),
-        hbar_svg("Incidents by data type", &d.by_type, 10),
-        hbar_svg("Incidents by cause", &d.by_cause, 10),
-    );
-    let shown = if d.matched > d.incidents.len() {
-        format!(
-            r#"<p class="note">Showing the newest {} of {} matching incidents; narrow the filters or use the JSON API for all.</p>"#,
-            d.incidents.len(),
-            d.matched
-        )
-    } else {
-        String::new()
-    };
-    let _ = write!(
-        body,
-        r#"<section class="card"><h2>Incidents</h2>{form}</section><section class="card">{table}{shown}</section>"#,
-        form = filter_form(d),
-        table = incident_table(d.incidents),
-    );
-    layout("Dashboard", "dashboard", &body)
+    render_page(&page)
 }
 
-fn source_title(inc: &Incident, url: &str) -> String {
-    inc.sources
+/// One incident, for `templates/incident.html`.
+#[derive(Template)]
+#[template(path = "incident.html")]
+struct IncidentPage<'a> {
+    title: &'a str,
+    active: &'a str,
+    inc: &'a Incident,
+    forces: Vec<ForceLink>,
+    affected: String,
+    third_party: String,
+    sources: Vec<SourceRow<'a>>,
+    timeline: Vec<TimelineItem<'a>>,
+    figures: Vec<FigureRow<'a>>,
+    evidence: Vec<EvidenceRow<'a>>,
+}
+
+struct SourceRow<'a> {
+    published: String,
+    outlet: &'a str,
+    headline: Link,
+}
+
+struct TimelineItem<'a> {
+    kind: String,
+    /// A fine or payout, with its currency.
+    amount: Option<String>,
+    date: String,
+    source: Link,
+    sentence: &'a str,
+}
+
+struct FigureRow<'a> {
+    claim: String,
+    published: String,
+    source: Link,
+    sentence: &'a str,
+}
+
+struct EvidenceRow<'a> {
+    field: &'a str,
+    value: &'a str,
+    sentence: &'a str,
+    source: Link,
+}
+
+/// The outlet (else the headline) of the source at `url`, linking to it.
+fn source_link(inc: &Incident, url: &str) -> Link {
+    let text = inc
+        .sources
         .iter()
         .find(|s| s.url == url || s.canonical_url.as_deref() == Some(url))
         .map(|s| {
@@ -409,15 +520,8 @@ fn source_title(inc: &Incident, url: &str) -> String {
                 s.outlet.clone()
             }
         })
-        .unwrap_or_else(|| "source".into())
-}
-
-fn source_link(inc: &Incident, url: &str) -> String {
-    format!(
-        r#"<a href="{}" rel="noopener noreferrer">{}</a>"#,
-        href(url),
-        escape(&source_title(inc, url))
-    )
+        .unwrap_or_else(|| "source".into());
+    Link::new(url, text)
 }
 
 fn money(minor: u64, currency: Option<&str>) -> String {
@@ -439,176 +543,72 @@ fn money(minor: u64, currency: Option<&str>) -> String {
 
 /// One incident: facts, sources oldest first, timeline, figures, conflicts and evidence.
 pub fn incident_page(inc: &Incident) -> String {
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        r#"<div class="breadcrumb"><a href="/">← All incidents</a></div><h1>{}</h1><p class="lede">First reported {} · last reported {} · {} source(s) · <a href="/api/incidents/{}">JSON</a></p>"#,
-        escape(&inc.title),
-        day(&inc.first_reported),
-        day(&inc.last_reported),
-        inc.sources.len(),
-        segment(&inc.id),
-    );
     let third_party = match (inc.third_party, inc.supplier.as_deref()) {
-        (_, Some(s)) => format!("yes — {}", escape(s)),
+        (_, Some(s)) => format!("yes — {s}"),
         (Some(true), None) => "yes".into(),
         (Some(false), None) => "no".into(),
         (None, None) => "not stated".into(),
     };
-    let not_exposed = if inc.not_exposed.is_empty() {
-        "—".to_string()
-    } else {
-        type_tags(&inc.not_exposed, " neg")
-    };
-    let _ = write!(
-        body,
-        r#"<section class="card"><h2>Facts</h2><dl class="facts"><dt>Forces</dt><dd>{forces}</dd><dt>Data exposed</dt><dd>{types}</dd><dt>Explicitly not exposed</dt><dd>{not_exposed}</dd><dt>Affected</dt><dd>{affected}</dd><dt>Occurred</dt><dd>{occurred}</dd><dt>Cause</dt><dd><span class="tag cause">{cause}</span></dd><dt>At a supplier</dt><dd>{third_party}</dd><dt>Incident id</dt><dd><code>{id}</code></dd></dl></section>"#,
-        forces = force_links(inc),
-        types = if inc.data_types.is_empty() {
-            "not stated".into()
-        } else {
-            type_tags(&inc.data_types, "")
-        },
-        affected = inc
-            .affected
-            .as_ref()
-            .map(|a| escape(&affected_text(a)))
-            .unwrap_or_else(|| "not stated".into()),
-        cause = words(inc.cause.id()),
-        id = escape(&inc.id),
-        occurred = inc
-            .occurred
-            .map(|o| o.to_string())
-            .unwrap_or_else(|| "not stated".into()),
-    );
-
     let mut sources: Vec<_> = inc.sources.iter().collect();
     sources.sort_by_key(|s| (s.published.is_none(), s.published));
-    let mut rows = String::new();
-    for s in sources {
-        let _ = write!(
-            rows,
-            r#"<tr><td class="date">{}</td><td>{}</td><td><a href="{}" rel="noopener noreferrer">{}</a></td></tr>"#,
-            s.published.as_ref().map(day).unwrap_or_else(|| "—".into()),
-            escape(&s.outlet),
-            href(&s.url),
-            escape(&s.title),
-        );
-    }
-    let _ = write!(
-        body,
-        r#"<section class="card" id="sources"><h2>Sources <span class="sub">oldest first</span></h2><table><thead><tr><th>Published</th><th>Outlet</th><th>Headline</th></tr></thead><tbody>{rows}</tbody></table></section>"#
-    );
-
-    if !inc.related.is_empty() {
-        let items: String = inc
-            .related
-            .iter()
-            .map(|r| {
-                format!(
-                    r#"<li><a href="/incidents/{}">{}</a> <span class="sub">{} · {}</span></li>"#,
-                    segment(&r.id),
-                    escape(&r.id),
-                    day(&r.first_reported),
-                    escape(&r.why),
-                )
+    // Grouped by field, in the order the extractor gave them within each.
+    let mut evidence: Vec<_> = inc.evidence.iter().collect();
+    evidence.sort_by(|a, b| a.field.cmp(&b.field));
+    let page = IncidentPage {
+        title: &inc.title,
+        active: "dashboard",
+        inc,
+        forces: force_links(inc),
+        affected: inc
+            .affected
+            .as_ref()
+            .map(affected_text)
+            .unwrap_or_else(|| "not stated".into()),
+        third_party,
+        sources: sources
+            .into_iter()
+            .map(|s| SourceRow {
+                published: day_or(s.published.as_ref(), "—"),
+                outlet: &s.outlet,
+                headline: Link::new(&s.url, s.title.clone()),
             })
-            .collect();
-        let _ = write!(
-            body,
-            r#"<section class="card" id="related"><h2>Related incidents <span class="sub">other forces</span></h2><ul>{items}</ul></section>"#
-        );
-    }
-
-    let timeline = if inc.timeline.is_empty() {
-        r#"<p class="empty">No later developments reported.</p>"#.to_string()
-    } else {
-        let mut items = String::new();
-        for dev in &inc.timeline {
-            let amount = dev
-                .amount_minor
-                .map(|m| format!(" · {}", escape(&money(m, dev.currency.as_deref()))))
-                .unwrap_or_default();
-            let kind = format!("{:?}", dev.kind);
-            let _ = write!(
-                items,
-                r#"<li><div><span class="kind">{}</span>{amount} <span class="sub">{} · {}</span></div><blockquote>{}</blockquote></li>"#,
-                escape(&split_camel(&kind)),
-                dev.date
-                    .as_ref()
-                    .map(day)
-                    .unwrap_or_else(|| "undated".into()),
-                source_link(inc, &dev.url),
-                escape(&dev.sentence),
-            );
-        }
-        format!(r#"<ol class="timeline">{items}</ol>"#)
-    };
-    let _ = write!(
-        body,
-        r#"<section class="card" id="timeline"><h2>Timeline of developments</h2>{timeline}</section>"#
-    );
-
-    if !inc.figures.is_empty() {
-        let mut rows = String::new();
-        for (i, f) in inc.figures.iter().enumerate() {
-            let claim = affected_text(&Affected {
-                count: f.count,
-                qualifier: f.qualifier,
-                unit: f.unit,
-            });
-            let _ = write!(
-                rows,
-                r#"<tr><td class="num">{}</td><td class="num">{}</td><td class="date">{}</td><td>{}</td><td><blockquote>{}</blockquote></td></tr>"#,
-                i + 1,
-                escape(&claim),
-                f.published.as_ref().map(day).unwrap_or_else(|| "—".into()),
-                source_link(inc, &f.url),
-                escape(&f.sentence),
-            );
-        }
-        let _ = write!(
-            body,
-            r#"<section class="card" id="figures"><h2>Figures claimed <span class="sub">best supported first</span></h2><table><thead><tr><th class="num">#</th><th class="num">Figure</th><th>Published</th><th>Source</th><th>Sentence</th></tr></thead><tbody>{rows}</tbody></table></section>"#
-        );
-    }
-
-    if !inc.conflicts.is_empty() {
-        let items: String = inc
-            .conflicts
+            .collect(),
+        timeline: inc
+            .timeline
             .iter()
-            .map(|c| format!("<li>{}</li>", escape(c)))
-            .collect();
-        let _ = write!(
-            body,
-            r#"<section class="card" id="conflicts"><h2>Where sources disagree</h2><ul class="conflicts">{items}</ul></section>"#
-        );
-    }
-
-    let mut by_field: BTreeMap<&str, Vec<&crate::model::Evidence>> = BTreeMap::new();
-    for e in &inc.evidence {
-        by_field.entry(e.field.as_str()).or_default().push(e);
-    }
-    if !by_field.is_empty() {
-        let mut rows = String::new();
-        for (field, list) in by_field {
-            for e in list {
-                let _ = write!(
-                    rows,
-                    r#"<tr><td>{}</td><td><span class="tag">{}</span></td><td><blockquote>{}</blockquote></td><td>{}</td></tr>"#,
-                    escape(&words(field)),
-                    escape(&words(&e.value)),
-                    escape(&e.sentence),
-                    source_link(inc, &e.url),
-                );
-            }
-        }
-        let _ = write!(
-            body,
-            r#"<section class="card" id="evidence"><h2>Evidence <span class="sub">the sentence each fact came from</span></h2><table><thead><tr><th>Fact</th><th>Value</th><th>Sentence</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table></section>"#
-        );
-    }
-    layout(&inc.title, "dashboard", &body)
+            .map(|dev| TimelineItem {
+                kind: split_camel(&format!("{:?}", dev.kind)),
+                amount: dev.amount_minor.map(|m| money(m, dev.currency.as_deref())),
+                date: day_or(dev.date.as_ref(), "undated"),
+                source: source_link(inc, &dev.url),
+                sentence: &dev.sentence,
+            })
+            .collect(),
+        figures: inc
+            .figures
+            .iter()
+            .map(|f| FigureRow {
+                claim: affected_text(&Affected {
+                    count: f.count,
+                    qualifier: f.qualifier,
+                    unit: f.unit,
+                }),
+                published: day_or(f.published.as_ref(), "—"),
+                source: source_link(inc, &f.url),
+                sentence: &f.sentence,
+            })
+            .collect(),
+        evidence: evidence
+            .into_iter()
+            .map(|e| EvidenceRow {
+                field: &e.field,
+                value: &e.value,
+                sentence: &e.sentence,
+                source: source_link(inc, &e.url),
+            })
+            .collect(),
+    };
+    render_page(&page)
 }
 
 /// `RevisedCount` → `Revised count`.
@@ -625,63 +625,70 @@ fn split_camel(s: &str) -> String {
     out
 }
 
+/// Source health, for `templates/sources.html`.
+#[derive(Template)]
+#[template(path = "sources.html")]
+struct SourcesPage<'a> {
+    title: &'a str,
+    active: &'a str,
+    rows: Vec<SourceHealthRow<'a>>,
+}
+
+struct SourceHealthRow<'a> {
+    s: &'a SourceHealth,
+    /// The badge's class and words.
+    badge: (&'static str, &'static str),
+    url: Link,
+}
+
+fn badge(s: &SourceHealth) -> (&'static str, &'static str) {
+    if !s.enabled {
+        ("off", "disabled")
+    } else if s.consecutive_failures >= 3 {
+        ("bad", "failing")
+    } else if s.consecutive_failures > 0 {
+        ("warn", "retrying")
+    } else if s.last_success.is_some() {
+        ("ok", "ok")
+    } else {
+        ("off", "not polled yet")
+    }
+}
+
 /// The health of every configured source.
 pub fn sources_page(sources: &[SourceHealth]) -> String {
-    let mut rows = String::new();
-    for s in sources {
-        let status = if !s.enabled {
-            r#"<span class="badge off">disabled</span>"#
-        } else if s.consecutive_failures > 0 {
-            if s.consecutive_failures >= 3 {
-                r#"<span class="badge bad">failing</span>"#
-            } else {
-                r#"<span class="badge warn">retrying</span>"#
-            }
-        } else if s.last_success.is_some() {
-            r#"<span class="badge ok">ok</span>"#
-        } else {
-            r#"<span class="badge off">not polled yet</span>"#
-        };
-        let error = s
-            .last_error
-            .as_deref()
-            .map(|e| format!(r#"<div class="err">{}</div>"#, escape(e)))
-            .unwrap_or_default();
-        let _ = write!(
-            rows,
-            r#"<tr><td>{status}</td><td><strong>{name}</strong><div class="sub">{id} · {kind}</div><div class="sub"><a href="{url}" rel="noopener noreferrer">{url_text}</a></div>{error}</td><td class="date">{success}</td><td class="num">{failures}</td><td class="date">{due}</td><td class="num">{seen}</td><td class="num">{new}</td></tr>"#,
-            name = escape(&s.name),
-            id = escape(&s.id),
-            kind = escape(&s.kind),
-            url = href(&s.url),
-            url_text = escape(&s.url),
-            success = utc_time(&s.last_success),
-            failures = s.consecutive_failures,
-            due = utc_time(&s.next_due),
-            seen = thousands(s.items_seen),
-            new = thousands(s.articles_new),
-        );
-    }
-    let table = if sources.is_empty() {
-        r#"<p class="empty">No sources are configured.</p>"#.to_string()
-    } else {
-        format!(
-            r#"<table id="source-health"><thead><tr><th>Status</th><th>Source</th><th>Last success</th><th class="num">Failures in a row</th><th>Next poll</th><th class="num">Items seen</th><th class="num">New articles</th></tr></thead><tbody>{rows}</tbody></table>"#
-        )
-    };
-    let body = format!(
-        r#"<h1>Source health</h1><p class="lede">Every configured source, when it last answered and when it is polled next. Failing sources back off but are never dropped.</p><section class="card">{table}</section>"#
-    );
-    layout("Source health", "sources", &body)
+    render_page(&SourcesPage {
+        title: "Source health",
+        active: "sources",
+        rows: sources
+            .iter()
+            .map(|s| SourceHealthRow {
+                s,
+                badge: badge(s),
+                url: Link::new(&s.url, s.url.clone()),
+            })
+            .collect(),
+    })
+}
+
+/// A failed request, for `templates/error.html`.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    active: &'a str,
+    status: u16,
+    message: &'a str,
 }
 
 /// A small page for a failed request.
 pub fn error_page(status: u16, message: &str) -> String {
-    let body = format!(
-        r#"<h1>{status}</h1><section class="card"><p>{}</p><p><a href="/">Back to the dashboard</a></p></section>"#,
-        escape(message)
-    );
-    layout(&format!("Error {status}"), "", &body)
+    render_page(&ErrorPage {
+        title: &format!("Error {status}"),
+        active: "",
+        status,
+        message,
+    })
 }
 
 #[cfg(test)]
@@ -689,35 +696,65 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escape_neutralises_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<script>alert("x")</script> & 'y'"#),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
-        );
+    fn link_target_allows_http_https_and_relative_urls() {
+        for url in [
+            "https://a.example/x?a=1&b=\"2\"",
+            "http://a.example/",
+            "HTTPS://A.EXAMPLE/",
+            " https://a.example/",
+            "/incidents/kent",
+            "news/kent?x=a:b",
+            "//cdn.example/x",
+        ] {
+            assert_eq!(link_target(url), Some(url), "{url:?}");
+        }
     }
 
     #[test]
-    fn escape_leaves_plain_text_alone() {
-        assert_eq!(
-            escape("Kent Police fined £100,000"),
-            "Kent Police fined £100,000"
-        );
-        assert_eq!(escape(""), "");
+    fn link_target_refuses_every_other_scheme_however_spelt() {
+        for url in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "mailto:a@b.example",
+            "",
+            "  ",
+        ] {
+            assert_eq!(link_target(url), None, "{url:?}");
+        }
     }
 
     #[test]
-    fn escape_does_not_double_decode_entities() {
-        assert_eq!(escape("&lt;"), "&amp;lt;");
+    fn a_link_that_may_not_be_one_renders_as_escaped_text() {
+        let page = sources_page(&[SourceHealth {
+            id: "a".into(),
+            name: "A".into(),
+            url: "javascript:alert('x')".into(),
+            kind: "feed".into(),
+            enabled: true,
+            last_success: None,
+            last_attempt: None,
+            consecutive_failures: 0,
+            last_error: None,
+            next_due: None,
+            items_seen: 0,
+            articles_new: 0,
+        }]);
+        assert!(page.contains(r#"<div class="sub">javascript:alert(&#39;x&#39;)</div>"#));
+        assert!(!page.contains("href=\"javascript"));
     }
 
     #[test]
-    fn href_refuses_script_urls() {
-        assert_eq!(href("javascript:alert(1)"), "#");
-        assert_eq!(href(" JavaScript:alert(1)"), "#");
-        assert_eq!(
-            href("https://a.example/?a=1&b=\"2\""),
-            "https://a.example/?a=1&amp;b=&quot;2&quot;"
-        );
+    fn error_page_escapes_the_message_and_keeps_the_layout() {
+        let page = error_page(404, r#"no incident "<b>O'Neil</b>""#);
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+        assert!(page.contains("<title>Error 404 · breachwatch</title>"));
+        assert!(page.contains("<p>no incident &#34;&#60;b&#62;O&#39;Neil&#60;/b&#62;&#34;</p>"));
+        assert!(page.trim_end().ends_with("</html>"));
     }
 
     #[test]
@@ -736,9 +773,54 @@ mod tests {
     }
 
     #[test]
-    fn hbar_chart_escapes_labels() {
-        let svg = hbar_svg("t", &[("<b>".into(), 3)], 5);
-        assert!(svg.contains("&lt;b&gt;"));
-        assert!(!svg.contains("<b>"));
+    fn hbar_chart_escapes_labels_and_titles() {
+        let rows = [("<b>'s".to_string(), 3)];
+        let svg = hbar_chart("O'Brien <t>", &rows, 5).unwrap().to_string();
+        assert!(svg.contains("<title>&#60;b&#62;&#39;s: 3</title>"), "{svg}");
+        assert!(
+            svg.contains(r#"aria-label="O&#39;Brien &#60;t&#62;""#),
+            "{svg}"
+        );
+        assert!(!svg.contains("<b>") && !svg.contains('\''));
+        assert!(hbar_chart("t", &[], 5).is_none());
+    }
+
+    #[test]
+    fn charts_go_into_the_dashboard_as_markup_escaped_once() {
+        let params = FilterParams::default();
+        let over_time = [TrendRow {
+            key: "a&b".into(),
+            period: "2024-Q1".into(),
+            incidents: 1,
+            people_affected: 0,
+            incidents_without_count: 1,
+        }];
+        let page = dashboard(&Dashboard {
+            incidents: &[],
+            matched: 0,
+            total_incidents: 0,
+            over_time: &over_time,
+            per_period: &[],
+            time_period: "quarter",
+            by_force: vec![("a&b".into(), 1)],
+            by_type: Vec::new(),
+            by_cause: Vec::new(),
+            people_affected: 0,
+            forces: Vec::new(),
+            params: &params,
+            filter_error: None,
+        });
+        assert_eq!(
+            page.matches("<svg").count(),
+            2,
+            "the trend and the by-force charts"
+        );
+        assert!(page.contains("<title>a&#38;b: 1</title>"));
+        assert!(!page.contains("&#60;svg") && !page.contains("&#38;#38;"));
+        assert_eq!(
+            page.matches(r#"<p class="empty">No incidents yet.</p>"#)
+                .count(),
+            2
+        );
     }
 }
