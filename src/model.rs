@@ -249,14 +249,24 @@ mod hex_signature {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        if text.len() % 8 != 0 || !text.is_ascii() {
-            return Err(D::Error::custom("a signature is 8 hex digits a value"));
+        parse(&text).ok_or_else(|| D::Error::custom("a signature is 8 hex digits a value"))
+    }
+
+    /// A signature from its stored text (also read by the store's bincode-era reader).
+    pub fn parse(text: &str) -> Option<Vec<u32>> {
+        if !text.len().is_multiple_of(8) || !text.is_ascii() {
+            return None;
         }
         (0..text.len())
             .step_by(8)
-            .map(|i| u32::from_str_radix(&text[i..i + 8], 16).map_err(D::Error::custom))
+            .map(|i| u32::from_str_radix(&text[i..i + 8], 16).ok())
             .collect()
     }
+}
+
+/// A MinHash signature from its stored text (8 hex digits a value), if it is one.
+pub(crate) fn parse_signature(text: &str) -> Option<Vec<u32>> {
+    hex_signature::parse(text)
 }
 
 impl ReportRecord {

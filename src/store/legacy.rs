@@ -149,14 +149,10 @@ impl<'a> Reader<'a> {
     }
     fn minhash(&mut self) -> R<Vec<u32>> {
         let s = self.str()?;
-        if s.len() % 8 != 0 || !s.is_ascii() {
-            return self.fail("bad signature");
+        match crate::model::parse_signature(&s) {
+            Some(sig) => Ok(sig),
+            None => self.fail("bad signature"),
         }
-        (0..s.len())
-            .step_by(8)
-            .map(|i| u32::from_str_radix(&s[i..i + 8], 16))
-            .collect::<Result<_, _>>()
-            .or_else(|_| self.fail("bad signature"))
     }
     fn source(&mut self) -> R<SourceRef> {
         Ok(SourceRef {

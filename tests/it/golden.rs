@@ -35,7 +35,8 @@ fn unpack(from: &Path, to: &Path) {
     }
 }
 
-fn json(db: &Path, args: &[&str]) -> Value {
+/// Runs the binary on `db`; it must succeed. Its standard output.
+fn run(db: &Path, args: &[&std::ffi::OsStr]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_breachwatch"))
         .arg("--db")
         .arg(db)
@@ -47,7 +48,12 @@ fn json(db: &Path, args: &[&str]) -> Value {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    serde_json::from_slice(&run(db, &args)).unwrap()
 }
 
 /// Whether `want` is in `got`: every field it has, with the same value (objects may have
@@ -137,18 +143,7 @@ fn an_upgraded_database_takes_new_articles_and_reprocesses() {
         r#"{"url": "https://later.example/kent-fine", "title": "Kent Police fined over misdirected witness email", "published": "2023-03-02T10:00:00+00:00", "source": "Later News", "text": "The Information Commissioner has fined Kent Police 20,000 pounds after an email holding the names and phone numbers of 14 witnesses was sent to the wrong recipient last September."}"#,
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_breachwatch"))
-        .arg("--db")
-        .arg(&db)
-        .arg("ingest")
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run(&db, &["ingest".as_ref(), input.as_os_str()]);
     let after = json(&db, &["incidents", "--format", "json"]);
     let n = |v: &Value| v.as_array().unwrap().len();
     assert_eq!(n(&after), n(&before), "the follow-up joins its incident");
@@ -162,13 +157,7 @@ fn an_upgraded_database_takes_new_articles_and_reprocesses() {
     let show = json(&db, &["show", kent_id, "--format", "json"]);
     assert_eq!(show["sources"].as_array().unwrap().len(), 2, "{show}");
     // Reprocessing the upgraded store gives the same incidents again.
-    let out = Command::new(env!("CARGO_BIN_EXE_breachwatch"))
-        .arg("--db")
-        .arg(&db)
-        .arg("reprocess")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    run(&db, &["reprocess".as_ref()]);
     within(
         &after,
         &json(&db, &["incidents", "--format", "json"]),
