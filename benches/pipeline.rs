@@ -3,8 +3,9 @@
 
 use std::hint::black_box;
 
-use breachwatch::extract::{extract, ArticleInput, Cause, DataType, Qualifier, Unit};
+use breachwatch::extract::{extract, ArticleInput};
 use breachwatch::model::{Affected, Incident};
+use breachwatch::model::{Cause, DataType, Qualifier, Unit};
 use breachwatch::query::{self, Period, TrendKey};
 use breachwatch::store::{Store, WriteSet};
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::extract::{Cause, DataType};
 use crate::ingest::{self, Format};
+use crate::model::{Cause, DataType};
 use crate::query::{self, Filter, IncidentView, Period, TrendKey, When};
 use crate::render::terminal_text;
 use crate::store::Store;

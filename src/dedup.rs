@@ -25,11 +25,11 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::{DateTime, Duration, FixedOffset};
 use sha2::{Digest, Sha256};
 
-use crate::extract::{Cause, CountFact, DataType, DevelopmentKind, Qualifier, Report, Span, Unit};
 use crate::model::{
     Affected, Article, Development, Evidence, Figure, Incident, IncidentProfile, Member,
-    ReportRecord, SourceRef,
+    ReportRecord, SourceRef, StoredReport,
 };
+use crate::model::{Cause, CountFact, DataType, DevelopmentKind, Qualifier, Span, Unit};
 
 /// Signature length.
 pub const MINHASH_LEN: usize = 64;
@@ -128,7 +128,7 @@ pub fn records(
     article: &Article,
     published: Option<DateTime<FixedOffset>>,
     document: &str,
-    reports: &[Report],
+    reports: &[StoredReport],
     near_duplicate_of: Option<&str>,
     minhash: &[u32],
 ) -> Vec<ReportRecord> {
@@ -144,7 +144,7 @@ pub fn records(
     // Police...") is one story split into a report per force, with the same facts. The facts
     // are compared by value, not by where they were read: the headline may name one of the
     // forces and give the cause, the lead the other.
-    fn story(r: &Report) -> impl PartialEq + '_ {
+    fn story(r: &StoredReport) -> impl PartialEq + '_ {
         let mut types: Vec<DataType> = r.data_types.iter().map(|f| f.value).collect();
         let mut safe: Vec<DataType> = r.not_exposed.iter().map(|f| f.value).collect();
         types.sort();
@@ -345,7 +345,7 @@ pub fn causes_compatible(a: Cause, b: Cause) -> bool {
 
 /// Whether a report brings a development (fine, reprimand, arrest, lawsuit...), the mark of a
 /// follow-up that may come long after the incident.
-pub fn is_follow_up(r: &Report) -> bool {
+pub fn is_follow_up(r: &StoredReport) -> bool {
     r.developments
         .iter()
         .any(|d| d.kind != DevelopmentKind::Apology)
@@ -997,9 +997,9 @@ fn figure_weight(c: &CountFact, r: &ReportRecord) -> i32 {
 /// and a majority for August over March gives August. The second value lists the dates when
 /// some disagree (for the incident's conflicts).
 fn merged_occurred(
-    dates: &[crate::extract::Occurred],
-) -> (Option<crate::extract::Occurred>, Option<String>) {
-    use crate::extract::Occurred;
+    dates: &[crate::model::Occurred],
+) -> (Option<crate::model::Occurred>, Option<String>) {
+    use crate::model::Occurred;
     let support = |d: &Occurred| dates.iter().filter(|x| x.agrees(d)).count();
     let mut cur: Option<Occurred> = None;
     loop {
@@ -1233,7 +1233,7 @@ pub fn build_incident(
     }
     timeline.sort_by_key(|d| d.date);
 
-    let dates: Vec<crate::extract::Occurred> =
+    let dates: Vec<crate::model::Occurred> =
         members.iter().filter_map(|m| m.report.occurred).collect();
     let (occurred, occurred_conflict) = merged_occurred(&dates);
     conflicts.extend(occurred_conflict);
@@ -1343,7 +1343,7 @@ mod tests {
         let when = DateTime::from_timestamp(1_700_000_000 + day * 86_400, 0)
             .unwrap()
             .fixed_offset();
-        let fact = |value| crate::extract::Fact { value, span: None };
+        let fact = |value| crate::model::Fact { value, span: None };
         ReportRecord {
             source: SourceRef {
                 url: format!("https://news.example/{key}"),
@@ -1358,7 +1358,7 @@ mod tests {
             siblings: 1,
             near_duplicate_of: None,
             minhash,
-            report: Report {
+            report: StoredReport {
                 forces: vec!["kent".into()],
                 force_evidence: Vec::new(),
                 data_types: types.iter().map(|t| fact(*t)).collect(),
@@ -1372,7 +1372,7 @@ mod tests {
                     })
                     .into_iter()
                     .collect(),
-                cause: crate::extract::Fact {
+                cause: crate::model::Fact {
                     value: cause,
                     span: None,
                 },
@@ -1578,7 +1578,7 @@ mod tests {
 
     #[test]
     fn build_incident_merges_the_members_occurred_dates() {
-        use crate::extract::Occurred;
+        use crate::model::Occurred;
         let d = |s: &str| Occurred::parse(s).unwrap();
         let merged = |dates: &[Option<&str>]| {
             let records: Vec<ReportRecord> = dates

@@ -12,10 +12,12 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::canon;
-use crate::extract::{self, DevelopmentKind, Qualifier, Report, Span, Unit};
+use crate::extract::{self, Report};
 use crate::ingest::{Format, IngestError, Input, Problem};
-use crate::model::{Affected, Analysis, Article, DateSource};
+use crate::model::{Affected, Article, DateSource};
+use crate::model::{DataType, DevelopmentKind, Fact, Qualifier, Span, Unit};
 use crate::pipeline;
+use crate::pipeline::Analysis;
 use crate::store::{Store, StoreError};
 
 /// One article explained: what `explain --format json` prints, one per article.
@@ -180,7 +182,7 @@ pub fn explain(article: &Article, analysis: &Analysis, from_page: bool) -> Expla
                     force_sentences.push(t);
                 }
             }
-            let types = |facts: &[extract::Fact<extract::DataType>]| {
+            let types = |facts: &[Fact<DataType>]| {
                 facts
                     .iter()
                     .map(|f| TypeFact {

@@ -25,8 +25,8 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::cli::ExportFormat;
-use crate::extract::{Cause, DataType, Qualifier, Unit};
 use crate::model::Incident;
+use crate::model::{Cause, DataType, Qualifier, Unit};
 use crate::parse::jsonl::JsonlArticle;
 use crate::query::{self, Filter};
 use crate::store::Store;

@@ -10,15 +10,48 @@ use chrono::Utc;
 
 use crate::canon;
 use crate::dedup;
+use crate::extract::Extraction;
 use crate::extract::{self, ArticleInput};
-use crate::model::{Analysis, Article, DateSource, IncidentProfile, ReportRecord};
+use crate::model::{Article, DateSource, IncidentProfile, ReportRecord, StoredReport};
 use crate::ordered;
 use crate::parse::html;
 use crate::parse::RawItem;
 use crate::store::profile::LazyProfile;
 use crate::store::{self, Store, StoreError, WriteSet};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 
 /// What happened to one item.
+/// What the pipeline derives from one article. Not stored as such (see
+/// `crate::pipeline::process`); `reprocess` derives it again from the article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub article_key: String,
+    /// `extract::document(title, clean text)`: the string every span points into; the
+    /// report records cut their sentences from it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub document: String,
+    pub extraction: Extraction,
+    /// MinHash signature of the article's shingles, for near-duplicate detection.
+    pub minhash: Vec<u32>,
+    /// The earlier-keyed article this one is a syndicated or spun copy of, if any.
+    pub near_duplicate_of: Option<String>,
+    /// The publication date the article counts from (see [`DateSource`]); `None`: unknown.
+    #[serde(default)]
+    pub published: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub published_from: DateSource,
+}
+
+impl Analysis {
+    /// The time the article counts from: its publication date, from the item or its text,
+    /// else when it was fetched (an undated article, see [`crate::dedup::undated`]).
+    pub fn when(&self, article: &Article) -> DateTime<FixedOffset> {
+        self.published
+            .unwrap_or_else(|| article.fetched_at.fixed_offset())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Already stored: nothing changed.
@@ -217,11 +250,15 @@ fn process(
     }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
+        let stored: Vec<StoredReport> = std::mem::take(&mut analysis.extraction.reports)
+            .into_iter()
+            .map(StoredReport::from)
+            .collect();
         let records = dedup::records(
             article,
             analysis.published,
             &analysis.document,
-            &analysis.extraction.reports,
+            &stored,
             analysis.near_duplicate_of.as_deref(),
             &analysis.minhash,
         );

@@ -3,8 +3,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{Cause, DataType, Occurred};
 use crate::model::{Affected, Incident, Related};
+use crate::model::{Cause, DataType, Occurred};
 use crate::store::{Store, StoreError};
 
 /// Incident filters; all given ones must hold.
@@ -329,7 +329,7 @@ pub fn trends_by_occurred(
             (Period::Year, Some(o)) => format!("{:04}", o.year),
             (
                 Period::Quarter,
-                Some(crate::extract::Occurred {
+                Some(crate::model::Occurred {
                     year,
                     month: Some(m),
                     ..
@@ -339,7 +339,7 @@ pub fn trends_by_occurred(
             }
             (
                 Period::Month,
-                Some(crate::extract::Occurred {
+                Some(crate::model::Occurred {
                     year,
                     month: Some(m),
                     ..

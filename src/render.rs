@@ -125,10 +125,10 @@ fn affected(i: &IncidentView) -> String {
         None => "-".into(),
         Some(a) => {
             let q = match a.qualifier {
-                crate::extract::Qualifier::Exact => "",
-                crate::extract::Qualifier::Approx => "~",
-                crate::extract::Qualifier::AtLeast => ">=",
-                crate::extract::Qualifier::AtMost => "<=",
+                crate::model::Qualifier::Exact => "",
+                crate::model::Qualifier::Approx => "~",
+                crate::model::Qualifier::AtLeast => ">=",
+                crate::model::Qualifier::AtMost => "<=",
             };
             format!("{q}{} {}", a.count, ids(std::slice::from_ref(&a.unit)))
         }

@@ -10,9 +10,9 @@ use super::forces::{self, Mention};
 use super::lexicon::Hit;
 use super::numbers::{self, CountCand};
 use super::text::{self, Sentence};
-use super::{
-    ArticleInput, Cause, CountFact, DataType, Development, DevelopmentKind, Extraction, Fact,
-    Qualifier, Report, Span, Unit,
+use super::{ArticleInput, Extraction, Report};
+use crate::model::{
+    Cause, CountFact, DataType, DevelopmentFact, DevelopmentKind, Fact, Qualifier, Span, Unit,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ struct Acc {
     causes: BTreeMap<Cause, (u32, Span)>,
     supplier: bool,
     supplier_name: Option<String>,
-    devs: Vec<Development>,
+    devs: Vec<DevelopmentFact>,
     cues: u32,
     singular: Option<Span>,
     facts: u32,
@@ -1427,7 +1427,7 @@ fn add_facts(acc: &mut Acc, f: &SentFacts, span: Span, si: usize, cue: bool, tit
         if acc.devs.iter().any(|d| d.kind == *k && d.span == span) {
             continue;
         }
-        acc.devs.push(Development {
+        acc.devs.push(DevelopmentFact {
             kind: *k,
             amount_minor: amt.as_ref().map(|a| a.0),
             currency: amt.as_ref().map(|a| a.1.clone()),
@@ -1608,7 +1608,7 @@ fn build_report(forces: Vec<String>, acc: Acc, sents: &[Sentence]) -> Report {
     } else {
         None
     };
-    let mut devs: Vec<Development> = Vec::new();
+    let mut devs: Vec<DevelopmentFact> = Vec::new();
     for d in acc.devs {
         match devs.iter_mut().find(|x| x.kind == d.kind) {
             Some(x) => {

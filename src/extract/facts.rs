@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::forces::FTag;
 use super::lexicon::{Hit, Lex};
-use super::{Cause, DataType};
+use crate::model::{Cause, DataType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TypeTag {

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Qualifier, Unit};
+use crate::model::{Qualifier, Unit};
 
 /// A count candidate inside a sentence (absolute byte offsets).
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,8 @@ use regex::Regex;
 
 use super::dates::{self, DateMention};
 use super::text::{self, Sentence};
-use super::{ArticleInput, Extraction, Occurred, Report, Span};
+use super::{ArticleInput, Extraction, Report};
+use crate::model::{Occurred, Span};
 
 /// Words that make a date the breach's own: what was done to the data, or the incident itself.
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {

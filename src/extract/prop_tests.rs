@@ -19,6 +19,7 @@ use proptest::test_runner::Config;
 use regex::Regex;
 
 use super::*;
+use crate::model::*;
 
 /// A generous bound per call: a property against pathological blow-up, not a benchmark.
 const LIMIT: Duration = Duration::from_secs(2);

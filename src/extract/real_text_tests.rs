@@ -2,6 +2,7 @@
 //! comparisons. Every article below was written for these tests.
 
 use super::*;
+use crate::model::*;
 
 fn ex(title: &str, text: &str) -> Extraction {
     extract(&ArticleInput {

@@ -1,6 +1,7 @@
 //! Facet tests for the extraction stage, on articles written for the tests (plus the seed fixture).
 
 use super::*;
+use crate::model::*;
 
 fn ex(title: &str, text: &str) -> Extraction {
     ex_src(title, text, "Test News")

@@ -16,8 +16,8 @@ use std::fmt;
 use askama::Template;
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::extract::{Cause, DataType};
 use crate::model::{Affected, Incident};
+use crate::model::{Cause, DataType};
 use crate::query::TrendRow;
 
 use super::routes::{FilterParams, SourceHealth};
@@ -175,7 +175,7 @@ fn group_digits(digits: &str) -> String {
 
 /// The best figure in words: `about 1,200 people`, `at least 30 records`.
 pub fn affected_text(a: &Affected) -> String {
-    use crate::extract::Qualifier;
+    use crate::model::Qualifier;
     let prefix = match a.qualifier {
         Qualifier::Exact => "",
         Qualifier::Approx => "about ",

@@ -18,8 +18,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SourceKind};
-use crate::extract::{Cause, DataType};
 use crate::model::Incident;
+use crate::model::{Cause, DataType};
 use crate::query::{self, Filter, IncidentView, Period, TrendKey, TrendRow, When};
 use crate::store::Store;
 

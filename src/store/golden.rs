@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use chrono::DateTime;
 
-use crate::extract::{
-    Cause, CountFact, DataType, Development, DevelopmentKind, Fact, Occurred, Qualifier, Report,
-    Span, Unit,
+use crate::model::{
+    Cause, CountFact, DataType, DevelopmentFact, DevelopmentKind, Fact, Occurred, Qualifier, Span,
+    Unit,
 };
-use crate::model::{ReportRecord, SourceRef};
+use crate::model::{ReportRecord, SourceRef, StoredReport};
 
 pub(super) fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/records")
@@ -37,7 +37,7 @@ pub(super) fn record() -> ReportRecord {
         siblings: 2,
         near_duplicate_of: Some("fedcba9876543210".into()),
         minhash: vec![0, 1, 0xdead_beef, u32::MAX],
-        report: Report {
+        report: StoredReport {
             forces: vec!["cleveland".into(), "durham".into()],
             force_evidence: vec![span(0, 15), span(40, 46)],
             data_types: vec![
@@ -75,13 +75,13 @@ pub(super) fn record() -> ReportRecord {
             third_party: Some(false),
             supplier: Some("Acme Payroll Ltd".into()),
             developments: vec![
-                Development {
+                DevelopmentFact {
                     kind: DevelopmentKind::Fine,
                     amount_minor: Some(7_500_000),
                     currency: Some("GBP".into()),
                     span: span(140, 160),
                 },
-                Development {
+                DevelopmentFact {
                     kind: DevelopmentKind::Other,
                     amount_minor: None,
                     currency: None,

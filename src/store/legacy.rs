@@ -26,11 +26,11 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::extract::{
-    Cause, CountFact, DataType, Development, DevelopmentKind, Fact, Occurred, Qualifier, Report,
-    Span, Unit,
+use crate::model::{
+    Cause, CountFact, DataType, DevelopmentFact, DevelopmentKind, Fact, Occurred, Qualifier, Span,
+    Unit,
 };
-use crate::model::{ReportRecord, SourceRef};
+use crate::model::{ReportRecord, SourceRef, StoredReport};
 
 /// Why a legacy record did not read.
 #[derive(Debug, thiserror::Error)]
@@ -164,9 +164,9 @@ impl<'a> Reader<'a> {
             article_key: self.str()?,
         })
     }
-    fn report(&mut self) -> R<Report> {
+    fn report(&mut self) -> R<StoredReport> {
         let data_type = |r: &mut Self| r.fact(DataType::from_code, "unknown data type");
-        Ok(Report {
+        Ok(StoredReport {
             forces: self.list(Self::str)?,
             force_evidence: self.list(Self::span)?,
             data_types: self.list(data_type)?,
@@ -183,7 +183,7 @@ impl<'a> Reader<'a> {
             third_party: self.opt(Self::bool)?,
             supplier: self.opt(Self::str)?,
             developments: self.list(|r| {
-                Ok(Development {
+                Ok(DevelopmentFact {
                     kind: r.code(DevelopmentKind::from_code, "unknown development")?,
                     amount_minor: r.opt(Self::u64)?,
                     currency: r.opt(Self::str)?,

@@ -1338,7 +1338,7 @@ mod tests {
             data_types: Vec::new(),
             not_exposed: Vec::new(),
             affected: None,
-            cause: crate::extract::Cause::Unknown,
+            cause: crate::model::Cause::Unknown,
             third_party: None,
             supplier: None,
             first_reported: at,
@@ -1529,7 +1529,13 @@ mod tests {
             &article,
             analysis.published,
             &analysis.document,
-            &analysis.extraction.reports,
+            &analysis
+                .extraction
+                .reports
+                .iter()
+                .cloned()
+                .map(crate::model::StoredReport::from)
+                .collect::<Vec<_>>(),
             None,
             &analysis.minhash,
         );
@@ -1584,7 +1590,7 @@ mod tests {
         assert_eq!(
             *back,
             ReportRecord {
-                report: crate::extract::Report {
+                report: crate::model::StoredReport {
                     occurred: None,
                     ..want.report.clone()
                 },

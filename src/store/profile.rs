@@ -27,7 +27,7 @@
 //! u16 n, n × member           str article key, u16 report, str force, i64 at
 //! ```
 
-use crate::extract::{Cause, Unit};
+use crate::model::{Cause, Unit};
 use crate::model::{IncidentProfile, Member};
 
 const VERSION: u8 = 1;
@@ -113,8 +113,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn types_of(mask: u32) -> Vec<crate::extract::DataType> {
-    crate::extract::DataType::ALL
+fn types_of(mask: u32) -> Vec<crate::model::DataType> {
+    crate::model::DataType::ALL
         .iter()
         .copied()
         .filter(|t| mask & crate::dedup::types_mask([*t]) != 0)
@@ -283,7 +283,7 @@ pub fn decode_lazy(b: &[u8]) -> Option<LazyProfile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::DataType;
+    use crate::model::DataType;
     use proptest::prelude::*;
 
     /// The whole profile, members decoded.

@@ -1,8 +1,8 @@
 //! Merging reports into incidents: order independence, reprocess, and the matching traps.
 
-use breachwatch::extract::{Cause, DevelopmentKind};
 use breachwatch::ingest::{ingest_path, Format};
 use breachwatch::model::Incident;
+use breachwatch::model::{Cause, DevelopmentKind};
 use breachwatch::pipeline;
 use breachwatch::query::{self, Filter};
 use breachwatch::store::Store;
@@ -197,7 +197,7 @@ fn show_explains_facts_with_their_sentences() {
     );
     assert!(foi
         .not_exposed
-        .contains(&breachwatch::extract::DataType::HomeAddress));
+        .contains(&breachwatch::model::DataType::HomeAddress));
 }
 
 fn article(url: &str, published: &str, text: &str) -> String {

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use breachwatch::config::Config;
-use breachwatch::extract::{Cause, DataType, DevelopmentKind, Qualifier, Unit};
 use breachwatch::model::{Affected, Development, Evidence, Figure, Incident, SourceRef};
+use breachwatch::model::{Cause, DataType, DevelopmentKind, Qualifier, Unit};
 use breachwatch::poll::{SourceOutcome, SourceReport};
 use breachwatch::query::{self, IncidentView, Period, TrendKey, TrendRow};
 use breachwatch::serve::{self, schedule, AppState};

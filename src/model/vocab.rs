@@ -1,0 +1,402 @@
+//! The vocabulary every stage speaks: what data was exposed, why, how many, when, and the
+//! spans of text that say so. Extraction produces these, records store them, incidents and
+//! queries report them.
+//!
+//! Their serde names are stored ids and their discriminants stored codes: see the
+//! compatibility rule in [`crate::model`].
+
+use serde::{Deserialize, Serialize};
+
+/// A date at the precision a text states it: a year, a month or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Occurred {
+    pub year: i32,
+    /// 1..=12.
+    pub month: Option<u32>,
+    /// Only with a month.
+    pub day: Option<u32>,
+}
+
+impl Occurred {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real date, year 1990..=2100 not required).
+    pub fn parse(s: &str) -> Option<Occurred> {
+        let mut it = s.trim().splitn(3, '-');
+        let year: i32 = it.next()?.parse().ok()?;
+        let month: Option<u32> = it.next().map(str::parse).transpose().ok()?;
+        let day: Option<u32> = it.next().map(str::parse).transpose().ok()?;
+        let ok = match (month, day) {
+            (Some(m), Some(d)) => chrono::NaiveDate::from_ymd_opt(year, m, d).is_some(),
+            (Some(m), None) => (1..=12).contains(&m),
+            _ => true,
+        };
+        (ok && (0..=9999).contains(&year)).then_some(Occurred { year, month, day })
+    }
+
+    /// Whether `self` says what `coarse` says, as precisely or more ("2023-08" refines "2023").
+    pub fn refines(&self, coarse: &Occurred) -> bool {
+        self.year == coarse.year
+            && (coarse.month.is_none() || self.month == coarse.month)
+            && (coarse.day.is_none() || self.day == coarse.day)
+    }
+
+    /// Whether the two can be the same date, one being a refinement of the other.
+    pub fn agrees(&self, other: &Occurred) -> bool {
+        self.refines(other) || other.refines(self)
+    }
+
+    /// The last day it can mean (31 December for a year, the month's last day for a month).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => self.first_day(),
+            (Some(m), None) => {
+                let (y, m) = if m == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, m + 1)
+                };
+                chrono::NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+            }
+            _ => chrono::NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+    }
+
+    /// The first day it can mean (1 January for a year, the 1st for a month).
+    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+impl std::fmt::Display for Occurred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Byte range in `document(title, text)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact<T> {
+    pub value: T,
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountFact {
+    pub count: u64,
+    pub qualifier: Qualifier,
+    pub unit: Unit,
+    pub span: Span,
+}
+
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+#[serde(rename_all = "snake_case")]
+pub enum DataType {
+    Name = 0,
+    Rank = 1,
+    Photo = 2,
+    VettingLevel = 3,
+    StaffId = 4,
+    HomeAddress = 5,
+    PhoneNumber = 6,
+    EmailAddress = 7,
+    DateOfBirth = 8,
+    Financial = 9,
+    WorkLocation = 10,
+    Unit = 11,
+    VictimDetails = 12,
+    WitnessDetails = 13,
+    SuspectDetails = 14,
+    InformantDetails = 15,
+    Health = 16,
+    Recordings = 17,
+    CaseRecords = 18,
+    Credentials = 19,
+    NationalId = 20,
+}
+
+impl DataType {
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
+    pub const ALL: [DataType; 21] = [
+        DataType::Name,
+        DataType::Rank,
+        DataType::Photo,
+        DataType::VettingLevel,
+        DataType::StaffId,
+        DataType::HomeAddress,
+        DataType::PhoneNumber,
+        DataType::EmailAddress,
+        DataType::DateOfBirth,
+        DataType::Financial,
+        DataType::WorkLocation,
+        DataType::Unit,
+        DataType::VictimDetails,
+        DataType::WitnessDetails,
+        DataType::SuspectDetails,
+        DataType::InformantDetails,
+        DataType::Health,
+        DataType::Recordings,
+        DataType::CaseRecords,
+        DataType::Credentials,
+        DataType::NationalId,
+    ];
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            DataType::Name => "name",
+            DataType::Rank => "rank",
+            DataType::Photo => "photo",
+            DataType::VettingLevel => "vetting_level",
+            DataType::StaffId => "staff_id",
+            DataType::HomeAddress => "home_address",
+            DataType::PhoneNumber => "phone_number",
+            DataType::EmailAddress => "email_address",
+            DataType::DateOfBirth => "date_of_birth",
+            DataType::Financial => "financial",
+            DataType::WorkLocation => "work_location",
+            DataType::Unit => "unit",
+            DataType::VictimDetails => "victim_details",
+            DataType::WitnessDetails => "witness_details",
+            DataType::SuspectDetails => "suspect_details",
+            DataType::InformantDetails => "informant_details",
+            DataType::Health => "health",
+            DataType::Recordings => "recordings",
+            DataType::CaseRecords => "case_records",
+            DataType::Credentials => "credentials",
+            DataType::NationalId => "national_id",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.id() == id)
+    }
+}
+
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    CyberAttack = 0,
+    Ransomware = 1,
+    AccidentalDisclosure = 2,
+    MisdirectedCommunication = 3,
+    LossOrTheft = 4,
+    InsiderMisuse = 5,
+    DataLoss = 6,
+    UnlawfulProcessing = 7,
+    Unknown = 8,
+}
+
+impl Cause {
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
+    pub const ALL: [Cause; 9] = [
+        Cause::CyberAttack,
+        Cause::Ransomware,
+        Cause::AccidentalDisclosure,
+        Cause::MisdirectedCommunication,
+        Cause::LossOrTheft,
+        Cause::InsiderMisuse,
+        Cause::DataLoss,
+        Cause::UnlawfulProcessing,
+        Cause::Unknown,
+    ];
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            Cause::CyberAttack => "cyber_attack",
+            Cause::Ransomware => "ransomware",
+            Cause::AccidentalDisclosure => "accidental_disclosure",
+            Cause::MisdirectedCommunication => "misdirected_communication",
+            Cause::LossOrTheft => "loss_or_theft",
+            Cause::InsiderMisuse => "insider_misuse",
+            Cause::DataLoss => "data_loss",
+            Cause::UnlawfulProcessing => "unlawful_processing",
+            Cause::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.id() == id)
+    }
+
+    /// Higher is more specific: ransomware (2) > any other stated cause (1) > unknown (0).
+    pub fn specificity(&self) -> u8 {
+        match self {
+            Cause::Ransomware => 2,
+            Cause::Unknown => 0,
+            _ => 1,
+        }
+    }
+}
+
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact = 0,
+    Approx = 1,
+    AtLeast = 2,
+    AtMost = 3,
+}
+
+impl Qualifier {
+    pub const ALL: [Qualifier; 4] = [
+        Qualifier::Exact,
+        Qualifier::Approx,
+        Qualifier::AtLeast,
+        Qualifier::AtMost,
+    ];
+
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+        }
+    }
+}
+
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    People = 0,
+    Records = 1,
+    Files = 2,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 3] = [Unit::People, Unit::Records, Unit::Files];
+
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+
+    pub fn id(&self) -> &'static str {
+        match self {
+            Unit::People => "people",
+            Unit::Records => "records",
+            Unit::Files => "files",
+        }
+    }
+}
+
+/// A development one report states: a fine, an arrest, a revised figure... with its sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DevelopmentFact {
+    pub kind: DevelopmentKind,
+    /// Money in minor units (pence, cents) where stated.
+    pub amount_minor: Option<u64>,
+    /// ISO 4217 code where stated.
+    pub currency: Option<String>,
+    pub span: Span,
+}
+
+/// The explicit discriminants are stable codes: stored profiles and type masks use them, and
+/// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
+/// Never change or reuse a number; a new variant takes the next unused one, and is added
+/// to `ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+#[serde(rename_all = "snake_case")]
+pub enum DevelopmentKind {
+    Fine = 0,
+    Reprimand = 1,
+    EnforcementNotice = 2,
+    Arrest = 3,
+    Charge = 4,
+    Lawsuit = 5,
+    Compensation = 6,
+    RevisedCount = 7,
+    Apology = 8,
+    Other = 9,
+}
+
+impl DevelopmentKind {
+    pub const ALL: [DevelopmentKind; 10] = [
+        DevelopmentKind::Fine,
+        DevelopmentKind::Reprimand,
+        DevelopmentKind::EnforcementNotice,
+        DevelopmentKind::Arrest,
+        DevelopmentKind::Charge,
+        DevelopmentKind::Lawsuit,
+        DevelopmentKind::Compensation,
+        DevelopmentKind::RevisedCount,
+        DevelopmentKind::Apology,
+        DevelopmentKind::Other,
+    ];
+
+    /// The stable code (see the enum's discriminants).
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The variant of a stable code, if any has it.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+}
