@@ -32,6 +32,16 @@ python3 "$shared/bench/gen_corpus.py" --out "$work/synth" --articles "$n" --form
 "$bin" --db "$work/db.synth" ingest --format jsonl "$work/synth/articles.jsonl" >/dev/null 2>&1
 answer synth "$work/db.synth"
 # Undated articles count from when they were read: today's times differ from run to run.
-today=$(date -u +%F)
-sed -i -E "s/${today}T[0-9:.]+Z/<fetch time>/g" "$out"/*.json
+python3 - "$out" <<'PY'
+import glob, re, sys, time
+today = time.strftime("%Y-%m-%d", time.gmtime())
+now = time.time()
+def mask_at(m):
+    return '"at": <fetch time>' if abs(int(m.group(1)) - now) < 2 * 86400 else m.group(0)
+for path in glob.glob(sys.argv[1] + "/*.json"):
+    text = open(path).read()
+    text = re.sub(today + r"T[0-9:.]+Z", "<fetch time>", text)
+    text = re.sub(r'"at": (\d+)', mask_at, text)
+    open(path, "w").write(text)
+PY
 echo "wrote $(ls "$out" | wc -l) files to $out"

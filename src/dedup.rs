@@ -26,10 +26,12 @@ use chrono::{DateTime, Duration, FixedOffset};
 use sha2::{Digest, Sha256};
 
 use crate::model::{
+    types_mask, Cause, CountFact, DataType, DevelopmentKind, Qualifier, Span, Types, Unit,
+};
+use crate::model::{
     Affected, Article, Development, Evidence, Figure, Incident, IncidentProfile, Member,
     ReportRecord, SourceRef, StoredReport,
 };
-use crate::model::{Cause, CountFact, DataType, DevelopmentKind, Qualifier, Span, Unit};
 
 /// Signature length.
 pub const MINHASH_LEN: usize = 64;
@@ -349,28 +351,6 @@ pub fn is_follow_up(r: &StoredReport) -> bool {
     r.developments
         .iter()
         .any(|d| d.kind != DevelopmentKind::Apology)
-}
-
-/// A set of data types as a bit mask: bit `i` is the type whose stable code
-/// (`DataType::code`) is `i`; stored profiles keep these masks. Matching compares many
-/// small sets, and a mask makes each comparison two instructions and no allocation.
-pub type Types = u32;
-// Every type's code has a bit.
-const _: () = {
-    let mut i = 0;
-    while i < DataType::ALL.len() {
-        assert!((DataType::ALL[i].code() as u32) < Types::BITS);
-        i += 1;
-    }
-};
-
-fn type_bit(t: DataType) -> Types {
-    1 << t.code()
-}
-
-/// The mask of a list of data types.
-pub fn types_mask(types: impl IntoIterator<Item = DataType>) -> Types {
-    types.into_iter().fold(0, |m, t| m | type_bit(t))
 }
 
 fn n(t: Types) -> usize {

@@ -115,7 +115,7 @@ pub struct Incident {
     #[serde(skip)]
     pub opens_late: bool,
     /// Every member's cause, and the distinct lists of exposed data its members gave (as
-    /// [`crate::dedup::Types`] masks): what candidate matching compares. Set by
+    /// [`crate::model::Types`] masks): what candidate matching compares. Set by
     /// [`crate::dedup::build_incident`] for the index profile; not stored.
     #[serde(skip)]
     pub member_causes: Vec<Cause>,
@@ -146,7 +146,7 @@ pub struct IncidentProfile {
     /// Every member's cause (`cause` is only the most specific).
     #[serde(default)]
     pub causes: Vec<Cause>,
-    /// The distinct lists of exposed data the members gave, as [`crate::dedup::Types`] masks.
+    /// The distinct lists of exposed data the members gave, as [`crate::model::Types`] masks.
     #[serde(default)]
     pub member_types: Vec<u32>,
     /// The reports that make up the incident (empty in schema 4 profiles).

@@ -36,6 +36,6 @@ pub use incident::{
 pub(crate) use record::parse_signature;
 pub use record::{Member, ReportRecord, StoredReport};
 pub use vocab::{
-    Cause, CountFact, DataType, DevelopmentFact, DevelopmentKind, Fact, Occurred, Qualifier, Span,
-    Unit,
+    types_mask, Cause, CountFact, DataType, DevelopmentFact, DevelopmentKind, Fact, Occurred,
+    Qualifier, Span, Types, Unit,
 };

@@ -101,6 +101,28 @@ pub struct CountFact {
     pub span: Span,
 }
 
+/// A set of data types as a bit mask: bit `i` is the type whose stable code
+/// (`DataType::code`) is `i`; stored profiles keep these masks. Matching compares many
+/// small sets, and a mask makes each comparison two instructions and no allocation.
+pub type Types = u32;
+// Every type's code has a bit.
+const _: () = {
+    let mut i = 0;
+    while i < DataType::ALL.len() {
+        assert!((DataType::ALL[i].code() as u32) < Types::BITS);
+        i += 1;
+    }
+};
+
+fn type_bit(t: DataType) -> Types {
+    1 << t.code()
+}
+
+/// The mask of a list of data types.
+pub fn types_mask(types: impl IntoIterator<Item = DataType>) -> Types {
+    types.into_iter().fold(0, |m, t| m | type_bit(t))
+}
+
 /// The explicit discriminants are stable codes: stored profiles and type masks use them, and
 /// the bincode-era report records (`crate::store`'s legacy reader) were written with them.
 /// Never change or reuse a number; a new variant takes the next unused one, and is added

@@ -17,7 +17,7 @@
 //! str id                      str = u16 length + UTF-8 bytes
 //! u8 n, n × str forces
 //! u8 cause                    Cause::code
-//! u32 types                   mask (crate::dedup::Types: bit DataType::code)
+//! u32 types                   mask (crate::model::Types: bit DataType::code)
 //! i64 first, i64 last         Unix seconds
 //! i32 first_offset            seconds east of UTC
 //! u8 flags                    1: has count, 2: follow-up
@@ -52,7 +52,7 @@ pub fn encode(p: &IncidentProfile) -> Vec<u8> {
         put_str(&mut out, f);
     }
     out.push(cause_index(p.cause));
-    out.extend_from_slice(&crate::dedup::types_mask(p.types.iter().copied()).to_le_bytes());
+    out.extend_from_slice(&crate::model::types_mask(p.types.iter().copied()).to_le_bytes());
     out.extend_from_slice(&p.first.to_le_bytes());
     out.extend_from_slice(&p.last.to_le_bytes());
     out.extend_from_slice(&p.first_offset.to_le_bytes());
@@ -117,7 +117,7 @@ fn types_of(mask: u32) -> Vec<crate::model::DataType> {
     crate::model::DataType::ALL
         .iter()
         .copied()
-        .filter(|t| mask & crate::dedup::types_mask([*t]) != 0)
+        .filter(|t| mask & crate::model::types_mask([*t]) != 0)
         .collect()
 }
 
