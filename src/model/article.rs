@@ -10,8 +10,11 @@ pub struct Article {
     pub key: String,
     /// The link exactly as the source gave it (a `urn:breachwatch:` id when it had none).
     pub url: String,
+    /// The canonical form of `url` (see [`crate::canon`]), when it differs.
     pub canonical_url: Option<String>,
+    /// The headline (for an item without one, the first line of its text).
     pub title: String,
+    /// When the item says it was published, if it says.
     pub published: Option<DateTime<FixedOffset>>,
     /// The outlet.
     pub source: String,
@@ -19,6 +22,7 @@ pub struct Article {
     pub source_id: Option<String>,
     /// Plain text or HTML, as received.
     pub text: String,
+    /// When breachwatch first read it.
     pub fetched_at: DateTime<Utc>,
 }
 
@@ -44,6 +48,7 @@ pub enum DateSource {
 }
 
 impl DateSource {
+    /// The id used in JSON and `explain` (`feed`, `text`, `unknown`).
     pub fn id(&self) -> &'static str {
         match self {
             DateSource::Feed => "feed",
@@ -56,15 +61,24 @@ impl DateSource {
 /// Per-source polling state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SourceState {
+    /// The `ETag` of the last successful response, for a conditional GET.
     pub etag: Option<String>,
+    /// The `Last-Modified` of the last successful response, for a conditional GET.
     pub last_modified: Option<String>,
+    /// When the source was last asked.
     pub last_attempt: Option<DateTime<Utc>>,
+    /// When the source last answered with something usable.
     pub last_success: Option<DateTime<Utc>>,
     /// When validators were last ignored for an unconditional fetch.
     pub last_full_refresh: Option<DateTime<Utc>>,
+    /// Failures since the last success (drives the backoff).
     pub consecutive_failures: u32,
+    /// The last failure, in words.
     pub last_error: Option<String>,
+    /// When the source is next due to be polled.
     pub next_due: Option<DateTime<Utc>>,
+    /// Items listed by the source, over all polls.
     pub items_seen: u64,
+    /// Articles from this source that were new when stored.
     pub articles_new: u64,
 }

@@ -10,8 +10,11 @@ use super::vocab::{Cause, DataType, DevelopmentKind, Occurred, Qualifier, Unit};
 /// The best-supported affected figure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Affected {
+    /// The number affected.
     pub count: u64,
+    /// How exact the number is ("more than", "about"...).
     pub qualifier: Qualifier,
+    /// What is counted: people, records or files.
     pub unit: Unit,
 }
 
@@ -20,10 +23,15 @@ pub struct Affected {
 pub struct SourceRef {
     /// Exactly as the feed or input gave it.
     pub url: String,
+    /// The canonical form of `url`, when it differs.
     pub canonical_url: Option<String>,
+    /// The headline, as displayed.
     pub title: String,
+    /// The date the article counts from; `None` for an undated article.
     pub published: Option<DateTime<FixedOffset>>,
+    /// The outlet that published it.
     pub outlet: String,
+    /// The stored article's key (see [`crate::canon::article_key`]).
     pub article_key: String,
 }
 
@@ -31,8 +39,11 @@ pub struct SourceRef {
 /// both, told as two incidents because the forces differ (and often the dates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Related {
+    /// The related incident's id.
     pub id: String,
+    /// Its forces.
     pub forces: Vec<String>,
+    /// When it was first reported.
     pub first_reported: DateTime<FixedOffset>,
     /// Why, in words: "same supplier: X", or "reported together, both at a supplier".
     pub why: String,
@@ -41,11 +52,17 @@ pub struct Related {
 /// One figure some source claimed, with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
+    /// The number claimed.
     pub count: u64,
+    /// How exact the source says it is.
     pub qualifier: Qualifier,
+    /// What is counted.
     pub unit: Unit,
+    /// The article that claimed it.
     pub url: String,
+    /// When that article was published, if known.
     pub published: Option<DateTime<FixedOffset>>,
+    /// The sentence the figure was read from.
     pub sentence: String,
     /// Why this figure ranks where it does (official, regulator, estimate...).
     pub weight: i32,
@@ -56,38 +73,57 @@ pub struct Figure {
 pub struct Evidence {
     /// `data_type`, `not_exposed`, `cause`, `force`.
     pub field: String,
+    /// The fact, as its id (`home_address`, `ransomware`, a force id...).
     pub value: String,
+    /// The article it came from.
     pub url: String,
+    /// The sentence it was read from.
     pub sentence: String,
 }
 
 /// A later development: fine, reprimand, arrest, lawsuit, revised count...
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Development {
+    /// When the development was reported (the reporting article's date), if known.
     pub date: Option<DateTime<FixedOffset>>,
+    /// What happened.
     pub kind: DevelopmentKind,
     /// Money in minor units (pence, cents), where stated.
     pub amount_minor: Option<u64>,
+    /// ISO 4217 code of `amount_minor`, where stated.
     pub currency: Option<String>,
+    /// The article that reported it.
     pub url: String,
+    /// The sentence it was read from.
     pub sentence: String,
 }
 
 /// One breach, merged from every report of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
+    /// Stable id: `<first force>-<yyyy-mm>-<hash of the earliest report>` (see [`crate::dedup::incident_id`]).
     pub id: String,
     /// The headline of the earliest source.
     pub title: String,
+    /// Force ids, sorted.
     pub forces: Vec<String>,
+    /// The forces' names, in the order of `forces`.
     pub force_names: Vec<String>,
+    /// What was exposed, by the weight of its sources.
     pub data_types: Vec<DataType>,
+    /// What sources said was *not* exposed.
     pub not_exposed: Vec<DataType>,
+    /// The best-supported figure (see `figures` for every claim).
     pub affected: Option<Affected>,
+    /// The most specific cause its sources give.
     pub cause: Cause,
+    /// Whether a third party (a supplier, a contractor) held the data, where a source says.
     pub third_party: Option<bool>,
+    /// The supplier named, if any.
     pub supplier: Option<String>,
+    /// When the first source was published (or read, if none is dated).
     pub first_reported: DateTime<FixedOffset>,
+    /// When the latest source was published.
     pub last_reported: DateTime<FixedOffset>,
     /// When the breach itself happened, as its reports state it (see
     /// [`crate::dedup::build_incident`]); `None` when none says.
@@ -97,11 +133,13 @@ pub struct Incident {
     pub sources: Vec<SourceRef>,
     /// Every claimed figure, best first.
     pub figures: Vec<Figure>,
+    /// Why each fact is believed: the sentence it came from.
     pub evidence: Vec<Evidence>,
     /// Oldest first.
     pub timeline: Vec<Development>,
     /// Where sources disagree, in words.
     pub conflicts: Vec<String>,
+    /// The reports that make up the incident; what merging re-clusters.
     pub members: Vec<Member>,
     /// Incidents at other forces that look like the same attack or failure hitting them too
     /// (see [`crate::query::related`]). Worked out when the incident is read, never stored:
@@ -120,6 +158,7 @@ pub struct Incident {
     #[serde(skip)]
     pub member_causes: Vec<Cause>,
     #[serde(skip)]
+    /// The distinct lists of exposed data its members gave, as [`crate::model::Types`] masks.
     pub member_types: Vec<u32>,
 }
 
@@ -128,17 +167,23 @@ pub struct Incident {
 /// decodes no full incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentProfile {
+    /// The incident's id.
     pub id: String,
+    /// Its forces, sorted.
     pub forces: Vec<String>,
+    /// Its most specific cause.
     pub cause: Cause,
+    /// The data it says were exposed.
     pub types: Vec<DataType>,
     /// Unix seconds.
     pub first: i64,
+    /// Unix seconds of its latest report.
     pub last: i64,
     /// The best figure, for telling apart two breaches at one force.
     #[serde(default)]
     pub count: Option<u64>,
     #[serde(default)]
+    /// What `count` counts.
     pub count_unit: Option<Unit>,
     /// Whether any report brought a development (fine, reprimand...).
     #[serde(default)]

@@ -30,6 +30,7 @@ pub struct ReportRecord {
     /// Empty in records written before it was kept (`reprocess` fills it in).
     #[serde(default, with = "hex_signature")]
     pub minhash: Vec<u32>,
+    /// The report's facts.
     pub report: StoredReport,
     /// The sentence of every span in `report`, sorted by span.
     pub sentences: Vec<(Span, String)>,
@@ -69,6 +70,7 @@ pub struct StoredReport {
 }
 
 impl ReportRecord {
+    /// The time the report counts from (its article's publication, else when it was read).
     pub fn when(&self) -> DateTime<FixedOffset> {
         self.when
     }
@@ -94,11 +96,14 @@ impl ReportRecord {
 /// A report of one article that belongs to an incident.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Member {
+    /// The article's key.
     pub article_key: String,
+    /// The report's position in its article's extraction.
     pub report: usize,
     /// The report's first force and its article's time (Unix seconds): where its record is
     /// stored (see [`crate::store::keys::report`]).
     pub force: String,
+    /// Unix seconds of the report's time; with `force`, where its record is filed.
     pub at: i64,
 }
 

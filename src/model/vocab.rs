@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A date at the precision a text states it: a year, a month or a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Occurred {
+    /// The year.
     pub year: i32,
     /// 1..=12.
     pub month: Option<u32>,
@@ -83,21 +84,31 @@ impl std::fmt::Display for Occurred {
 /// Byte range in `document(title, text)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A value read from the text, with the sentence it came from (`None`: implied, not stated).
 pub struct Fact<T> {
+    /// The value.
     pub value: T,
+    /// Where in the document it was read, if it was.
     pub span: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A figure stated in the text: how many of what, how exact.
 pub struct CountFact {
+    /// The number.
     pub count: u64,
+    /// How exact the text says it is.
     pub qualifier: Qualifier,
+    /// What is counted.
     pub unit: Unit,
+    /// Where it was read.
     pub span: Span,
 }
 
@@ -131,26 +142,47 @@ pub fn types_mask(types: impl IntoIterator<Item = DataType>) -> Types {
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum DataType {
+    /// People's names or initials.
     Name = 0,
+    /// Ranks, grades, job titles.
     Rank = 1,
+    /// Photographs.
     Photo = 2,
+    /// Vetting levels and security clearances.
     VettingLevel = 3,
+    /// Pay, warrant, collar and other staff numbers.
     StaffId = 4,
+    /// Home addresses.
     HomeAddress = 5,
+    /// Phone numbers.
     PhoneNumber = 6,
+    /// Email addresses.
     EmailAddress = 7,
+    /// Dates of birth or ages.
     DateOfBirth = 8,
+    /// Bank details, pay, salaries, card numbers.
     Financial = 9,
+    /// Where officers or staff work (stations, postings).
     WorkLocation = 10,
+    /// The unit, team or department someone works in.
     Unit = 11,
+    /// Details of victims of crime.
     VictimDetails = 12,
+    /// Details of witnesses.
     WitnessDetails = 13,
+    /// Details of suspects or offenders, criminal records.
     SuspectDetails = 14,
+    /// Details of informants (covert human intelligence sources).
     InformantDetails = 15,
+    /// Health or medical information.
     Health = 16,
+    /// Body-worn camera footage, recordings of calls or interviews.
     Recordings = 17,
+    /// Case files, crime reports, intelligence records.
     CaseRecords = 18,
+    /// Passwords, logins, access credentials.
     Credentials = 19,
+    /// National insurance, passport or driving licence numbers.
     NationalId = 20,
 }
 
@@ -165,6 +197,7 @@ impl DataType {
         Self::ALL.iter().copied().find(|v| v.code() == code)
     }
 
+    /// Every variant, in code order.
     pub const ALL: [DataType; 21] = [
         DataType::Name,
         DataType::Rank,
@@ -189,6 +222,7 @@ impl DataType {
         DataType::NationalId,
     ];
 
+    /// The stored and printed id (`home_address`).
     pub fn id(&self) -> &'static str {
         match self {
             DataType::Name => "name",
@@ -215,6 +249,7 @@ impl DataType {
         }
     }
 
+    /// The variant of an id (`home_address`), if any has it.
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|t| t.id() == id)
     }
@@ -228,14 +263,23 @@ impl DataType {
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
+    /// An attack by an outsider (hacking, unauthorised access).
     CyberAttack = 0,
+    /// Ransomware.
     Ransomware = 1,
+    /// Published or disclosed in error (a spreadsheet online, a FOI answer).
     AccidentalDisclosure = 2,
+    /// An email, letter or file sent to the wrong recipients.
     MisdirectedCommunication = 3,
+    /// A device or papers lost or stolen.
     LossOrTheft = 4,
+    /// Misuse of data by the force's own staff.
     InsiderMisuse = 5,
+    /// Data lost or deleted (records destroyed, footage wiped).
     DataLoss = 6,
+    /// Processing without a lawful basis (kept too long, shared unlawfully).
     UnlawfulProcessing = 7,
+    /// Not stated.
     Unknown = 8,
 }
 
@@ -250,6 +294,7 @@ impl Cause {
         Self::ALL.iter().copied().find(|v| v.code() == code)
     }
 
+    /// Every variant, in code order.
     pub const ALL: [Cause; 9] = [
         Cause::CyberAttack,
         Cause::Ransomware,
@@ -262,6 +307,7 @@ impl Cause {
         Cause::Unknown,
     ];
 
+    /// The stored and printed id (`misdirected_communication`).
     pub fn id(&self) -> &'static str {
         match self {
             Cause::CyberAttack => "cyber_attack",
@@ -276,6 +322,7 @@ impl Cause {
         }
     }
 
+    /// The variant of an id, if any has it.
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|t| t.id() == id)
     }
@@ -298,13 +345,18 @@ impl Cause {
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
+    /// The number as stated.
     Exact = 0,
+    /// About, around, an estimated.
     Approx = 1,
+    /// More than, at least, over.
     AtLeast = 2,
+    /// Up to, fewer than, at most.
     AtMost = 3,
 }
 
 impl Qualifier {
+    /// Every variant, in code order.
     pub const ALL: [Qualifier; 4] = [
         Qualifier::Exact,
         Qualifier::Approx,
@@ -322,6 +374,7 @@ impl Qualifier {
         Self::ALL.iter().copied().find(|v| v.code() == code)
     }
 
+    /// The stored and printed id.
     pub fn id(&self) -> &'static str {
         match self {
             Qualifier::Exact => "exact",
@@ -340,12 +393,16 @@ impl Qualifier {
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
+    /// People affected.
     People = 0,
+    /// Records exposed.
     Records = 1,
+    /// Files or documents exposed.
     Files = 2,
 }
 
 impl Unit {
+    /// Every variant, in code order.
     pub const ALL: [Unit; 3] = [Unit::People, Unit::Records, Unit::Files];
 
     /// The stable code (see the enum's discriminants).
@@ -358,6 +415,7 @@ impl Unit {
         Self::ALL.iter().copied().find(|v| v.code() == code)
     }
 
+    /// The stored and printed id.
     pub fn id(&self) -> &'static str {
         match self {
             Unit::People => "people",
@@ -370,11 +428,13 @@ impl Unit {
 /// A development one report states: a fine, an arrest, a revised figure... with its sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DevelopmentFact {
+    /// What happened.
     pub kind: DevelopmentKind,
     /// Money in minor units (pence, cents) where stated.
     pub amount_minor: Option<u64>,
     /// ISO 4217 code where stated.
     pub currency: Option<String>,
+    /// Where it was read.
     pub span: Span,
 }
 
@@ -386,19 +446,30 @@ pub struct DevelopmentFact {
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
 pub enum DevelopmentKind {
+    /// A fine (monetary penalty).
     Fine = 0,
+    /// A reprimand from the regulator.
     Reprimand = 1,
+    /// An enforcement notice.
     EnforcementNotice = 2,
+    /// An arrest.
     Arrest = 3,
+    /// A charge or prosecution.
     Charge = 4,
+    /// A lawsuit or group claim.
     Lawsuit = 5,
+    /// Compensation paid or offered.
     Compensation = 6,
+    /// A new figure for those affected.
     RevisedCount = 7,
+    /// An apology (not a development that reopens a story: see `dedup::is_follow_up`).
     Apology = 8,
+    /// Any other development.
     Other = 9,
 }
 
 impl DevelopmentKind {
+    /// Every variant, in code order.
     pub const ALL: [DevelopmentKind; 10] = [
         DevelopmentKind::Fine,
         DevelopmentKind::Reprimand,
