@@ -22,6 +22,7 @@ pub mod canon;
 pub mod chart;
 pub mod cli;
 pub mod config;
+pub mod correction;
 pub mod dedup;
 pub mod explain;
 pub mod export;

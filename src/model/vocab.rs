@@ -383,6 +383,11 @@ impl Qualifier {
             Qualifier::AtMost => "at_most",
         }
     }
+
+    /// The variant of an id, if any has it.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|q| q.id() == id)
+    }
 }
 
 /// The explicit discriminants are stable codes: stored profiles and type masks use them, and
@@ -422,6 +427,11 @@ impl Unit {
             Unit::Records => "records",
             Unit::Files => "files",
         }
+    }
+
+    /// The variant of an id, if any has it.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|u| u.id() == id)
     }
 }
 
