@@ -18,6 +18,7 @@
 //! * [`explain`] — why an article was or was not taken as a breach, fact by fact.
 //! * [`cli`], [`render`] — the command line.
 
+pub mod alert;
 pub mod canon;
 pub mod chart;
 pub mod cli;
