@@ -273,7 +273,7 @@ fn a_correction_follows_most_of_its_members_whatever_the_ids() {
     let other = incident("kent-3", &[member("z", 1)]);
     let log = [
         set(1, &[a.clone(), b.clone(), c.clone()], "cause=ransomware"),
-        set(2, &[a.clone()], "affected.count=3"),
+        set(2, std::slice::from_ref(&a), "affected.count=3"),
         set(3, &[member("gone", 1)], "affected.count=4"),
         // A tie: one member each; the incident holding the earliest (d at 5) wins.
         set(4, &[d.clone(), c.clone()], "occurred=2020"),
@@ -300,7 +300,7 @@ fn merges_and_splits_regroup_clusters_in_log_order() {
     let clusters = vec![vec![a.clone(), b.clone()], vec![c.clone()], vec![d.clone()]];
     let merge = correction(
         1,
-        &[c.clone()],
+        std::slice::from_ref(&c),
         Action::Merge {
             other: "kent-d".into(),
             other_anchor: vec![d.clone()],
@@ -324,7 +324,7 @@ fn merges_and_splits_regroup_clusters_in_log_order() {
     let noop = [
         correction(
             3,
-            &[a.clone()],
+            std::slice::from_ref(&a),
             Action::Merge {
                 other: "x".into(),
                 other_anchor: vec![b.clone()],
@@ -332,7 +332,7 @@ fn merges_and_splits_regroup_clusters_in_log_order() {
         ),
         correction(
             4,
-            &[c.clone()],
+            std::slice::from_ref(&c),
             Action::Split {
                 article_key: "c".into(),
                 url: String::new(),
@@ -351,7 +351,7 @@ fn merges_and_splits_regroup_clusters_in_log_order() {
     // Split then merge back: the later one wins.
     let merge_back = correction(
         6,
-        &[a.clone()],
+        std::slice::from_ref(&a),
         Action::Merge {
             other: "kent-b".into(),
             other_anchor: vec![b.clone()],
