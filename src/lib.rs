@@ -31,6 +31,7 @@ pub mod extract;
 pub mod fetch;
 pub mod ingest;
 pub mod model;
+pub mod opml;
 pub mod ordered;
 pub mod parse;
 pub mod pipeline;
