@@ -6,6 +6,8 @@
 //! feed-rs invents a random id) fall back to a hash of title + date + text, so polling them
 //! twice gives the same key.
 
+pub mod search;
+
 use sha2::{Digest, Sha256};
 use url::Url;
 

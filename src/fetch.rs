@@ -5,6 +5,10 @@
 //! body-size cap enforced while streaming: a 2 GiB body or a gzip bomb is cut off at the cap,
 //! never read into memory.
 
+pub mod challenge;
+pub mod charset;
+pub mod robots;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
