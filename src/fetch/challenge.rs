@@ -172,6 +172,11 @@ mod tests {
     use super::*;
     use reqwest::header::{HeaderName, HeaderValue};
 
+    /// Status, headers, body and (for a challenge) the vendor.
+    type Case<'a> = (u16, &'a [(&'a str, &'a str)], &'a str, &'a str);
+    /// Status, headers and body.
+    type Page<'a> = (u16, &'a [(&'a str, &'a str)], &'a str);
+
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
@@ -185,7 +190,7 @@ mod tests {
 
     #[test]
     fn challenge_pages_are_recognised_by_header_body_or_redirect() {
-        let cases: &[(u16, &[(&str, &str)], &str, &str)] = &[
+        let cases: &[Case] = &[
             (403, &[("cf-mitigated", "challenge"), ("server", "cloudflare")], "", "Cloudflare"),
             (
                 403,
@@ -228,7 +233,7 @@ mod tests {
             "<html><body>{}<footer>Performance and security by Cloudflare. Cloudflare Ray ID: 8f</footer></body></html>",
             "<p>Police news.</p>".repeat(5000)
         );
-        let cases: &[(u16, &[(&str, &str)], &str)] = &[
+        let cases: &[Page] = &[
             (
                 200,
                 &[("server", "cloudflare"), ("cf-ray", "8f-LHR")],
