@@ -17,7 +17,7 @@ impl WriteSet {
     }
 
     /// [`WriteSet::put_article`] with the article encoded already (by
-    /// [`encode_article`](super::encode_article), off the writer's thread).
+    /// [`encode_article`], off the writer's thread).
     pub fn put_encoded_article(&mut self, key: &str, encoded: Vec<u8>, seq: u64) {
         self.new_keys.push((key.to_owned(), seq));
         self.len += 1;

@@ -416,8 +416,8 @@ mod tests {
                 let value = format!("v{step}").into_bytes();
                 let month = keys::month_of(t);
                 match next() % 4 {
-                    0 => w.del(keys::force_month(force, &month, &id)),
-                    1 => w.del(keys::signature(force, t - t % day, &id)),
+                    0 => w.delete(keys::force_month(force, &month, &id)),
+                    1 => w.delete(keys::signature(force, t - t % day, &id)),
                     2 => w.put(keys::signature(force, t - t % day, &id), value),
                     _ => w.put(keys::force_month(force, &month, &id), value),
                 }

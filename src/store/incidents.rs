@@ -44,13 +44,13 @@ impl WriteSet {
         let ts = inc.first;
         for f in &inc.forces {
             for m in incident_months(inc) {
-                self.del(keys::force_month(f, &m, &inc.id));
+                self.delete(keys::force_month(f, &m, &inc.id));
             }
             // Written only for incidents that open late; deleting a missing key is harmless.
-            self.del(keys::force_late(f, ts, &inc.id));
+            self.delete(keys::force_late(f, ts, &inc.id));
         }
-        self.del_stored(keys::time(ts, &inc.id));
-        self.del(keys::incident(&inc.id));
+        self.delete_stored(keys::time(ts, &inc.id));
+        self.delete(keys::incident(&inc.id));
         self.count_incident(inc, -1);
     }
 }

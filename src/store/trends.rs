@@ -60,7 +60,7 @@ impl WriteSet {
         let people = inc.count.map_or(0, |c| c as i64);
         let without = inc.count.is_none() as i64;
         for k in counter_keys(inc) {
-            let d = self.deltas.entry(k).or_default();
+            let d = self.counter_changes.entry(k).or_default();
             d[0] += sign;
             d[1] += sign * people;
             d[2] += sign * without;
@@ -87,7 +87,7 @@ impl Store {
             let (k, v) = r?;
             all.insert(k.to_vec(), decode_counts(&v));
         }
-        for (k, d) in st.deltas.iter() {
+        for (k, d) in st.counter_changes.iter() {
             if k.starts_with(&prefix) {
                 add_counts(all.entry(k.clone()).or_default(), d);
             }

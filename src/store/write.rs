@@ -30,7 +30,7 @@ pub struct WriteSet {
     /// there is nothing to apply.
     pub(super) len: usize,
     /// Changes to the maintained trend counters, applied on top of the stored values.
-    pub(super) deltas: BTreeMap<Vec<u8>, Counts>,
+    pub(super) counter_changes: BTreeMap<Vec<u8>, Counts>,
 }
 
 impl WriteSet {
@@ -59,13 +59,13 @@ impl WriteSet {
     }
 
     /// Deletes an empty-valued entry known to be stored (see [`WriteSet::put`]).
-    pub(super) fn del_stored(&mut self, key: Vec<u8>) {
+    pub(super) fn delete_stored(&mut self, key: Vec<u8>) {
         self.removed.insert(key.clone());
-        self.del(key);
+        self.delete(key);
     }
 
     /// Deletes `key` (whether it is stored or not).
-    pub(super) fn del(&mut self, key: Vec<u8>) {
+    pub(super) fn delete(&mut self, key: Vec<u8>) {
         self.changes.insert(key, None);
         self.len += 1;
     }
@@ -75,11 +75,13 @@ impl WriteSet {
 /// summed counter changes.
 #[derive(Default)]
 pub(super) struct Staged {
+    /// The latest value (`None`: deletion) per key, over all its write sets.
     pub(super) changes: Changes,
     /// Article keys stored in this group, with their sequence numbers: merged into the
     /// key-index buckets at commit (see `keyindex.rs`).
     pub(super) new_keys: HashMap<String, u64>,
-    pub(super) deltas: BTreeMap<Vec<u8>, Counts>,
+    /// Its write sets' changes to the trend counters, summed.
+    pub(super) counter_changes: BTreeMap<Vec<u8>, Counts>,
     /// How many write sets were absorbed.
     pub(super) sets: usize,
     /// How many bytes of keys and values they staged.
@@ -98,8 +100,8 @@ impl Staged {
             self.bytes += k.len() + 8;
             self.new_keys.insert(k, seq);
         }
-        for (k, d) in w.deltas {
-            add_counts(self.deltas.entry(k).or_default(), &d);
+        for (k, d) in w.counter_changes {
+            add_counts(self.counter_changes.entry(k).or_default(), &d);
         }
         self.sets += 1;
     }
@@ -185,7 +187,7 @@ impl Store {
             }
         }
         self.index_article_keys(&mut batch, &st.new_keys)?;
-        self.add_counter_changes(&mut batch, &st.deltas)?;
+        self.add_counter_changes(&mut batch, &st.counter_changes)?;
         self.tree.apply_batch(batch)?;
         Ok(())
     }
