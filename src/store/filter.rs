@@ -34,9 +34,9 @@ impl Generation {
     }
     fn probes(&self, key: &[u8]) -> impl Iterator<Item = (usize, u64)> + '_ {
         let (h1, h2) = hashes(key);
-        let n = self.bits.len() as u64 * 64;
+        let bit_count = self.bits.len() as u64 * 64;
         (0..PROBES).map(move |i| {
-            let bit = h1.wrapping_add(i.wrapping_mul(h2)) % n;
+            let bit = h1.wrapping_add(i.wrapping_mul(h2)) % bit_count;
             ((bit / 64) as usize, 1u64 << (bit % 64))
         })
     }
@@ -116,6 +116,7 @@ impl KeyFilter {
             dirty: Default::default(),
         })
     }
+    /// Adds a key (to the last generation, or to a new one twice its size when it is full).
     pub fn insert(&mut self, key: &[u8]) {
         if self.gens.last().is_none_or(|g| g.count >= g.capacity) {
             let capacity = self.gens.last().map_or(FIRST_CAPACITY, |g| g.capacity * 2);

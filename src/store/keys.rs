@@ -4,8 +4,8 @@
 //! | prefix | key | value |
 //! | --- | --- | --- |
 //! | `meta/schema` | | schema version |
-//! | `meta/keyfilter/` | generation (2 digits) | Bloom filter generation over `key/` entries (see [`super::filter`]) |
-//! | `key/` | bucket: 3 hex digits of the article key's hash (see [`super::keyindex`]) | the bucket's article keys with their sequence numbers |
+//! | `meta/keyfilter/` | generation (2 digits) | Bloom filter generation over `key/` entries (see the store's `filter.rs`) |
+//! | `key/` | bucket: 3 hex digits of the article key's hash (see the store's `keyindex.rs`) | the bucket's article keys with their sequence numbers |
 //! | `art/` | sequence number (16 hex digits, in order of storing) | [`crate::model::Article`] |
 //! | `ana/` | article key | no longer written (schema 1 analyses); cleared by `reprocess` |
 //! | `rep/` | first force `/` article time `/` article key `/` report index (4 hex digits) | [`crate::model::ReportRecord`] |
@@ -17,18 +17,31 @@
 //! | `src/` | source id | [`crate::model::SourceState`] |
 //! | `agg/` | dimension `/` yyyy-mm `/` key | incidents, people affected, incidents without a figure (3 × i64 LE) |
 
+/// The key of the schema version.
 pub const SCHEMA: &[u8] = b"meta/schema";
+/// Prefix of the key filter's generations.
 pub const KEY_FILTER: &[u8] = b"meta/keyfilter/";
+/// Prefix of the articles, by sequence number.
 pub const ARTICLE: &[u8] = b"art/";
+/// Prefix of the article-key index's buckets.
 pub const ARTICLE_KEY: &[u8] = b"key/";
+/// Prefix of the schema 1 analyses (no longer written).
 pub const ANALYSIS: &[u8] = b"ana/";
+/// Prefix of the signature index.
 pub const SIGNATURE: &[u8] = b"sig/";
+/// Prefix of the report records.
 pub const REPORT: &[u8] = b"rep/";
+/// Prefix of the incidents, by id.
 pub const INCIDENT: &[u8] = b"inc/";
+/// Prefix of the force/month index of incidents.
 pub const FORCE_MONTH: &[u8] = b"ifm/";
+/// Prefix of the force/late index of incidents that open late.
 pub const FORCE_LATE: &[u8] = b"ifl/";
+/// Prefix of the time index of incidents.
 pub const TIME: &[u8] = b"tim/";
+/// Prefix of the source states, by source id.
 pub const SOURCE: &[u8] = b"src/";
+/// Prefix of the trend counters.
 pub const AGGREGATE: &[u8] = b"agg/";
 
 /// Prefixes rebuilt by `reprocess`.
@@ -42,10 +55,6 @@ pub const DERIVED: [&[u8]; 8] = [
     TIME,
     AGGREGATE,
 ];
-
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
 
 /// Seconds since 1970 shifted so that dates before 1970 still sort first.
 fn time_hex(ts: i64) -> String {
@@ -66,13 +75,14 @@ pub fn article(seq: u64) -> Vec<u8> {
 }
 /// What the key filter holds for an article key (schema 4 also used it as the key-index entry).
 pub fn article_key(key: &str) -> Vec<u8> {
-    cat(&[ARTICLE_KEY, key.as_bytes()])
+    [ARTICLE_KEY, key.as_bytes()].concat()
 }
 /// A report record's key: by force and time first, so the members of one incident (and the
 /// incidents of one force in a season) lie together and re-clustering reads few nodes.
 pub fn report(force: &str, at: i64, article_key: &str, index: usize) -> Vec<u8> {
     format!("rep/{force}/{}/{article_key}/{index:04x}", time_hex(at)).into_bytes()
 }
+/// A signature key: an article's signature filed under one of its forces and its time.
 pub fn signature(force: &str, when: i64, article_key: &str) -> Vec<u8> {
     format!("sig/{force}/{}/{article_key}", time_hex(when)).into_bytes()
 }
@@ -95,8 +105,9 @@ pub fn signature_parts(key: &[u8]) -> (i64, String) {
     let article = parts.next().unwrap_or("").to_string();
     (time_from_hex(parts.next().unwrap_or("")), article)
 }
+/// An incident's key.
 pub fn incident(id: &str) -> Vec<u8> {
-    cat(&[INCIDENT, id.as_bytes()])
+    [INCIDENT, id.as_bytes()].concat()
 }
 /// `yyyy-mm` (UTC) of a Unix time.
 pub fn month_of(ts: i64) -> String {
@@ -118,6 +129,7 @@ pub fn months(from: i64, to: i64, cap: usize) -> Vec<String> {
     }
     out
 }
+/// A force/month index key: an incident under one of its forces and one of its months.
 pub fn force_month(force: &str, month: &str, id: &str) -> Vec<u8> {
     format!("ifm/{force}/{month}/{id}").into_bytes()
 }
@@ -128,9 +140,12 @@ pub fn force_month_range(force: &str, from: &str, to: &str) -> (Vec<u8>, Vec<u8>
         format!("ifm/{force}/{to}0").into_bytes(),
     )
 }
+/// A force/late index key: an incident that opens late, under one of its forces and its
+/// first-reported time.
 pub fn force_late(force: &str, first: i64, id: &str) -> Vec<u8> {
     format!("ifl/{force}/{}/{id}", time_hex(first)).into_bytes()
 }
+/// Force/late keys of `force` for incidents first reported in `[from, to]` (Unix seconds).
 pub fn force_late_range(force: &str, from: i64, to: i64) -> (Vec<u8>, Vec<u8>) {
     (
         format!("ifl/{force}/{}/", time_hex(from)).into_bytes(),
@@ -142,18 +157,22 @@ pub fn id_after_time(key: &[u8]) -> String {
     let s = String::from_utf8_lossy(key);
     s.rsplit('/').next().unwrap_or("").to_string()
 }
+/// A time index key: an incident under its first-reported time.
 pub fn time(ts: i64, id: &str) -> Vec<u8> {
     format!("tim/{}/{id}", time_hex(ts)).into_bytes()
 }
+/// `(time, incident id)` of a time index key.
 pub fn time_and_id(key: &[u8]) -> (i64, String) {
     let s = String::from_utf8_lossy(key);
     let mut parts = s.splitn(3, '/').skip(1);
     let ts = time_from_hex(parts.next().unwrap_or(""));
     (ts, parts.next().unwrap_or("").to_string())
 }
+/// A trend counter's key: dimension (`force`, `data-type`, `cause`), month and key.
 pub fn aggregate(dim: &str, month: &str, key: &str) -> Vec<u8> {
     format!("agg/{dim}/{month}/{key}").into_bytes()
 }
+/// The prefix of a dimension's trend counters.
 pub fn aggregate_prefix(dim: &str) -> Vec<u8> {
     format!("agg/{dim}/").into_bytes()
 }
@@ -168,7 +187,7 @@ pub fn aggregate_parts(key: &[u8]) -> (String, String) {
 /// 16 hex digits.
 const SIGNATURE_BUCKET_DIGITS: usize = 11;
 
-/// The buckets the read cache keeps whole (see [`super::buckets`]): a force's month of `ifm/`,
+/// The buckets the read cache keeps whole (see the store's `buckets.rs`): a force's month of `ifm/`,
 /// a force's 12 days of `sig/`, all of a force's `ifl/`. `None`: the key is not in a cached
 /// index.
 pub fn bucket_of(key: &[u8]) -> Option<&[u8]> {
@@ -201,8 +220,8 @@ pub fn force_month_buckets(force: &str, from: i64, to: i64) -> Vec<Vec<u8>> {
 pub fn signature_buckets(force: &str, from: i64, to: i64) -> Vec<Vec<u8>> {
     let bucket = |ts: i64| time_hex(ts)[..SIGNATURE_BUCKET_DIGITS].to_owned();
     let (first, last) = (bucket(from), bucket(to.max(from)));
-    let n = |h: &str| u64::from_str_radix(h, 16).unwrap_or(0);
-    (n(&first)..=n(&last))
+    let number = |hex: &str| u64::from_str_radix(hex, 16).unwrap_or(0);
+    (number(&first)..=number(&last))
         .map(|b| format!("sig/{force}/{b:0w$x}", w = SIGNATURE_BUCKET_DIGITS).into_bytes())
         .collect()
 }
@@ -210,11 +229,13 @@ pub fn signature_buckets(force: &str, from: i64, to: i64) -> Vec<Vec<u8>> {
 pub fn force_late_bucket(force: &str) -> Vec<u8> {
     format!("ifl/{force}/").into_bytes()
 }
+/// The key of one generation of the key filter.
 pub fn key_filter(generation: usize) -> Vec<u8> {
     format!("meta/keyfilter/{generation:02}").into_bytes()
 }
+/// A source state's key.
 pub fn source(id: &str) -> Vec<u8> {
-    cat(&[SOURCE, id.as_bytes()])
+    [SOURCE, id.as_bytes()].concat()
 }
 
 #[cfg(test)]

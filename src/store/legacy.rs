@@ -47,20 +47,21 @@ struct Reader<'a> {
     layout: u8,
 }
 
-type R<T> = Result<T, LegacyError>;
+/// What reading a part of a record gives.
+type Parsed<T> = Result<T, LegacyError>;
 
 /// Lists longer than this are not a record's (guards allocation on a corrupt length).
 const MAX_LEN: u64 = 1 << 24;
 
 impl<'a> Reader<'a> {
-    fn fail<T>(&self, what: &'static str) -> R<T> {
+    fn fail<T>(&self, what: &'static str) -> Parsed<T> {
         Err(LegacyError {
             layout: self.layout,
             what,
             at: self.at,
         })
     }
-    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+    fn take(&mut self, n: usize) -> Parsed<&'a [u8]> {
         if self.bytes.len() - self.at < n {
             return self.fail("unexpected end");
         }
@@ -68,40 +69,40 @@ impl<'a> Reader<'a> {
         self.at += n;
         Ok(s)
     }
-    fn array<const N: usize>(&mut self) -> R<[u8; N]> {
+    fn array<const N: usize>(&mut self) -> Parsed<[u8; N]> {
         Ok(self.take(N)?.try_into().expect("N bytes"))
     }
-    fn u8(&mut self) -> R<u8> {
+    fn u8(&mut self) -> Parsed<u8> {
         Ok(self.take(1)?[0])
     }
-    fn u32(&mut self) -> R<u32> {
+    fn u32(&mut self) -> Parsed<u32> {
         Ok(u32::from_le_bytes(self.array()?))
     }
-    fn i32(&mut self) -> R<i32> {
+    fn i32(&mut self) -> Parsed<i32> {
         Ok(i32::from_le_bytes(self.array()?))
     }
-    fn u64(&mut self) -> R<u64> {
+    fn u64(&mut self) -> Parsed<u64> {
         Ok(u64::from_le_bytes(self.array()?))
     }
-    fn usize(&mut self) -> R<usize> {
+    fn usize(&mut self) -> Parsed<usize> {
         let v = self.u64()?;
         usize::try_from(v).or_else(|_| self.fail("size out of range"))
     }
-    fn len(&mut self) -> R<usize> {
+    fn len(&mut self) -> Parsed<usize> {
         let n = self.u64()?;
         if n > MAX_LEN {
             return self.fail("implausible length");
         }
         Ok(n as usize)
     }
-    fn bool(&mut self) -> R<bool> {
+    fn bool(&mut self) -> Parsed<bool> {
         match self.u8()? {
             0 => Ok(false),
             1 => Ok(true),
             _ => self.fail("bad bool"),
         }
     }
-    fn str(&mut self) -> R<String> {
+    fn str(&mut self) -> Parsed<String> {
         let n = self.len()?;
         let b = self.take(n)?;
         match std::str::from_utf8(b) {
@@ -109,14 +110,14 @@ impl<'a> Reader<'a> {
             Err(_) => self.fail("string not UTF-8"),
         }
     }
-    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Parsed<T>) -> Parsed<Option<T>> {
         match self.u8()? {
             0 => Ok(None),
             1 => f(self).map(Some),
             _ => self.fail("bad option tag"),
         }
     }
-    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> Parsed<T>) -> Parsed<Vec<T>> {
         let n = self.len()?;
         let mut out = Vec::with_capacity(n.min(1024));
         for _ in 0..n {
@@ -124,37 +125,37 @@ impl<'a> Reader<'a> {
         }
         Ok(out)
     }
-    fn date(&mut self) -> R<DateTime<FixedOffset>> {
+    fn date(&mut self) -> Parsed<DateTime<FixedOffset>> {
         let s = self.str()?;
         DateTime::parse_from_rfc3339(&s).or_else(|_| self.fail("bad date"))
     }
-    fn code<T>(&mut self, from: fn(u8) -> Option<T>, what: &'static str) -> R<T> {
+    fn code<T>(&mut self, from: fn(u8) -> Option<T>, what: &'static str) -> Parsed<T> {
         let c = self.u32()?;
         match u8::try_from(c).ok().and_then(from) {
             Some(v) => Ok(v),
             None => self.fail(what),
         }
     }
-    fn span(&mut self) -> R<Span> {
+    fn span(&mut self) -> Parsed<Span> {
         Ok(Span {
             start: self.usize()?,
             end: self.usize()?,
         })
     }
-    fn fact<T>(&mut self, from: fn(u8) -> Option<T>, what: &'static str) -> R<Fact<T>> {
+    fn fact<T>(&mut self, from: fn(u8) -> Option<T>, what: &'static str) -> Parsed<Fact<T>> {
         Ok(Fact {
             value: self.code(from, what)?,
             span: self.opt(Self::span)?,
         })
     }
-    fn minhash(&mut self) -> R<Vec<u32>> {
+    fn minhash(&mut self) -> Parsed<Vec<u32>> {
         let s = self.str()?;
         match crate::model::parse_signature(&s) {
             Some(sig) => Ok(sig),
             None => self.fail("bad signature"),
         }
     }
-    fn source(&mut self) -> R<SourceRef> {
+    fn source(&mut self) -> Parsed<SourceRef> {
         Ok(SourceRef {
             url: self.str()?,
             canonical_url: self.opt(Self::str)?,
@@ -164,7 +165,7 @@ impl<'a> Reader<'a> {
             article_key: self.str()?,
         })
     }
-    fn report(&mut self) -> R<StoredReport> {
+    fn report(&mut self) -> Parsed<StoredReport> {
         let data_type = |r: &mut Self| r.fact(DataType::from_code, "unknown data type");
         Ok(StoredReport {
             forces: self.list(Self::str)?,
@@ -203,7 +204,7 @@ impl<'a> Reader<'a> {
             },
         })
     }
-    fn record(&mut self) -> R<ReportRecord> {
+    fn record(&mut self) -> Parsed<ReportRecord> {
         let r = ReportRecord {
             source: self.source()?,
             when: self.date()?,

@@ -38,10 +38,6 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(b);
 }
 
-fn cause_index(c: Cause) -> u8 {
-    c.code()
-}
-
 /// Encodes a profile (lists longer than their length field allows are cut; none come near).
 pub fn encode(p: &IncidentProfile) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + 48 * p.members.len());
@@ -51,7 +47,7 @@ pub fn encode(p: &IncidentProfile) -> Vec<u8> {
     for f in p.forces.iter().take(255) {
         put_str(&mut out, f);
     }
-    out.push(cause_index(p.cause));
+    out.push(p.cause.code());
     out.extend_from_slice(&crate::model::types_mask(p.types.iter().copied()).to_le_bytes());
     out.extend_from_slice(&p.first.to_le_bytes());
     out.extend_from_slice(&p.last.to_le_bytes());
@@ -60,7 +56,7 @@ pub fn encode(p: &IncidentProfile) -> Vec<u8> {
     out.extend_from_slice(&p.count.unwrap_or(0).to_le_bytes());
     out.push(p.count_unit.map_or(0, Unit::code));
     out.push(p.causes.len().min(255) as u8);
-    out.extend(p.causes.iter().take(255).map(|c| cause_index(*c)));
+    out.extend(p.causes.iter().take(255).map(|c| c.code()));
     out.push(p.member_types.len().min(255) as u8);
     for m in p.member_types.iter().take(255) {
         out.extend_from_slice(&m.to_le_bytes());
