@@ -14,7 +14,7 @@ use super::vocab::{Cause, CountFact, DataType, DevelopmentFact, Fact, Occurred, 
 pub struct ReportRecord {
     /// The article, as incidents list it.
     pub source: SourceRef,
-    /// [`Article::when`].
+    /// [`crate::model::Article::when`].
     pub when: DateTime<FixedOffset>,
     /// Position of the report in its article's extraction.
     pub index: usize,
