@@ -240,17 +240,17 @@ pub(super) fn fill(input: &ArticleInput, x: &mut Extraction) {
     for (ri, r) in x.reports.iter_mut().enumerate() {
         // First the sentences the report's facts come from; then their paragraphs, where no
         // other report has facts; then (for an article telling one story) the whole text.
-        let paras: Vec<usize> = own[ri].iter().map(|&i| sents[i].para).collect();
+        let paras: Vec<usize> = own[ri].iter().map(|&i| sents[i].paragraph).collect();
         let others_paras: Vec<usize> = own
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != ri)
-            .flat_map(|(_, v)| v.iter().map(|&i| sents[i].para))
+            .flat_map(|(_, v)| v.iter().map(|&i| sents[i].paragraph))
             .collect();
         let tiers: [Box<dyn Fn(usize) -> bool>; 3] = [
             Box::new(|si| own[ri].contains(&si)),
             Box::new(|si| {
-                let p = sents[si].para;
+                let p = sents[si].paragraph;
                 paras.contains(&p) && !others_paras.contains(&p)
             }),
             Box::new(|_| single),

@@ -533,14 +533,14 @@ fn no_panic_on_truncated_text() {
     while i < text.len() {
         if text.is_char_boundary(i) {
             // call the engine directly so a panic fails the test instead of being caught
-            let _ = super::engine::run(&ArticleInput {
+            let _ = super::assembly::run(&ArticleInput {
                 url: "",
                 title,
                 text: &text[..i],
                 source: "",
                 published: None,
             });
-            let _ = super::engine::run(&ArticleInput {
+            let _ = super::assembly::run(&ArticleInput {
                 url: "",
                 title: "",
                 text: &text[i..],
