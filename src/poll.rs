@@ -218,7 +218,7 @@ pub async fn poll_source(
         .fetch_and_store(validators.as_ref(), &mut warnings)
         .await;
     let (outcome, floor, retry_after, detail) = match result {
-        Ok(Fetch {
+        Ok(FetchedSource {
             outcome,
             validators: v,
             interval_floor: floor,
@@ -311,7 +311,7 @@ pub fn next_delay(
 }
 
 /// What a successful pass over a source came to.
-struct Fetch {
+struct FetchedSource {
     outcome: SourceOutcome,
     /// The validators to send next time (`None` when not modified).
     validators: Option<Validators>,
@@ -337,11 +337,11 @@ impl SourcePass<'_> {
         &self,
         validators: Option<&Validators>,
         warnings: &mut Vec<String>,
-    ) -> Result<Fetch, SourceError> {
+    ) -> Result<FetchedSource, SourceError> {
         let src = self.source;
         let body = match self.fetcher.get(&src.url, validators, self.limits).await? {
             Fetched::NotModified => {
-                return Ok(Fetch {
+                return Ok(FetchedSource {
                     outcome: SourceOutcome::Unchanged,
                     validators: None,
                     interval_floor: None,
@@ -375,7 +375,7 @@ impl SourcePass<'_> {
             relevant,
             detail,
         } = self.store_items(items).await?;
-        Ok(Fetch {
+        Ok(FetchedSource {
             outcome: SourceOutcome::Fetched {
                 items: total,
                 new,

@@ -1,5 +1,5 @@
 //! The department-name rule: police departments and sheriff's offices the gazetteer may not
-//! know ("<Name> Police Department", "<Name> County Sheriff's Office", "<Name> PD", ...) get an
+//! know (`<Name> Police Department`, `<Name> County Sheriff's Office`, `<Name> PD`, ...) get an
 //! id of the form `us-<slug of name>-<kind>`, resolved against the gazetteer when it knows the
 //! name in another form, and made one id per department ([`one_id_per_department`]).
 
@@ -12,7 +12,7 @@ use super::gazetteer::Gazetteer;
 use super::mentions::{followed_by_non_force, DocumentContext};
 use super::Mention;
 
-/// "<Name words> <kind>": the name (group 1, up to six capitalised words) and the kind
+/// `<Name words> <kind>`: the name (group 1, up to six capitalised words) and the kind
 /// (group 2).
 static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(

@@ -31,7 +31,7 @@ pub struct WorldBody {
     pub country: String,
     /// City, county, sheriff, state, federal, national or international.
     pub kind: String,
-    /// The city or county the body is named after: gives "<place> police", "<place> PD", ...
+    /// The city or county the body is named after: gives `<place> police`, `<place> PD`, ...
     #[serde(default)]
     pub place: Option<String>,
     /// Other names, matched in any case.

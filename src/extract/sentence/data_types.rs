@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::SentenceContext;
+use super::{DataTypesAt, SentenceContext};
 use crate::extract::lexicon::{Cue, NegationCue, TypeTag};
 use crate::extract::phrases::Hit;
 use crate::model::DataType;
@@ -40,7 +40,7 @@ fn crosses_boundary(segment: &str) -> bool {
 pub fn data_types(
     ctx: &SentenceContext,
     mention_spans: &[(usize, usize)],
-) -> (Vec<(usize, DataType)>, Vec<(usize, DataType)>) {
+) -> (DataTypesAt, DataTypesAt) {
     let (mut exposed, mut not_exposed) = (Vec::new(), Vec::new());
     let s = ctx.sentence;
     let no_data: Vec<(usize, usize)> = if ctx.types.is_empty() {
@@ -68,7 +68,7 @@ pub fn data_types(
 }
 
 /// The data type the `i`th type phrase names here, or `None` when its context makes it no data
-/// type: a weak term alone, "at <address>", "fall victim of", "rank and file", "name and
+/// type: a weak term alone, `at <address>`, "fall victim of", "rank and file", "name and
 /// shame". An address in an email context is an email address.
 fn data_type_here(ctx: &SentenceContext, i: usize, h: &Hit<TypeTag>) -> Option<DataType> {
     let (s, ldoc) = (ctx.sentence, ctx.lower_doc);

@@ -94,14 +94,17 @@ pub fn any_of(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// Data types, each with the byte offset of the phrase naming it.
+pub type DataTypesAt = Vec<(usize, DataType)>;
+
 /// Facts found in one sentence, each with its byte offset in the document for attribution to
 /// the body named before it.
 #[derive(Debug, Default, Clone)]
 pub struct SentenceFacts {
-    /// Data types exposed: (offset, type).
-    pub types: Vec<(usize, DataType)>,
-    /// Data types said not to be exposed: (offset, type).
-    pub not_exposed: Vec<(usize, DataType)>,
+    /// Data types exposed.
+    pub types: DataTypesAt,
+    /// Data types said not to be exposed.
+    pub not_exposed: DataTypesAt,
     /// Counts of the affected.
     pub counts: Vec<CountCandidate>,
     /// Causes: (offset, cause, weight).

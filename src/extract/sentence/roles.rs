@@ -17,7 +17,7 @@ use crate::model::Span;
 enum Role {
     /// What the sentence is about: possibly the breach's victim.
     Subject,
-    /// Investigating or arresting ("arrested by officers from <force>").
+    /// Investigating or arresting (`arrested by officers from <force>`).
     Investigator,
     /// Where data was sent ("posted to Cleveland Police").
     Recipient,
@@ -27,7 +27,7 @@ enum Role {
     NotInvolved,
 }
 
-/// "arrested by (officers from) <force>": the gap between an arrest verb and the force.
+/// `arrested by (officers from) <force>`: the gap between an arrest verb and the force.
 static BY_FORCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:by|from)\s+(?:the\s+)?(?:(?:officers|detectives|police|investigators|members)\s+(?:from|of|at|with)\s+(?:the\s+)?)?$").unwrap()
 });
@@ -37,7 +37,7 @@ static STAFF_CAUSED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:an?|one of its|its own|its)\s+(?:(?:serving|police|special|civilian|former)\s+)?(?:officers?|detectives?|constables?|members? of staff|staff members?|employees?|workers?|call handlers?|pcsos?)\b[^.;]{0,40}?\b(?:lost|left|mislaid|misplaced|dropped|sent|emailed|shared|published|disclosed|leaked|accessed|uploaded|posted)\b").unwrap()
 });
 
-/// "<force> is investigating (after) a cyber attack": an event named with no other victim
+/// `<force> is investigating (after) a cyber attack`: an event named with no other victim
 /// ("... on a local retailer", "... at a school") is the force's own.
 static OWN_EVENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:is|are|has been|have been|was|were)\s+investigating\s+(?:after\s+)?(?:an?|the)\s+(?:possible\s+|suspected\s+|potential\s+|apparent\s+)?(?:[\w-]+\s+){0,2}?(?:cyber[- ]?attack|ransomware attack|attack|data breach|breach|hack|leak|security incident|data loss|(theft|loss)\s+of\s+(?:an?|the|its|some)?\s*(?:[\w-]+\s+){0,2}?(?:laptops?|computers?|phones?|devices?|notebooks?|files?|documents?|papers?|paperwork|discs?|disks?|records?|data|bags?|usb sticks?|memory sticks?))\b").unwrap()
