@@ -1,11 +1,12 @@
 //! `feeds.toml`: deserialised into [`RawConfig`] (serde, unknown keys rejected), then validated
-//! once into [`Config`]. Nothing downstream re-checks: URLs are parsed, selectors compiled, ids
-//! unique, durations built.
+//! once into [`Config`]. Nothing downstream re-checks: URLs are parsed, CSS selectors compiled
+//! (and kept compiled, see [`HtmlRules`]), ids unique, durations built.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use scraper::Selector;
 use serde::Deserialize;
 use url::Url;
 
@@ -15,18 +16,31 @@ pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read config {path}")]
     Read {
+        /// The file named.
         path: PathBuf,
+        /// Why it could not be read.
         #[source]
         source: std::io::Error,
     },
     /// The TOML is malformed or has an unknown or mistyped key.
     #[error("invalid config {path}: {message}")]
-    Syntax { path: PathBuf, message: String },
+    Syntax {
+        /// The file (`<text>` for [`Config::from_toml`]).
+        path: PathBuf,
+        /// The TOML reader's message, on one line.
+        message: String,
+    },
     /// A value parsed but is not acceptable.
     #[error("invalid config: {key}: {message}")]
-    Invalid { key: String, message: String },
+    Invalid {
+        /// Where the value is: `settings.listen`, `source[2].item_selector`, ...
+        key: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
+/// An [`ConfigError::Invalid`] for `key`.
 fn invalid(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         key: key.into(),
@@ -38,31 +52,50 @@ fn invalid(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// `[settings]`.
     #[serde(default)]
     pub settings: RawSettings,
+    /// Every `[[source]]`.
     #[serde(default, rename = "source")]
     pub sources: Vec<RawSource>,
 }
 
-/// `[settings]`: defaults for every source plus service-wide options.
+/// `[settings]`: defaults for every source plus service-wide options; each becomes the
+/// [`Settings`] field of the same name (durations without their unit suffix).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSettings {
+    /// The sled database directory (default `breachwatch.db`).
     pub db_path: Option<PathBuf>,
+    /// The service's address (default `127.0.0.1:8080`).
     pub listen: Option<String>,
+    /// The User-Agent sent (default names the project).
     pub user_agent: Option<String>,
+    /// Default time between polls of a source (default 1800).
     pub interval_secs: Option<u64>,
+    /// Up to this much is added to each delay (default 120).
     pub jitter_secs: Option<u64>,
+    /// Default time a whole request may take (default 30).
     pub timeout_secs: Option<u64>,
+    /// Time a connection may take (default 10).
     pub connect_timeout_secs: Option<u64>,
+    /// Default cap on a response body (default 5 MiB).
     pub max_body_bytes: Option<u64>,
+    /// Redirects followed (default 5).
     pub max_redirects: Option<usize>,
+    /// Fetches in flight at once (default 8).
     pub max_concurrent_fetches: Option<usize>,
+    /// Fetches in flight at once to one host (default 2).
     pub per_host_concurrency: Option<usize>,
+    /// How often a source is fetched unconditionally (default 12).
     pub full_refresh_hours: Option<u64>,
+    /// The longest wait after failures (default one day).
     pub max_backoff_secs: Option<u64>,
+    /// Default for feeds: fetch the page of a short item (default true).
     pub fetch_full_text: Option<bool>,
+    /// An item's text shorter than this is short (default 600).
     pub min_text_chars: Option<usize>,
+    /// How long shutdown waits for work in progress (default 8).
     pub shutdown_grace_secs: Option<u64>,
 }
 
@@ -70,13 +103,21 @@ pub struct RawSettings {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
+    /// Stable id: ASCII letters, digits, '-', '_' or '.'.
     pub id: String,
+    /// `feed` (also `rss`, `atom`, `json`) or `html`.
     pub kind: String,
+    /// The feed or index page.
     pub url: String,
+    /// The outlet's name (default: the id).
     pub name: Option<String>,
+    /// Polled at all (default true).
     pub enabled: Option<bool>,
+    /// Per-source override of `settings.interval_secs`.
     pub interval_secs: Option<u64>,
+    /// Per-source override of `settings.timeout_secs`.
     pub timeout_secs: Option<u64>,
+    /// Per-source override of `settings.max_body_bytes`.
     pub max_body_bytes: Option<u64>,
     /// feed: fetch each item's page when its text is short (default from settings).
     pub fetch_full_text: Option<bool>,
@@ -95,28 +136,46 @@ pub struct RawSource {
 /// Validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Service-wide settings and per-source defaults.
     pub settings: Settings,
+    /// The sources, in file order.
     pub sources: Vec<Source>,
 }
 
 /// Validated settings with defaults applied.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The sled database directory.
     pub db_path: PathBuf,
+    /// The service's address (`host:port`), checked to parse.
     pub listen: String,
+    /// Sent with every request, naming the project.
     pub user_agent: String,
+    /// Default time between polls of a source.
     pub interval: Duration,
+    /// Up to this much is added to each delay, so sources do not poll in step.
     pub jitter: Duration,
+    /// Default time a whole request may take.
     pub timeout: Duration,
+    /// Time a connection may take.
     pub connect_timeout: Duration,
+    /// Default cap on a response body, after decompression.
     pub max_body_bytes: u64,
+    /// Redirects followed before a fetch fails.
     pub max_redirects: usize,
+    /// Fetches in flight at once, over all hosts.
     pub max_concurrent_fetches: usize,
+    /// Fetches in flight at once to one host.
     pub per_host_concurrency: usize,
+    /// How often a source is fetched without its validators (a full, unconditional GET).
     pub full_refresh: Duration,
+    /// The longest wait after failures.
     pub max_backoff: Duration,
+    /// Default for feeds: fetch the page of an item whose text is short.
     pub fetch_full_text: bool,
+    /// An item's text shorter than this is short.
     pub min_text_chars: usize,
+    /// How long shutdown waits for work in progress.
     pub shutdown_grace: Duration,
 }
 
@@ -153,34 +212,55 @@ impl Default for Settings {
 pub enum SourceKind {
     /// RSS 0.9x/1.0/2.0, Atom or JSON Feed.
     Feed {
+        /// Fetch the page of an item whose text is short.
         fetch_full_text: bool,
-        content_selector: Option<String>,
+        /// The article body on a linked page (default: the usual article containers).
+        content_selector: Option<Selector>,
     },
     /// A press-release index page whose links lead to article pages.
     Html(HtmlRules),
 }
 
-/// CSS selectors for an `html` source, checked to compile at load.
+/// CSS selectors for an `html` source, compiled once at load (so a poll never re-parses
+/// them, and a bad one fails the load naming its key).
 #[derive(Debug, Clone)]
 pub struct HtmlRules {
-    pub item_selector: String,
-    pub title_selector: String,
-    pub date_selector: Option<String>,
-    pub content_selector: Option<String>,
+    /// The links to press releases on the index page.
+    pub item_selector: Selector,
+    /// The title on a press-release page (default `h1`).
+    pub title_selector: Selector,
+    /// The date on a press-release page (a `datetime` attribute or text).
+    pub date_selector: Option<Selector>,
+    /// The article body on a press-release page.
+    pub content_selector: Option<Selector>,
+    /// How many links from the index to follow.
     pub max_items: usize,
 }
 
 /// A validated source.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// Stable id: the key of its state in the store.
     pub id: String,
+    /// The outlet's name, given to every item.
     pub name: String,
+    /// The feed or index page.
     pub url: Url,
+    /// Polled at all.
     pub enabled: bool,
+    /// How to read it.
     pub kind: SourceKind,
+    /// Time between polls (at least 60 s).
     pub interval: Duration,
+    /// Time a request may take.
     pub timeout: Duration,
+    /// Cap on a response body.
     pub max_body_bytes: u64,
+}
+
+/// Compiles a CSS selector; the message names the selector and why it does not compile.
+fn compile_selector(css: &str) -> Result<Selector, String> {
+    Selector::parse(css).map_err(|e| format!("invalid CSS selector {css:?}: {e}"))
 }
 
 impl Config {
@@ -240,17 +320,16 @@ impl Config {
                     format!("{:?} must be http or https", s.url),
                 ));
             }
-            for (field, sel) in [
-                ("content_selector", &s.content_selector),
-                ("item_selector", &s.item_selector),
-                ("title_selector", &s.title_selector),
-                ("date_selector", &s.date_selector),
-            ] {
-                if let Some(sel) = sel {
-                    crate::parse::html::compile_selector(sel)
-                        .map_err(|e| invalid(at(field), e.to_string()))?;
-                }
-            }
+            let compiled = |field: &str, css: &Option<String>| {
+                css.as_deref()
+                    .map(compile_selector)
+                    .transpose()
+                    .map_err(|message| invalid(at(field), message))
+            };
+            let content_selector = compiled("content_selector", &s.content_selector)?;
+            let item_selector = compiled("item_selector", &s.item_selector)?;
+            let title_selector = compiled("title_selector", &s.title_selector)?;
+            let date_selector = compiled("date_selector", &s.date_selector)?;
             let kind = match s.kind.as_str() {
                 "feed" | "rss" | "atom" | "json" => {
                     for (field, v) in [
@@ -264,18 +343,22 @@ impl Config {
                     }
                     SourceKind::Feed {
                         fetch_full_text: s.fetch_full_text.unwrap_or(settings.fetch_full_text),
-                        content_selector: s.content_selector.clone(),
+                        content_selector,
                     }
                 }
                 "html" => {
-                    let item_selector = s.item_selector.clone().ok_or_else(|| {
+                    let item_selector = item_selector.ok_or_else(|| {
                         invalid(at("item_selector"), "required for kind = \"html\"")
                     })?;
+                    let title_selector = match title_selector {
+                        Some(title) => title,
+                        None => Selector::parse("h1").expect("built-in selector compiles"),
+                    };
                     SourceKind::Html(HtmlRules {
                         item_selector,
-                        title_selector: s.title_selector.clone().unwrap_or_else(|| "h1".into()),
-                        date_selector: s.date_selector.clone(),
-                        content_selector: s.content_selector.clone(),
+                        title_selector,
+                        date_selector,
+                        content_selector,
                         max_items: s.max_items.unwrap_or(20).max(1),
                     })
                 }
@@ -327,6 +410,7 @@ impl Config {
     }
 }
 
+/// Applies defaults to `[settings]` and checks what must be positive or parse.
 fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
     let d = Settings::default();
     let positive = |key: &str, v: Option<u64>, dflt: Duration| -> Result<Duration, ConfigError> {
@@ -430,5 +514,37 @@ mod tests {
             let err = Config::from_toml(text).unwrap_err().to_string();
             assert!(err.contains(key), "{err:?} should name {key:?}");
         }
+    }
+
+    #[test]
+    fn html_selectors_are_compiled_at_load() {
+        let c = Config::from_toml(
+            "[[source]]\nid='a'\nkind='html'\nurl='https://x.org/'\nitem_selector='.news a'\ndate_selector='time'\n",
+        )
+        .unwrap();
+        let SourceKind::Html(rules) = &c.sources[0].kind else {
+            panic!("an html source");
+        };
+        let page = scraper::Html::parse_document(
+            "<h1>T</h1><ul class=news><li><a href=/a>A</a></li></ul><time>today</time>",
+        );
+        assert_eq!(page.select(&rules.item_selector).count(), 1);
+        assert_eq!(
+            page.select(&rules.title_selector).count(),
+            1,
+            "h1 by default"
+        );
+        assert!(rules.date_selector.is_some() && rules.content_selector.is_none());
+        let err = Config::from_toml(
+            "[[source]]\nid='a'\nkind='feed'\nurl='https://x.org/'\ncontent_selector='p[['\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(
+                "invalid config: source[0].content_selector: invalid CSS selector \"p[[\": "
+            ),
+            "{err}"
+        );
     }
 }

@@ -32,13 +32,17 @@ pub enum FetchError {
     /// The server answered with an error status.
     #[error("HTTP {status}")]
     Status {
+        /// The status code.
         status: u16,
         /// From `Retry-After` on 429 and 503.
         retry_after: Option<Duration>,
     },
     /// The body exceeded the configured cap (after decompression).
     #[error("body larger than {limit} bytes")]
-    TooLarge { limit: u64 },
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
     /// More redirects than allowed.
     #[error("too many redirects")]
     Redirects,
@@ -60,7 +64,9 @@ impl FetchError {
 /// Validators from the previous successful fetch of a URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// `ETag`, sent back as `If-None-Match`.
     pub etag: Option<String>,
+    /// `Last-Modified`, sent back as `If-Modified-Since`.
     pub last_modified: Option<String>,
 }
 
@@ -76,9 +82,13 @@ pub enum Fetched {
 /// A response body with the metadata the poller keeps.
 #[derive(Debug, Clone)]
 pub struct Body {
+    /// The body, decompressed, at most the cap.
     pub bytes: Vec<u8>,
+    /// The URL after redirects: relative links resolve against it.
     pub final_url: Url,
+    /// For the next conditional GET.
     pub validators: Validators,
+    /// `Content-Type`, as sent.
     pub content_type: Option<String>,
     /// `Cache-Control: max-age`, a floor for the polling interval.
     pub max_age: Option<Duration>,
@@ -87,7 +97,9 @@ pub struct Body {
 /// Limits for one request.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestLimits {
+    /// Time the whole request may take.
     pub timeout: Duration,
+    /// Cap on the body, after decompression.
     pub max_body_bytes: u64,
 }
 
@@ -219,6 +231,7 @@ impl Fetcher {
     }
 }
 
+/// The [`FetchError`] for what reqwest reported.
 fn classify(e: reqwest::Error, timeout: Duration) -> FetchError {
     if e.is_timeout() {
         FetchError::Timeout(timeout)

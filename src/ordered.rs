@@ -123,7 +123,7 @@ where
     })
 }
 
-/// A named scoped thread (names show in profilers and panic messages).
+/// A named scoped thread (names show in debuggers, perf tools and panic messages).
 fn spawn<'scope, R: Send + 'scope>(
     s: &'scope std::thread::Scope<'scope, '_>,
     name: &str,

@@ -9,7 +9,10 @@ use futures_util::future::join_all;
 use rand::RngExt;
 
 use crate::canon;
-use crate::config::{Config, Settings, Source, SourceKind};
+use scraper::Selector;
+use url::Url;
+
+use crate::config::{Config, HtmlRules, Settings, Source, SourceKind};
 use crate::fetch::{FetchError, Fetched, Fetcher, RequestLimits, Validators};
 use crate::parse::{feed, html, RawItem};
 use crate::pipeline::{self, Outcome};
@@ -20,8 +23,11 @@ use crate::store::{Store, StoreError};
 pub enum SourceOutcome {
     /// Fetched and parsed: `items` listed, `new` stored, `relevant` of them about breaches.
     Fetched {
+        /// Items the source listed (followed links, for an index page).
         items: usize,
+        /// Items not stored before.
         new: usize,
+        /// New items about police breaches.
         relevant: usize,
     },
     /// 304 Not Modified.
@@ -33,7 +39,9 @@ pub enum SourceOutcome {
 /// One line of the poll summary.
 #[derive(Debug, Clone)]
 pub struct SourceReport {
+    /// The source's id.
     pub id: String,
+    /// How its pass ended.
     pub outcome: SourceOutcome,
     /// Per-item problems that did not fail the source (an article page that would not load).
     pub warnings: Vec<String>,
@@ -68,7 +76,7 @@ pub enum FailureKind {
     TooLarge,
     /// More redirects than allowed.
     Redirects,
-    /// Not a readable feed, or a selector that does not compile.
+    /// Not a readable feed.
     Parse,
     /// The database failed.
     Store,
@@ -131,17 +139,22 @@ impl std::fmt::Display for SourceReport {
 /// Why a source failed.
 #[derive(Debug, thiserror::Error)]
 enum SourceError {
+    /// The feed or index page could not be fetched.
     #[error("{0}")]
     Fetch(#[from] FetchError),
+    /// The feed could not be read.
     #[error("{0}")]
     Parse(#[from] crate::parse::ParseError),
+    /// The store failed.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The blocking task storing the items was cancelled.
     #[error("stopped before its items were stored")]
     Interrupted,
 }
 
 impl SourceError {
+    /// The failure's kind, for metrics.
     fn kind(&self) -> FailureKind {
         match self {
             SourceError::Fetch(f) => match f {
@@ -191,17 +204,26 @@ pub async fn poll_source(
         last_modified: state.last_modified.clone(),
     });
     let mut warnings = Vec::new();
-    let result = fetch_and_store(
+    let pass = SourcePass {
         settings,
-        src,
+        source: src,
         store,
         fetcher,
-        validators.as_ref(),
-        &mut warnings,
-    )
-    .await;
+        limits: RequestLimits {
+            timeout: src.timeout,
+            max_body_bytes: src.max_body_bytes,
+        },
+    };
+    let result = pass
+        .fetch_and_store(validators.as_ref(), &mut warnings)
+        .await;
     let (outcome, floor, retry_after, detail) = match result {
-        Ok((outcome, v, floor, detail)) => {
+        Ok(FetchedSource {
+            outcome,
+            validators: v,
+            interval_floor: floor,
+            detail,
+        }) => {
             state.consecutive_failures = 0;
             state.last_error = None;
             state.last_success = Some(now);
@@ -236,9 +258,11 @@ pub async fn poll_source(
     let delay = next_delay(
         settings,
         src,
-        state.consecutive_failures,
-        floor,
-        retry_after,
+        PollTiming {
+            consecutive_failures: state.consecutive_failures,
+            interval_floor: floor,
+            retry_after,
+        },
         rand::rng().random_range(0.0..1.0),
     );
     state.next_due = Some(now + chrono::Duration::from_std(delay).unwrap_or_default());
@@ -254,18 +278,28 @@ pub async fn poll_source(
     }
 }
 
+/// What, besides the interval, decides when a source is next polled.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PollTiming {
+    /// Failures in a row so far (0 after a success).
+    pub consecutive_failures: u32,
+    /// The feed's own ttl or the response's max-age: the interval is never shorter.
+    pub interval_floor: Option<Duration>,
+    /// The server's Retry-After: the delay is never shorter.
+    pub retry_after: Option<Duration>,
+}
+
 /// How long until the next poll: the interval (never below the feed's own ttl/max-age), with
-/// jitter; after failures, exponential backoff capped at `max_backoff`; never less than a
-/// server's Retry-After. A source is never disabled for good.
+/// `jitter_fraction` (0 to 1) of the jitter; after failures, exponential backoff capped at
+/// `max_backoff`; never less than a server's Retry-After. A source is never disabled for good.
 pub fn next_delay(
     settings: &Settings,
     src: &Source,
-    failures: u32,
-    floor: Option<Duration>,
-    retry_after: Option<Duration>,
+    timing: PollTiming,
     jitter_fraction: f64,
 ) -> Duration {
-    let base = src.interval.max(floor.unwrap_or_default());
+    let failures = timing.consecutive_failures;
+    let base = src.interval.max(timing.interval_floor.unwrap_or_default());
     let jitter = settings.jitter.mul_f64(jitter_fraction.clamp(0.0, 1.0));
     let d = if failures == 0 {
         base + jitter
@@ -273,176 +307,207 @@ pub fn next_delay(
         let backoff = Duration::from_secs(60).saturating_mul(1u32 << failures.min(20));
         backoff.min(settings.max_backoff) + jitter
     };
-    d.max(retry_after.unwrap_or_default())
+    d.max(timing.retry_after.unwrap_or_default())
 }
 
-type Fetch = (
-    SourceOutcome,
-    Option<Validators>,
-    Option<Duration>,
-    PollDetail,
-);
+/// What a successful pass over a source came to.
+struct FetchedSource {
+    outcome: SourceOutcome,
+    /// The validators to send next time (`None` when not modified).
+    validators: Option<Validators>,
+    /// A floor for the polling interval: the feed's ttl or the response's max-age.
+    interval_floor: Option<Duration>,
+    detail: PollDetail,
+}
 
-async fn fetch_and_store(
-    settings: &Settings,
-    src: &Source,
-    store: &Store,
-    fetcher: &Fetcher,
-    validators: Option<&Validators>,
-    warnings: &mut Vec<String>,
-) -> Result<Fetch, SourceError> {
-    let limits = RequestLimits {
-        timeout: src.timeout,
-        max_body_bytes: src.max_body_bytes,
-    };
-    let body = match fetcher.get(&src.url, validators, limits).await? {
-        Fetched::NotModified => {
-            return Ok((SourceOutcome::Unchanged, None, None, PollDetail::default()))
-        }
-        Fetched::Body(b) => b,
-    };
-    let mut items: Vec<RawItem> = Vec::new();
-    let mut floor = body.max_age;
-    match &src.kind {
-        SourceKind::Feed {
-            fetch_full_text,
-            content_selector,
-        } => {
-            let parsed = feed::parse_feed(&body.bytes, Some(&body.final_url), &src.name)?;
-            if let Some(ttl) = parsed.ttl_minutes {
-                floor = floor.max(Some(Duration::from_secs(ttl as u64 * 60)));
+/// One pass over one source: what it needs to fetch, read and store.
+struct SourcePass<'a> {
+    settings: &'a Settings,
+    source: &'a Source,
+    store: &'a Store,
+    fetcher: &'a Fetcher,
+    /// The source's request limits, for the feed or index and every page it links to.
+    limits: RequestLimits,
+}
+
+impl SourcePass<'_> {
+    /// Fetches the source (conditionally with `validators`), reads its items (following links
+    /// as its kind says) and stores them; per-item problems go to `warnings`.
+    async fn fetch_and_store(
+        &self,
+        validators: Option<&Validators>,
+        warnings: &mut Vec<String>,
+    ) -> Result<FetchedSource, SourceError> {
+        let src = self.source;
+        let body = match self.fetcher.get(&src.url, validators, self.limits).await? {
+            Fetched::NotModified => {
+                return Ok(FetchedSource {
+                    outcome: SourceOutcome::Unchanged,
+                    validators: None,
+                    interval_floor: None,
+                    detail: PollDetail::default(),
+                })
             }
-            let content = content_selector
-                .as_deref()
-                .map(html::compile_selector)
-                .transpose()?;
-            for mut item in parsed.items {
-                let short = html::clean_text(&item.text).len() < settings.min_text_chars;
-                if *fetch_full_text && short {
-                    if let Some(link) = item.url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
-                        let key = canon::article_key(Some(link.as_str()), "", None, "");
-                        if !store.has_article(&key)? {
-                            match fetcher.get(&link, None, limits).await {
-                                Ok(Fetched::Body(page)) => {
-                                    let text = String::from_utf8_lossy(&page.bytes);
-                                    let p = html::parse_page(&text, None, None, content.as_ref());
-                                    if p.text.len() > html::clean_text(&item.text).len() {
-                                        item.text = p.text;
-                                    }
-                                }
-                                Ok(Fetched::NotModified) => {}
-                                Err(e) => {
-                                    warnings.push(format!("{link}: {e} (kept the feed summary)"))
-                                }
-                            }
-                        }
-                    }
+            Fetched::Body(b) => b,
+        };
+        let mut floor = body.max_age;
+        let items = match &src.kind {
+            SourceKind::Feed {
+                fetch_full_text,
+                content_selector,
+            } => {
+                let parsed = feed::parse_feed(&body.bytes, Some(&body.final_url), &src.name)?;
+                if let Some(ttl) = parsed.ttl_minutes {
+                    floor = floor.max(Some(Duration::from_secs(ttl as u64 * 60)));
                 }
-                items.push(item);
+                let full_text = fetch_full_text.then_some(content_selector.as_ref());
+                self.feed_items(parsed.items, full_text, warnings).await?
             }
-        }
-        SourceKind::Html(rules) => {
-            let index = String::from_utf8_lossy(&body.bytes).into_owned();
-            let item_sel = html::compile_selector(&rules.item_selector)?;
-            let title_sel = html::compile_selector(&rules.title_selector)?;
-            let date_sel = rules
-                .date_selector
-                .as_deref()
-                .map(html::compile_selector)
-                .transpose()?;
-            let content_sel = rules
-                .content_selector
-                .as_deref()
-                .map(html::compile_selector)
-                .transpose()?;
-            let links = html::index_links(&index, &body.final_url, &item_sel, rules.max_items);
-            for link in links {
-                let key = canon::article_key(Some(link.as_str()), "", None, "");
-                if store.has_article(&key)? {
-                    continue;
-                }
-                match fetcher.get(&link, None, limits).await {
-                    Ok(Fetched::Body(page)) => {
-                        let text = String::from_utf8_lossy(&page.bytes);
-                        let p = html::parse_page(
-                            &text,
-                            Some(&title_sel),
-                            date_sel.as_ref(),
-                            content_sel.as_ref(),
-                        );
-                        if p.text.trim().is_empty() {
-                            warnings.push(format!("{link}: no article text found"));
-                            continue;
-                        }
-                        items.push(RawItem {
-                            url: Some(link.to_string()),
-                            title: p.title,
-                            published: p.published,
-                            source: src.name.clone(),
-                            text: p.text,
-                        });
-                    }
-                    Ok(Fetched::NotModified) => {}
-                    Err(e) => warnings.push(format!("{link}: {e}")),
-                }
+            SourceKind::Html(rules) => {
+                let index = String::from_utf8_lossy(&body.bytes).into_owned();
+                self.index_items(&index, &body.final_url, rules, warnings)
+                    .await?
             }
-        }
-    }
-    let total = items.len();
-    // Extraction and merging are CPU work under the store's writer lock: on a blocking thread,
-    // so they never hold up the runtime's workers (other polls, the HTTP server).
-    let (store, id) = (store.clone(), src.id.clone());
-    let stored = tokio::task::spawn_blocking(move || -> Result<Stored, StoreError> {
-        let mut n = Stored::default();
-        pipeline::ingest_items(
-            &store,
-            Some(&id),
-            |feed: &mut dyn FnMut(RawItem) -> bool| {
-                for item in items {
-                    if !feed(item) {
-                        break;
-                    }
-                }
-                Ok::<(), StoreError>(())
-            },
-            |o| {
-                if let Outcome::New {
-                    relevant,
-                    reports,
-                    incidents,
-                } = o
-                {
-                    n.new += 1;
-                    if relevant {
-                        n.relevant += 1;
-                        n.detail.reports += reports;
-                    }
-                    n.detail.incidents += incidents;
-                }
-            },
-        )?;
-        Ok(n)
-    })
-    .await;
-    let Stored {
-        new,
-        relevant,
-        detail,
-    } = match stored {
-        Ok(r) => r?,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => return Err(SourceError::Interrupted),
-    };
-    Ok((
-        SourceOutcome::Fetched {
-            items: total,
+        };
+        let total = items.len();
+        let Stored {
             new,
             relevant,
-        },
-        Some(body.validators),
-        floor,
-        detail,
-    ))
+            detail,
+        } = self.store_items(items).await?;
+        Ok(FetchedSource {
+            outcome: SourceOutcome::Fetched {
+                items: total,
+                new,
+                relevant,
+            },
+            validators: Some(body.validators),
+            interval_floor: floor,
+            detail,
+        })
+    }
+
+    /// A feed's items; with `full_text` (the source's content selector, if any), a short
+    /// item not stored before gets the text of its page when that is longer.
+    async fn feed_items(
+        &self,
+        items: Vec<RawItem>,
+        full_text: Option<Option<&Selector>>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<RawItem>, SourceError> {
+        let mut out = Vec::with_capacity(items.len());
+        for mut item in items {
+            let short = html::clean_text(&item.text).len() < self.settings.min_text_chars;
+            if let Some(content) = full_text.filter(|_| short) {
+                if let Some(link) = item.url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
+                    let key = canon::article_key(Some(link.as_str()), "", None, "");
+                    if !self.store.has_article(&key)? {
+                        match self.fetcher.get(&link, None, self.limits).await {
+                            Ok(Fetched::Body(page)) => {
+                                let text = String::from_utf8_lossy(&page.bytes);
+                                let p = html::parse_page(&text, None, None, content);
+                                if p.text.len() > html::clean_text(&item.text).len() {
+                                    item.text = p.text;
+                                }
+                            }
+                            Ok(Fetched::NotModified) => {}
+                            Err(e) => warnings.push(format!("{link}: {e} (kept the feed summary)")),
+                        }
+                    }
+                }
+            }
+            out.push(item);
+        }
+        Ok(out)
+    }
+
+    /// The items of an index page: each link `rules` select that is not stored yet, fetched
+    /// and read with the rules' selectors.
+    async fn index_items(
+        &self,
+        index: &str,
+        base: &Url,
+        rules: &HtmlRules,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<RawItem>, SourceError> {
+        let mut items = Vec::new();
+        let links = html::index_links(index, base, &rules.item_selector, rules.max_items);
+        for link in links {
+            let key = canon::article_key(Some(link.as_str()), "", None, "");
+            if self.store.has_article(&key)? {
+                continue;
+            }
+            match self.fetcher.get(&link, None, self.limits).await {
+                Ok(Fetched::Body(page)) => {
+                    let text = String::from_utf8_lossy(&page.bytes);
+                    let p = html::parse_page(
+                        &text,
+                        Some(&rules.title_selector),
+                        rules.date_selector.as_ref(),
+                        rules.content_selector.as_ref(),
+                    );
+                    if p.text.trim().is_empty() {
+                        warnings.push(format!("{link}: no article text found"));
+                        continue;
+                    }
+                    items.push(RawItem {
+                        url: Some(link.to_string()),
+                        title: p.title,
+                        published: p.published,
+                        source: self.source.name.clone(),
+                        text: p.text,
+                    });
+                }
+                Ok(Fetched::NotModified) => {}
+                Err(e) => warnings.push(format!("{link}: {e}")),
+            }
+        }
+        Ok(items)
+    }
+
+    /// Stores the items through the pipeline.
+    async fn store_items(&self, items: Vec<RawItem>) -> Result<Stored, SourceError> {
+        // Extraction and merging are CPU work under the store's writer lock: on a blocking
+        // thread, so they never hold up the runtime's workers (other polls, the HTTP server).
+        let (store, id) = (self.store.clone(), self.source.id.clone());
+        let stored = tokio::task::spawn_blocking(move || -> Result<Stored, StoreError> {
+            let mut n = Stored::default();
+            pipeline::ingest_items(
+                &store,
+                Some(&id),
+                |feed: &mut dyn FnMut(RawItem) -> bool| {
+                    for item in items {
+                        if !feed(item) {
+                            break;
+                        }
+                    }
+                    Ok::<(), StoreError>(())
+                },
+                |o| {
+                    if let Outcome::New {
+                        relevant,
+                        reports,
+                        incidents,
+                    } = o
+                    {
+                        n.new += 1;
+                        if relevant {
+                            n.relevant += 1;
+                            n.detail.reports += reports;
+                        }
+                        n.detail.incidents += incidents;
+                    }
+                },
+            )?;
+            Ok(n)
+        })
+        .await;
+        match stored {
+            Ok(r) => Ok(r?),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(SourceError::Interrupted),
+        }
+    }
 }
 
 /// What storing a source's items came to.

@@ -14,10 +14,15 @@ use regex::{Captures, Regex};
 /// ("in 2021", "August 2023").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateMention {
+    /// Byte offset of the date's first byte.
     pub start: usize,
+    /// Byte offset just past the date (and a time of day written with it).
     pub end: usize,
+    /// The year (1990..=2100).
     pub year: i32,
+    /// The month (1..=12), when stated.
     pub month: Option<u32>,
+    /// The day of the month, when stated.
     pub day: Option<u32>,
     /// Hour and minute (24-hour clock) when a time of day is written next to the date.
     pub time: Option<(u32, u32)>,
@@ -40,7 +45,7 @@ impl DateMention {
 struct Found {
     /// False for a date-shaped impossible date: it still hides the readings inside it.
     ok: bool,
-    m: DateMention,
+    mention: DateMention,
     offset_secs: Option<i32>,
 }
 
@@ -144,7 +149,8 @@ fn valid(y: i32, m: Option<u32>, d: Option<u32>) -> bool {
     }
 }
 
-fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
+/// The number captured as `name`, if any.
+fn captured_number<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
     c.name(name)?.as_str().parse().ok()
 }
 
@@ -170,11 +176,11 @@ fn clock(h: u32, mi: u32, ampm: Option<&str>) -> Option<(u32, u32)> {
 }
 
 fn time_from(c: &Captures) -> Option<(u32, u32)> {
-    if let Some(h) = num::<u32>(c, "h") {
-        let mi = num::<u32>(c, "mi").unwrap_or(0);
+    if let Some(h) = captured_number::<u32>(c, "h") {
+        let mi = captured_number::<u32>(c, "mi").unwrap_or(0);
         return clock(h, mi, c.name("ap").map(|m| m.as_str()));
     }
-    let h = num::<u32>(c, "h2")?;
+    let h = captured_number::<u32>(c, "h2")?;
     clock(h, 0, c.name("ap2").map(|m| m.as_str()))
 }
 
@@ -185,10 +191,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Adds a candidate date at `range` of the text; returns whether it is a possible date.
 fn push(
     cands: &mut Vec<Found>,
-    start: usize,
-    end: usize,
+    range: std::ops::Range<usize>,
     y: i32,
     m: Option<u32>,
     d: Option<u32>,
@@ -196,9 +202,9 @@ fn push(
     let ok = valid(y, m, d);
     cands.push(Found {
         ok,
-        m: DateMention {
-            start,
-            end,
+        mention: DateMention {
+            start: range.start,
+            end: range.end,
             year: y,
             month: m,
             day: d,
@@ -219,15 +225,11 @@ fn scan(text: &str, two_digit_years: bool) -> Vec<Found> {
                 continue;
             }
             let all = c.get(0).unwrap();
-            if let (Some(y), Some(d)) = (num::<i32>(&c, "y"), num::<u32>(&c, "d")) {
-                push(
-                    &mut cands,
-                    all.start(),
-                    all.end(),
-                    y,
-                    month_number(mon),
-                    Some(d),
-                );
+            if let (Some(y), Some(d)) = (
+                captured_number::<i32>(&c, "y"),
+                captured_number::<u32>(&c, "d"),
+            ) {
+                push(&mut cands, all.range(), y, month_number(mon), Some(d));
             }
         }
     }
@@ -237,15 +239,8 @@ fn scan(text: &str, two_digit_years: bool) -> Vec<Found> {
             continue;
         }
         let all = c.get(0).unwrap();
-        if let Some(y) = num::<i32>(&c, "y") {
-            push(
-                &mut cands,
-                all.start(),
-                all.end(),
-                y,
-                month_number(mon),
-                None,
-            );
+        if let Some(y) = captured_number::<i32>(&c, "y") {
+            push(&mut cands, all.range(), y, month_number(mon), None);
         }
     }
     for c in NUMERIC.captures_iter(text) {
@@ -273,27 +268,28 @@ fn scan(text: &str, two_digit_years: bool) -> Vec<Found> {
         };
         push(
             &mut cands,
-            all.start(),
-            all.end(),
+            all.range(),
             y,
-            num(&c, "m"),
-            num::<u32>(&c, "d"),
+            captured_number(&c, "m"),
+            captured_number::<u32>(&c, "d"),
         );
     }
     for c in ISO.captures_iter(text) {
         let all = c.get(0).unwrap();
         let pushed = push(
             &mut cands,
-            all.start(),
-            all.end(),
-            num(&c, "y").unwrap_or(0),
-            num(&c, "m"),
-            num::<u32>(&c, "d"),
+            all.range(),
+            captured_number(&c, "y").unwrap_or(0),
+            captured_number(&c, "m"),
+            captured_number::<u32>(&c, "d"),
         );
         if pushed {
             let f = cands.last_mut().unwrap();
-            if let (Some(h), Some(mi)) = (num::<u32>(&c, "h"), num::<u32>(&c, "mi")) {
-                f.m.time = clock(h, mi, None);
+            if let (Some(h), Some(mi)) = (
+                captured_number::<u32>(&c, "h"),
+                captured_number::<u32>(&c, "mi"),
+            ) {
+                f.mention.time = clock(h, mi, None);
             }
             f.offset_secs = c.name("z").and_then(|z| parse_offset(z.as_str()));
         }
@@ -302,8 +298,7 @@ fn scan(text: &str, two_digit_years: bool) -> Vec<Found> {
         let y = c.name("y").unwrap();
         push(
             &mut cands,
-            y.start(),
-            y.end(),
+            y.range(),
             y.as_str().parse().unwrap_or(0),
             None,
             None,
@@ -312,41 +307,42 @@ fn scan(text: &str, two_digit_years: bool) -> Vec<Found> {
 
     // Longest first at each start, then keep those that do not overlap one already kept.
     cands.sort_by(|a, b| {
-        a.m.start
-            .cmp(&b.m.start)
-            .then((b.m.end - b.m.start).cmp(&(a.m.end - a.m.start)))
+        a.mention
+            .start
+            .cmp(&b.mention.start)
+            .then((b.mention.end - b.mention.start).cmp(&(a.mention.end - a.mention.start)))
     });
     let mut kept: Vec<Found> = Vec::new();
     for f in cands {
-        if kept.last().is_some_and(|k| f.m.start < k.m.end) {
+        if kept.last().is_some_and(|k| f.mention.start < k.mention.end) {
             continue;
         }
         kept.push(f);
     }
     kept.retain(|f| f.ok);
     for f in &mut kept {
-        if f.m.time.is_some() || !f.m.is_full() {
+        if f.mention.time.is_some() || !f.mention.is_full() {
             continue;
         }
-        if let Some(c) = TIME_AFTER.captures(&text[f.m.end..]) {
+        if let Some(c) = TIME_AFTER.captures(&text[f.mention.end..]) {
             if let Some(t) = time_from(&c) {
-                f.m.time = Some(t);
-                f.m.end += c.get(0).unwrap().end();
+                f.mention.time = Some(t);
+                f.mention.end += c.get(0).unwrap().end();
                 continue;
             }
         }
-        let from = floor_char_boundary(text, f.m.start.saturating_sub(40));
-        if let Some(c) = TIME_BEFORE.captures(&text[from..f.m.start]) {
+        let from = floor_char_boundary(text, f.mention.start.saturating_sub(40));
+        if let Some(c) = TIME_BEFORE.captures(&text[from..f.mention.start]) {
             if let Some(t) = time_from(&c) {
-                f.m.time = Some(t);
-                f.m.start = from + c.name("t").unwrap().start();
+                f.mention.time = Some(t);
+                f.mention.start = from + c.name("t").unwrap().start();
             }
         }
     }
     // Extending by a time may have run into a neighbour: keep the earlier.
     let mut out: Vec<Found> = Vec::new();
     for f in kept {
-        if out.last().is_some_and(|k| f.m.start < k.m.end) {
+        if out.last().is_some_and(|k| f.mention.start < k.mention.end) {
             continue;
         }
         out.push(f);
@@ -373,7 +369,7 @@ fn parse_offset(z: &str) -> Option<i32> {
 /// ("August 2023") and years standing as dates ("in 2021", "since 2019"). Overlapping readings
 /// keep the longest; impossible dates and years outside 1990..=2100 are dropped.
 pub fn dates_in(text: &str) -> Vec<DateMention> {
-    scan(text, false).into_iter().map(|f| f.m).collect()
+    scan(text, false).into_iter().map(|f| f.mention).collect()
 }
 
 /// How a label names the date after it; published-like labels win over updated-like ones.
@@ -422,8 +418,8 @@ fn line_start(text: &str, pos: usize) -> usize {
 }
 
 fn to_datetime(f: &Found) -> Option<DateTime<FixedOffset>> {
-    let date = f.m.naive_date()?;
-    let (h, mi) = f.m.time.unwrap_or((0, 0));
+    let date = f.mention.naive_date()?;
+    let (h, mi) = f.mention.time.unwrap_or((0, 0));
     let ndt = date.and_hms_opt(h, mi, 0)?;
     let off = FixedOffset::east_opt(f.offset_secs.unwrap_or(0))?;
     off.from_local_datetime(&ndt).single()
@@ -451,7 +447,7 @@ pub fn publication_in_text(title: &str, text: &str) -> Option<DateTime<FixedOffs
     let (labelled, dateline) = page_dates(title, text, &found);
     let best = labelled
         .iter()
-        .min_by_key(|(rank, f)| (*rank, f.m.start))
+        .min_by_key(|(rank, f)| (*rank, f.mention.start))
         .map(|(_, f)| *f)
         .or(dateline)?;
     to_datetime(best)
@@ -467,7 +463,7 @@ pub fn page_date_spans(title: &str, text: &str) -> Vec<(usize, usize)> {
         .iter()
         .map(|(_, f)| *f)
         .chain(dateline)
-        .map(|f| (f.m.start, f.m.end))
+        .map(|f| (f.mention.start, f.mention.end))
         .collect()
 }
 
@@ -479,9 +475,9 @@ fn page_dates<'a>(
     found: &'a [Found],
 ) -> (Vec<(u8, &'a Found)>, Option<&'a Found>) {
     let mut labelled: Vec<(u8, &Found)> = Vec::new();
-    for f in found.iter().filter(|f| f.m.is_full()) {
-        let ls = line_start(text, f.m.start);
-        let prefix = &text[ls..f.m.start];
+    for f in found.iter().filter(|f| f.mention.is_full()) {
+        let ls = line_start(text, f.mention.start);
+        let prefix = &text[ls..f.mention.start];
         let Some(c) = LABEL.captures(prefix) else {
             continue;
         };
@@ -498,7 +494,7 @@ fn page_dates<'a>(
         if !(line_head || colon || at_text_start) {
             continue;
         }
-        if !colon && !stands_alone_after(&text[f.m.end..]) {
+        if !colon && !stands_alone_after(&text[f.mention.end..]) {
             continue;
         }
         let l = label.as_str().to_lowercase();
@@ -523,15 +519,15 @@ fn page_dates<'a>(
         .unwrap_or(text.len());
     let dateline = found
         .iter()
-        .filter(|f| f.m.is_full() && f.m.start < window_end)
+        .filter(|f| f.mention.is_full() && f.mention.start < window_end)
         .find(|f| {
-            let ls = line_start(text, f.m.start).max(head.min(f.m.start));
-            let before = text[ls..f.m.start].trim();
+            let ls = line_start(text, f.mention.start).max(head.min(f.mention.start));
+            let before = text[ls..f.mention.start].trim();
             let ok_before = before.is_empty()
                 || before.ends_with(is_separator)
                 || (before.starts_with("By ") && before.len() < 60 && !before.contains('.'))
                 || matches!(before.to_lowercase().as_str(), "date" | "dated");
-            ok_before && stands_alone_after(&text[f.m.end..])
+            ok_before && stands_alone_after(&text[f.mention.end..])
         });
     (labelled, dateline)
 }

@@ -1,15 +1,27 @@
 //! Extraction stage: decides whether an article reports a police data breach and extracts facts.
 //!
-//! Self-contained: only `self::`/`super::` paths, no I/O. The UK gazetteer is embedded from
-//! `data/uk_forces.json` and parsed once.
+//! Self-contained: no I/O, and of the crate only [`crate::model`]'s vocabulary. The gazetteer
+//! and the lexicons are embedded from `data/` and parsed once.
+//!
+//! # Layout
+//!
+//! * `text` splits the document into sentences; `phrases` matches phrase lists word by word;
+//!   `lexicon` holds the tag vocabularies of `data/lexicon/` and scans a document once for all
+//!   of them.
+//! * `forces` finds the police bodies named (gazetteer, descriptive names, the department
+//!   rule); `numbers` reads counts and sums of money; [`dates`] and `occurred` read dates.
+//! * `sentence` reads one sentence: its facts, the role of each body named, how strongly it
+//!   makes a body a breach's victim.
+//! * `assembly` walks the sentences, attributes their facts to bodies and builds the reports.
 
+mod assembly;
 pub mod dates;
-mod engine;
-mod facts;
 mod forces;
 mod lexicon;
 mod numbers;
 mod occurred;
+mod phrases;
+mod sentence;
 mod text;
 
 use serde::{Deserialize, Serialize};
@@ -21,11 +33,15 @@ use crate::model::{
 /// One article to extract from.
 #[derive(Debug, Clone)]
 pub struct ArticleInput<'a> {
+    /// Where the article was read (not used by extraction itself; kept for callers' records).
     pub url: &'a str,
+    /// The headline.
     pub title: &'a str,
     /// Clean plain text, paragraphs separated by '\n'.
     pub text: &'a str,
+    /// The outlet's name: a press release names its force only here.
     pub source: &'a str,
+    /// When the article was published: no breach date stated in it may be later.
     pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
@@ -53,7 +69,7 @@ pub fn sentences(document: &str) -> Vec<Span> {
 /// Run extraction. Never fails, never panics, no I/O.
 pub fn extract(input: &ArticleInput) -> Extraction {
     let r = std::panic::catch_unwind(|| {
-        let mut x = engine::run(input);
+        let mut x = assembly::run(input);
         occurred::fill(input, &mut x);
         x
     });
@@ -78,12 +94,16 @@ pub fn all_uk_forces() -> Vec<(&'static str, &'static str)> {
     forces::all_uk_forces()
 }
 
+/// What extraction made of one article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
+    /// The article reports at least one police data breach.
     pub relevant: bool,
     /// Why relevant or not, for humans.
     pub reason: String,
+    /// One report per incident the article tells of, in order of first mention.
     pub reports: Vec<Report>,
+    /// What the reader should know about how the facts were read.
     pub warnings: Vec<String>,
 }
 
@@ -93,14 +113,22 @@ pub struct Extraction {
 pub struct Report {
     /// Force ids, sorted, deduped.
     pub forces: Vec<String>,
+    /// Where the forces are named, sorted.
     pub force_evidence: Vec<Span>,
+    /// Data types exposed, each with the sentence first stating it.
     pub data_types: Vec<Fact<DataType>>,
+    /// Data types the article says were not exposed.
     pub not_exposed: Vec<Fact<DataType>>,
     /// Every main-population figure stated, best first.
     pub counts: Vec<CountFact>,
+    /// The cause, or [`Cause::Unknown`] with no span.
     pub cause: Fact<Cause>,
+    /// Whether a supplier or contractor was involved; `None` when neither that nor a cause
+    /// is stated.
     pub third_party: Option<bool>,
+    /// The supplier's name, when the article gives it.
     pub supplier: Option<String>,
+    /// What happened since (fines, arrests, apologies, ...), one per kind, in text order.
     pub developments: Vec<DevelopmentFact>,
     /// When the breach itself happened, as the article states it (see `occurred.rs` for what
     /// counts); `None` when it says no date of the breach. Records stored before this field

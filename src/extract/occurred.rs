@@ -240,17 +240,17 @@ pub(super) fn fill(input: &ArticleInput, x: &mut Extraction) {
     for (ri, r) in x.reports.iter_mut().enumerate() {
         // First the sentences the report's facts come from; then their paragraphs, where no
         // other report has facts; then (for an article telling one story) the whole text.
-        let paras: Vec<usize> = own[ri].iter().map(|&i| sents[i].para).collect();
+        let paras: Vec<usize> = own[ri].iter().map(|&i| sents[i].paragraph).collect();
         let others_paras: Vec<usize> = own
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != ri)
-            .flat_map(|(_, v)| v.iter().map(|&i| sents[i].para))
+            .flat_map(|(_, v)| v.iter().map(|&i| sents[i].paragraph))
             .collect();
         let tiers: [Box<dyn Fn(usize) -> bool>; 3] = [
             Box::new(|si| own[ri].contains(&si)),
             Box::new(|si| {
-                let p = sents[si].para;
+                let p = sents[si].paragraph;
                 paras.contains(&p) && !others_paras.contains(&p)
             }),
             Box::new(|_| single),
@@ -273,7 +273,7 @@ pub(super) fn fill(input: &ArticleInput, x: &mut Extraction) {
 mod tests {
     use super::*;
 
-    fn o(year: i32, month: Option<u32>, day: Option<u32>) -> Occurred {
+    fn occurred_on(year: i32, month: Option<u32>, day: Option<u32>) -> Occurred {
         Occurred { year, month, day }
     }
 
@@ -351,17 +351,26 @@ mod tests {
     #[test]
     fn pick_takes_the_earliest_made_precise() {
         assert_eq!(
-            pick(vec![o(2023, Some(8), None), o(2023, None, None)]),
-            Some(o(2023, Some(8), None))
+            pick(vec![
+                occurred_on(2023, Some(8), None),
+                occurred_on(2023, None, None)
+            ]),
+            Some(occurred_on(2023, Some(8), None))
         );
         assert_eq!(
-            pick(vec![o(2024, Some(1), None), o(2023, Some(8), Some(8))]),
-            Some(o(2023, Some(8), Some(8)))
+            pick(vec![
+                occurred_on(2024, Some(1), None),
+                occurred_on(2023, Some(8), Some(8))
+            ]),
+            Some(occurred_on(2023, Some(8), Some(8)))
         );
         // a finer date that disagrees does not refine
         assert_eq!(
-            pick(vec![o(2023, Some(3), None), o(2023, Some(8), Some(1))]),
-            Some(o(2023, Some(3), None))
+            pick(vec![
+                occurred_on(2023, Some(3), None),
+                occurred_on(2023, Some(8), Some(1))
+            ]),
+            Some(occurred_on(2023, Some(3), None))
         );
         assert_eq!(pick(vec![]), None);
     }
@@ -369,11 +378,11 @@ mod tests {
     #[test]
     fn not_after_compares_at_the_dates_precision() {
         let b = DateTime::parse_from_rfc3339("2023-08-08T10:00:00+01:00").ok();
-        assert!(not_after(&o(2023, Some(8), Some(8)), b));
-        assert!(not_after(&o(2023, Some(8), None), b));
-        assert!(not_after(&o(2023, None, None), b));
-        assert!(!not_after(&o(2023, Some(8), Some(9)), b));
-        assert!(!not_after(&o(2024, None, None), b));
-        assert!(not_after(&o(2030, None, None), None));
+        assert!(not_after(&occurred_on(2023, Some(8), Some(8)), b));
+        assert!(not_after(&occurred_on(2023, Some(8), None), b));
+        assert!(not_after(&occurred_on(2023, None, None), b));
+        assert!(!not_after(&occurred_on(2023, Some(8), Some(9)), b));
+        assert!(!not_after(&occurred_on(2024, None, None), b));
+        assert!(not_after(&occurred_on(2030, None, None), None));
     }
 }

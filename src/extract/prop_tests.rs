@@ -1,7 +1,7 @@
 //! Property tests of the extraction engine over untrusted text: no panic, bounded time, and
 //! every span it returns lies inside the document on character boundaries.
 //!
-//! They call [`engine::run`] and [`occurred::fill`] directly, as [`extract`] does but without
+//! They call [`assembly::run`] and [`occurred::fill`] directly, as [`extract`] does but without
 //! its `catch_unwind`, which would turn a panic into "not relevant" and hide it.
 //!
 //! Generators: arbitrary bytes (read lossily, as the pipeline reads bodies) and arbitrary
@@ -27,7 +27,7 @@ const LIMIT: Duration = Duration::from_secs(2);
 /// What [`extract`] runs, without its `catch_unwind`, with the per-call time and span checks.
 pub(super) fn run_checked(input: &ArticleInput) -> Extraction {
     let t = Instant::now();
-    let mut x = engine::run(input);
+    let mut x = assembly::run(input);
     occurred::fill(input, &mut x);
     let took = t.elapsed();
     assert!(
@@ -132,7 +132,7 @@ static VOCAB: LazyLock<Vec<String>> = LazyLock::new(|| {
     let uk: serde_json::Value =
         serde_json::from_str(include_str!("../../data/uk_forces.json")).unwrap();
     names(&uk, &mut v);
-    v.extend(forces::all_world_bodies().iter().map(|b| b.name.clone()));
+    v.extend(forces::world_body_names());
     v.extend(
         [
             "the Met",

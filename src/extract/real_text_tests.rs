@@ -4,7 +4,7 @@
 use super::*;
 use crate::model::*;
 
-fn ex(title: &str, text: &str) -> Extraction {
+fn extract_article(title: &str, text: &str) -> Extraction {
     extract(&ArticleInput {
         url: "https://example.org/a",
         title,
@@ -27,7 +27,7 @@ fn only(e: &Extraction, id: &str) -> Report {
 #[test]
 fn a_headline_alone_naming_a_body_as_the_victim_is_a_report() {
     let r = only(
-        &ex("Dorset Police fined £90,000 over data breach", ""),
+        &extract_article("Dorset Police fined £90,000 over data breach", ""),
         "dorset",
     );
     assert!(r.data_types.is_empty() && r.counts.is_empty());
@@ -38,22 +38,22 @@ fn a_headline_alone_naming_a_body_as_the_victim_is_a_report() {
         .any(|d| d.kind == DevelopmentKind::Fine));
 
     only(
-        &ex("Northumbria Police admits serious data breach", ""),
+        &extract_article("Northumbria Police admits serious data breach", ""),
         "northumbria",
     );
     only(
-        &ex(
+        &extract_article(
             "Staffordshire Police on alert after breach of its IT network",
             "",
         ),
         "staffordshire",
     );
     only(
-        &ex("Ransomware gang claims attack on Gwent Police", ""),
+        &extract_article("Ransomware gang claims attack on Gwent Police", ""),
         "gwent",
     );
     let r = only(
-        &ex(
+        &extract_article(
             "Merseyside Police loses laptop holding witness statements",
             "",
         ),
@@ -61,7 +61,7 @@ fn a_headline_alone_naming_a_body_as_the_victim_is_a_report() {
     );
     assert_eq!(r.cause.value, Cause::LossOrTheft);
     let r = only(
-        &ex(
+        &extract_article(
             "Durham Constabulary officer sacked for misusing police computer",
             "",
         ),
@@ -81,14 +81,14 @@ fn headlines_that_only_look_like_breaches_are_not_reports() {
         "Suffolk County police help after county hack",
         "Officers from Thames Valley Police recovered stolen machinery worth 30000 pounds",
     ] {
-        let e = ex(title, "");
+        let e = extract_article(title, "");
         assert!(!e.relevant, "{title}: {e:#?}");
     }
 }
 
 #[test]
 fn a_bare_mention_in_the_body_is_still_not_a_report() {
-    let e = ex(
+    let e = extract_article(
         "Force apologises for salary spreadsheet",
         "Cumbria Constabulary has apologised after the salaries and names of its staff were \
          published online in error.\nThe incident is far smaller than the leak at the Police \
@@ -100,7 +100,7 @@ fn a_bare_mention_in_the_body_is_still_not_a_report() {
 #[test]
 fn an_event_at_a_body_makes_it_the_victim() {
     let r = only(
-        &ex(
+        &extract_article(
             "Officers' addresses exposed",
             "A data breach at Wiltshire Police has exposed the home addresses of 40 officers.",
         ),
@@ -110,13 +110,13 @@ fn an_event_at_a_body_makes_it_the_victim() {
         .data_types
         .iter()
         .any(|t| t.value == DataType::HomeAddress));
-    let e = ex(
+    let e = extract_article(
         "Supplier incident",
         "Cleveland Police is investigating a possible data breach following unauthorised \
          access to a supplier's system holding the names of officers.",
     );
     only(&e, "cleveland");
-    let e = ex(
+    let e = extract_article(
         "School systems hit",
         "Cleveland Police is investigating a data breach at a local school in which the names \
          of pupils were taken.",
@@ -126,7 +126,7 @@ fn an_event_at_a_body_makes_it_the_victim() {
 
 #[test]
 fn an_aside_to_another_breach_of_the_same_body_is_a_report_of_its_own() {
-    let e = ex(
+    let e = extract_article(
         "Laptop stolen from detective's car",
         "Lancashire Police said a laptop holding the names of 60 informants was stolen from a \
          detective's car on Friday.\nIt comes after the force apologised for emailing the \
@@ -155,7 +155,7 @@ fn an_aside_to_another_breach_of_the_same_body_is_a_report_of_its_own() {
 
 #[test]
 fn an_aside_whose_cause_is_not_stated_stays_with_the_main_story() {
-    let e = ex(
+    let e = extract_article(
         "Hackers publish police files",
         "Hackers have published files stolen from Gwent Police in a ransomware attack, \
          including officers' names.\nThis comes after a first batch posted a week earlier, which \
@@ -172,7 +172,7 @@ fn an_aside_whose_cause_is_not_stated_stays_with_the_main_story() {
 
 #[test]
 fn a_comparison_with_another_force_does_not_take_the_facts() {
-    let e = ex(
+    let e = extract_article(
         "Pay list put online",
         "North Yorkshire Police published the names and ranks of its officers on its website \
          in error.\nThe breach, though smaller than the incident at Police Scotland, has \
@@ -187,13 +187,13 @@ fn a_comparison_with_another_force_does_not_take_the_facts() {
 
 #[test]
 fn tallies_of_lost_kit_and_punished_staff_are_statistics() {
-    let e = ex(
+    let e = extract_article(
         "Forces lose hundreds of devices",
         "Police forces lost 412 laptops and phones in three years, figures obtained by the \
          paper show.\nKent Police lost 60 devices, more than any other force.",
     );
     assert!(!e.relevant, "{e:#?}");
-    let e = ex(
+    let e = extract_article(
         "Hundreds of police staff caught snooping",
         "More than 90 officers at Essex Police have been disciplined for misusing police \
          systems to look up people they knew, figures show.",
@@ -203,7 +203,7 @@ fn tallies_of_lost_kit_and_punished_staff_are_statistics() {
 
 #[test]
 fn contracted_and_without_negations() {
-    let e = ex(
+    let e = extract_article(
         "Leicestershire Police officers' details leaked",
         "Leicestershire Police said the names and photographs of 200 officers were leaked \
          online. Bank details weren't part of the data, the force said.",
@@ -213,7 +213,7 @@ fn contracted_and_without_negations() {
         r.not_exposed.iter().any(|t| t.value == DataType::Financial),
         "{r:#?}"
     );
-    let e = ex(
+    let e = extract_article(
         "Force blames human error",
         "Gloucestershire Constabulary published the names of its officers on its website by \
          mistake, without divulging details such as home addresses or dates of birth.",

@@ -3,11 +3,11 @@
 use super::*;
 use crate::model::*;
 
-fn ex(title: &str, text: &str) -> Extraction {
-    ex_src(title, text, "Test News")
+fn extract_article(title: &str, text: &str) -> Extraction {
+    extract_with_source(title, text, "Test News")
 }
 
-fn ex_src(title: &str, text: &str, source: &str) -> Extraction {
+fn extract_with_source(title: &str, text: &str, source: &str) -> Extraction {
     extract(&ArticleInput {
         url: "https://example.org/a",
         title,
@@ -40,7 +40,7 @@ fn negs(r: &Report) -> Vec<&'static str> {
 fn seed_roundup_gives_four_reports() {
     let raw = include_str!("testdata/seed_article.txt");
     let (title, text) = raw.split_once("\n\n").unwrap();
-    let e = ex(title, text);
+    let e = extract_article(title, text);
     assert!(e.relevant, "{e:#?}");
     let f = forces_of(&e);
     for want in [
@@ -156,7 +156,7 @@ fn decoys_are_not_relevant() {
         ),
     ];
     for (title, text, source) in cases {
-        let e = ex_src(title, text, source);
+        let e = extract_with_source(title, text, source);
         assert!(!e.relevant, "decoy judged relevant: {title}\n{e:#?}");
         assert!(e.reports.is_empty());
     }
@@ -202,7 +202,7 @@ fn relevant_articles_and_forces() {
         ),
     ];
     for (title, text, want) in cases {
-        let e = ex(title, text);
+        let e = extract_article(title, text);
         assert!(e.relevant, "not relevant: {title}\n{e:#?}");
         let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
         assert_eq!(forces_of(&e), vec![want], "{title}");
@@ -211,7 +211,7 @@ fn relevant_articles_and_forces() {
 
 #[test]
 fn press_release_forces_from_source() {
-    let e = ex_src(
+    let e = extract_with_source(
         "Statement: data breach",
         "We have identified that some of our responses to Freedom of Information requests contained personal information about victims and witnesses that was released in error. In total, 310 people have been affected.",
         "Essex Police",
@@ -222,7 +222,7 @@ fn press_release_forces_from_source() {
 
 #[test]
 fn data_types_spun_synonyms() {
-    let e = ex(
+    let e = extract_article(
         "Larger Manchester Police workers' particulars stolen",
         "Private particulars of 5,000 Larger Manchester Police officers could have been stolen in a hack. The power said the agency held names, images, cellphone numbers and dwelling addresses, together with monetary particulars and warrant playing cards serial numbers.",
     );
@@ -261,7 +261,7 @@ fn negation_scope() {
     ];
     for (sentence, pos, neg) in cases {
         let text = format!("Kent Police said hackers had accessed a system holding details of 300 officers and staff. {sentence}");
-        let e = ex("Kent Police hacked", &text);
+        let e = extract_article("Kent Police hacked", &text);
         let r = report_for(&e, "kent");
         for t in *pos {
             assert!(
@@ -327,7 +327,7 @@ fn counts_table() {
     ];
     for (sentence, want) in cases {
         let text = format!("Kent Police said data had been published in error. {sentence}");
-        let e = ex("Kent Police data breach", &text);
+        let e = extract_article("Kent Police data breach", &text);
         let r = report_for(&e, "kent");
         let got = r.counts.first().map(|c| (c.count, c.qualifier));
         assert_eq!(got, *want, "{sentence}: {:?}", r.counts);
@@ -349,7 +349,7 @@ fn causes_table() {
     ];
     for (sentence, want) in cases {
         let text = format!("Cheshire Constabulary has been reprimanded by the ICO. {sentence}");
-        let e = ex("Cheshire Constabulary reprimanded", &text);
+        let e = extract_article("Cheshire Constabulary reprimanded", &text);
         let r = report_for(&e, "cheshire");
         assert_eq!(r.cause.value, *want, "{sentence}");
         assert!(r.cause.span.is_some());
@@ -360,7 +360,7 @@ fn causes_table() {
 fn roundup_attribution_and_bare_mentions() {
     let title = "Data blunders at two forces";
     let text = "Merseyside Police has been fined £60,000 after the home addresses of 800 witnesses were emailed to the wrong recipients.\nSeparately, Gwent Police lost an unencrypted memory stick holding the names and dates of birth of 20 informants.\nThe incidents come weeks after a far larger leak at West Yorkshire Police.";
-    let e = ex(title, text);
+    let e = extract_article(title, text);
     let f = forces_of(&e);
     assert_eq!(
         f,
@@ -383,7 +383,7 @@ fn roundup_attribution_and_bare_mentions() {
 
 #[test]
 fn third_party_and_supplier() {
-    let e = ex(
+    let e = extract_article(
         "Force warns staff after supplier breach",
         "Cleveland Police said a ransomware attack on its supplier, CardCo Ltd, exposed the names and photographs of 1,500 officers and staff.",
     );
@@ -481,11 +481,11 @@ fn more_causes_and_forces() {
         ),
     ];
     for (title, text, force, cause) in cases {
-        let e = ex(title, text);
+        let e = extract_article(title, text);
         let r = report_for(&e, force);
         assert_eq!(r.cause.value, *cause, "{title}");
     }
-    let e = ex("Indian police data leak", cases[5].1);
+    let e = extract_article("Indian police data leak", cases[5].1);
     assert_eq!(
         report_for(&e, "in-telangana-police").counts[0].count,
         2_000_000
@@ -494,7 +494,7 @@ fn more_causes_and_forces() {
 
 #[test]
 fn count_ranking_prefers_main_population() {
-    let e = ex(
+    let e = extract_article(
         "Force warns staff",
         "Cheshire Constabulary said about 4,000 officers and staff had been warned their names and photographs were stolen in a hack. Some 120 officers in specialist roles were given extra advice.",
     );
@@ -520,7 +520,7 @@ fn police_advising_after_company_hack_is_not_relevant() {
         ),
     ];
     for (title, text) in cases {
-        let e = ex(title, text);
+        let e = extract_article(title, text);
         assert!(!e.relevant, "{title}: {e:#?}");
     }
 }
@@ -533,14 +533,14 @@ fn no_panic_on_truncated_text() {
     while i < text.len() {
         if text.is_char_boundary(i) {
             // call the engine directly so a panic fails the test instead of being caught
-            let _ = super::engine::run(&ArticleInput {
+            let _ = super::assembly::run(&ArticleInput {
                 url: "",
                 title,
                 text: &text[..i],
                 source: "",
                 published: None,
             });
-            let _ = super::engine::run(&ArticleInput {
+            let _ = super::assembly::run(&ArticleInput {
                 url: "",
                 title: "",
                 text: &text[i..],
@@ -554,7 +554,7 @@ fn no_panic_on_truncated_text() {
 
 #[test]
 fn separately_named_forces_get_separate_reports() {
-    let e = ex(
+    let e = extract_article(
         "Supplier hack hits two forces",
         "The Met and Greater Manchester Police said a ransomware attack on their ID card supplier exposed the names and photographs of officers and staff. The Met said 47,000 officers and staff had been warned. GMP said more than 12,500 officers were affected.",
     );
@@ -572,7 +572,7 @@ fn separately_named_forces_get_separate_reports() {
     assert_eq!(report_for(&e, "greater-manchester").counts[0].count, 12_500);
     assert!(types(report_for(&e, "greater-manchester")).contains(&"photo"));
     // a joint body stays one report
-    let e = ex(
+    let e = extract_article(
         "Two forces reprimanded",
         "Surrey Police and Sussex Police were reprimanded after an app recorded 200,000 calls with victims without a lawful basis.",
     );
@@ -584,7 +584,7 @@ fn separately_named_forces_get_separate_reports() {
 
 #[test]
 fn world_bodies_one_id_per_department() {
-    let e = ex(
+    let e = extract_article(
         "Phoenix police officers' records exposed",
         "Hackers stole the names and home addresses of 1,200 officers of the Phoenix Police Department. The police department said the FBI was helping it. A Phoenix PD spokesperson said officers had been told.",
     );
@@ -593,7 +593,7 @@ fn world_bodies_one_id_per_department() {
         vec![vec!["us-phoenix-police-department".to_string()]],
         "{e:#?}"
     );
-    let e = ex(
+    let e = extract_article(
         "Greenvale County sheriff's deputies' data leaked",
         "The Greenvale County Sheriff's Office said a ransomware attack exposed the names and Social Security numbers of 300 deputies. Greenvale County Sheriff John Doe said deputies had been told.",
     );

@@ -3,9 +3,13 @@
 /// One sentence of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sentence {
+    /// Byte offset of the sentence's first character in the document.
     pub start: usize,
+    /// Byte offset just past the sentence.
     pub end: usize,
-    pub para: usize,
+    /// Index of the paragraph (non-blank line) holding it.
+    pub paragraph: usize,
+    /// The sentence is (part of) the title.
     pub is_title: bool,
 }
 
@@ -16,6 +20,7 @@ const ABBREVS: &[&str] = &[
     "dept", "fig", "est", "u.s", "d.c", "e.g", "i.e", "a.m", "p.m",
 ];
 
+/// Whether the word before a period is an abbreviation, an initial or a dotted acronym.
 fn is_abbrev(before: &str) -> bool {
     // last word before the period
     let w: String = before
@@ -44,92 +49,108 @@ fn is_abbrev(before: &str) -> bool {
 /// Split `doc` into sentences. The title (everything before the first "\n\n") is one sentence.
 pub fn split(doc: &str, title_len: usize) -> Vec<Sentence> {
     let mut out = Vec::new();
-    let mut para = 0usize;
+    let mut paragraph = 0usize;
     let mut pos = 0usize;
-    for line in doc.split('\n') {
-        let line_start = pos;
-        pos += line.len() + 1;
-        if line.trim().is_empty() {
+    for text in doc.split('\n') {
+        let start = pos;
+        pos += text.len() + 1;
+        if text.trim().is_empty() {
             continue;
         }
-        let is_title = line_start < title_len;
-        split_line(doc, line_start, line, para, is_title, &mut out);
-        para += 1;
+        let line = Line {
+            doc,
+            start,
+            text,
+            paragraph,
+            is_title: start < title_len,
+        };
+        line.split_into(&mut out);
+        paragraph += 1;
     }
     out
 }
 
-fn push(doc: &str, s: usize, e: usize, para: usize, is_title: bool, out: &mut Vec<Sentence>) {
-    let seg = &doc[s..e];
-    let lead = seg.len() - seg.trim_start().len();
-    let trail = seg.len() - seg.trim_end().len();
-    let (s2, e2) = (s + lead, e - trail);
-    if e2 > s2 {
-        out.push(Sentence {
-            start: s2,
-            end: e2,
-            para,
-            is_title,
-        });
-    }
+/// One non-blank line of the document: a paragraph.
+struct Line<'a> {
+    doc: &'a str,
+    /// Byte offset of the line in the document.
+    start: usize,
+    text: &'a str,
+    paragraph: usize,
+    is_title: bool,
 }
 
-fn split_line(
-    doc: &str,
-    off: usize,
-    line: &str,
-    para: usize,
-    is_title: bool,
-    out: &mut Vec<Sentence>,
-) {
-    let bytes = line.as_bytes();
-    let mut seg_start = 0usize;
-    let mut i = 0usize;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'.' || b == b'!' || b == b'?' {
-            // skip closing quotes/brackets
-            let mut j = i + 1;
-            while j < bytes.len() {
-                let rest = &line[j..];
-                if rest.starts_with('"') || rest.starts_with('\'') || rest.starts_with(')') {
-                    j += 1;
-                } else if rest.starts_with('”') || rest.starts_with('’') {
-                    j += '”'.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            if j < bytes.len() && bytes[j] == b' ' {
-                // next non-space char
-                let mut k = j;
-                while k < bytes.len() && bytes[k] == b' ' {
-                    k += 1;
-                }
-                let next = line[k..].chars().next();
-                let starts_new = match next {
-                    Some(c) => {
-                        c.is_uppercase()
-                            || c.is_ascii_digit()
-                            || c == '"'
-                            || c == '“'
-                            || c == '‘'
-                            || c == '\''
-                    }
-                    None => false,
-                };
-                if starts_new && !(b == b'.' && is_abbrev(&line[seg_start..i])) {
-                    push(doc, off + seg_start, off + j, para, is_title, out);
-                    seg_start = k;
-                    i = k;
-                    continue;
-                }
-            }
+impl Line<'_> {
+    /// Pushes the sentence at line bytes `s..e`, trimmed, unless it is blank.
+    fn push(&self, s: usize, e: usize, out: &mut Vec<Sentence>) {
+        let (s, e) = (self.start + s, self.start + e);
+        let seg = &self.doc[s..e];
+        let lead = seg.len() - seg.trim_start().len();
+        let trail = seg.len() - seg.trim_end().len();
+        let (s2, e2) = (s + lead, e - trail);
+        if e2 > s2 {
+            out.push(Sentence {
+                start: s2,
+                end: e2,
+                paragraph: self.paragraph,
+                is_title: self.is_title,
+            });
         }
-        i += 1;
     }
-    if seg_start < line.len() {
-        push(doc, off + seg_start, off + line.len(), para, is_title, out);
+
+    /// Splits the line at sentence ends: '.', '!' or '?' (and closing quotes) before a space
+    /// and a capital, a digit or an opening quote, except after an abbreviation.
+    fn split_into(&self, out: &mut Vec<Sentence>) {
+        let line = self.text;
+        let bytes = line.as_bytes();
+        let mut seg_start = 0usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'.' || b == b'!' || b == b'?' {
+                // skip closing quotes/brackets
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    let rest = &line[j..];
+                    if rest.starts_with('"') || rest.starts_with('\'') || rest.starts_with(')') {
+                        j += 1;
+                    } else if rest.starts_with('”') || rest.starts_with('’') {
+                        j += '”'.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                if j < bytes.len() && bytes[j] == b' ' {
+                    // next non-space char
+                    let mut k = j;
+                    while k < bytes.len() && bytes[k] == b' ' {
+                        k += 1;
+                    }
+                    let next = line[k..].chars().next();
+                    let starts_new = match next {
+                        Some(c) => {
+                            c.is_uppercase()
+                                || c.is_ascii_digit()
+                                || c == '"'
+                                || c == '“'
+                                || c == '‘'
+                                || c == '\''
+                        }
+                        None => false,
+                    };
+                    if starts_new && !(b == b'.' && is_abbrev(&line[seg_start..i])) {
+                        self.push(seg_start, j, out);
+                        seg_start = k;
+                        i = k;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        if seg_start < line.len() {
+            self.push(seg_start, line.len(), out);
+        }
     }
 }
 
@@ -155,7 +176,7 @@ mod tests {
         );
         assert!(s[0].is_title);
         assert!(!s[1].is_title);
-        assert_eq!(s[5].para, 2);
+        assert_eq!(s[5].paragraph, 2);
     }
 
     #[test]

@@ -8,9 +8,11 @@ use super::{ParseError, RawItem};
 /// A parsed feed: its items plus what the scheduler may use.
 #[derive(Debug, Clone)]
 pub struct ParsedFeed {
+    /// The feed's own title, when not blank.
     pub title: Option<String>,
     /// The feed's own `<ttl>` in minutes, a floor for the polling interval.
     pub ttl_minutes: Option<u32>,
+    /// The entries, in feed order.
     pub items: Vec<RawItem>,
 }
 

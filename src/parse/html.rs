@@ -13,18 +13,11 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use url::Url;
 
-use super::{parse_date, ParseError};
+use super::parse_date;
 
-/// Compiles a CSS selector, with a readable error.
-pub fn compile_selector(s: &str) -> Result<Selector, ParseError> {
-    Selector::parse(s).map_err(|e| ParseError::Selector {
-        selector: s.to_string(),
-        message: e.to_string(),
-    })
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("built-in selector compiles")
+/// A built-in selector.
+fn builtin_selector(css: &str) -> Selector {
+    Selector::parse(css).expect("built-in selector compiles")
 }
 
 /// Elements never part of article text.
@@ -231,7 +224,7 @@ static MAIN_CANDIDATES: LazyLock<Vec<Selector>> = LazyLock::new(|| {
         "#content, .content, #main",
     ]
     .iter()
-    .map(|s| sel(s))
+    .map(|s| builtin_selector(s))
     .collect()
 });
 
@@ -259,7 +252,7 @@ fn main_text(doc: &Html, content: Option<&Selector>) -> String {
         }
     }
     // Densest container: the parent with the most direct <p> text.
-    static P: LazyLock<Selector> = LazyLock::new(|| sel("p"));
+    static P: LazyLock<Selector> = LazyLock::new(|| builtin_selector("p"));
     let mut best: Option<(usize, ElementRef)> = None;
     let mut scores: std::collections::HashMap<ego_tree::NodeId, (usize, ElementRef)> =
         Default::default();
@@ -380,7 +373,7 @@ pub fn unescape_literal(text: &str) -> Option<String> {
 pub fn index_links(html: &str, base: &Url, item: &Selector, max: usize) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let mut out: Vec<Url> = Vec::new();
-    static A: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+    static A: LazyLock<Selector> = LazyLock::new(|| builtin_selector("a[href]"));
     for el in doc.select(item) {
         let href = el
             .value()
@@ -407,15 +400,20 @@ pub fn index_links(html: &str, base: &Url, item: &Selector, max: usize) -> Vec<U
 /// One article page read with a source's selectors (or generic ones).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
+    /// The title: the source's selector, else `h1`, `og:title` or `<title>`.
     pub title: String,
+    /// The date: the source's selector, else the usual meta and `<time>` elements.
     pub published: Option<DateTime<FixedOffset>>,
+    /// The main text, paragraphs joined by `\n`.
     pub text: String,
     /// `<link rel=canonical>` or `og:url`, when the page names one.
     pub canonical: Option<String>,
+    /// `og:site_name`, when the page names one.
     pub site_name: Option<String>,
 }
 
-/// Reads an article page.
+/// Reads an article page with a source's selectors for its title, date and content (each
+/// `None` for the generic ones).
 pub fn parse_page(
     html: &str,
     title: Option<&Selector>,
@@ -423,14 +421,17 @@ pub fn parse_page(
     content: Option<&Selector>,
 ) -> Page {
     let doc = Html::parse_document(html);
-    static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-    static OG_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:title']"));
-    static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-    static CANON: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]"));
-    static OG_URL: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:url']"));
-    static SITE: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:site_name']"));
+    static H1: LazyLock<Selector> = LazyLock::new(|| builtin_selector("h1"));
+    static OG_TITLE: LazyLock<Selector> =
+        LazyLock::new(|| builtin_selector("meta[property='og:title']"));
+    static TITLE: LazyLock<Selector> = LazyLock::new(|| builtin_selector("title"));
+    static CANON: LazyLock<Selector> = LazyLock::new(|| builtin_selector("link[rel=canonical]"));
+    static OG_URL: LazyLock<Selector> =
+        LazyLock::new(|| builtin_selector("meta[property='og:url']"));
+    static SITE: LazyLock<Selector> =
+        LazyLock::new(|| builtin_selector("meta[property='og:site_name']"));
     static DATES: LazyLock<Selector> = LazyLock::new(|| {
-        sel("meta[property='article:published_time'], meta[name=date], meta[name='dc.date'], meta[itemprop=datePublished], time[datetime], [itemprop=datePublished]")
+        builtin_selector("meta[property='article:published_time'], meta[name=date], meta[name='dc.date'], meta[itemprop=datePublished], time[datetime], [itemprop=datePublished]")
     });
     let text_of = |el: ElementRef| collapse(&el.text().collect::<String>());
     let title_text = title
@@ -599,7 +600,7 @@ mod tests {
 
     #[test]
     fn per_source_selector_wins() {
-        let s = compile_selector("article p:first-of-type").unwrap();
+        let s = Selector::parse("article p:first-of-type").unwrap();
         let t = to_text(PAGE, Some(&s));
         assert!(t.starts_with("We have identified"));
         assert!(!t.contains("apologise"));
@@ -610,7 +611,7 @@ mod tests {
         let html = r#"<ul class="news"><li><a href="/news/a">A</a></li><li><a href="/news/a#x">A again</a></li>
             <li><a href="https://other.example/b">B</a></li><li><a href="mailto:x@y">mail</a></li></ul>"#;
         let base = Url::parse("https://force.example/news/").unwrap();
-        let links = index_links(html, &base, &compile_selector(".news li a").unwrap(), 10);
+        let links = index_links(html, &base, &Selector::parse(".news li a").unwrap(), 10);
         let got: Vec<_> = links.iter().map(Url::as_str).collect();
         assert_eq!(
             got,

@@ -10,13 +10,18 @@ use super::{parse_date, ParseError, RawItem};
 /// headline-only item, as news-search feeds give), but not both.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct JsonlArticle {
+    /// The article's address (required, not blank).
     pub url: String,
+    /// The headline.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub title: String,
+    /// When it was published: RFC 3339, RFC 2822 or `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// The outlet's name.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub source: String,
+    /// The body: plain text or HTML.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub text: String,
 }

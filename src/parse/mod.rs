@@ -15,7 +15,9 @@ pub struct RawItem {
     /// The link exactly as the source gave it; `None` when the item had neither link nor a
     /// URL-like guid.
     pub url: Option<String>,
+    /// The headline (may be empty: RSS allows items without one).
     pub title: String,
+    /// When the source says the item was published.
     pub published: Option<DateTime<FixedOffset>>,
     /// The outlet's name.
     pub source: String,
@@ -29,9 +31,6 @@ pub enum ParseError {
     /// feed-rs rejected the document (it has no recovery mode for malformed XML).
     #[error("not a readable RSS, Atom or JSON feed: {0}")]
     Feed(String),
-    /// A CSS selector did not compile.
-    #[error("invalid CSS selector {selector:?}: {message}")]
-    Selector { selector: String, message: String },
     /// A JSONL line is not a valid article.
     #[error("{0}")]
     Jsonl(String),
