@@ -20,7 +20,7 @@ ALLOWED = {
     "telemetry": set(),
     "extract": {"model"},
     "dedup": {"model", "canon"},
-    "config": {"model", "canon"},
+    "config": {"model", "canon", "extract"},
     "fetch": {"config"},
     "parse": {"model", "canon", "config"},
     "store": {"model", "canon"},

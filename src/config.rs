@@ -1,6 +1,11 @@
 //! `feeds.toml`: deserialised into [`RawConfig`] (serde, unknown keys rejected), then validated
 //! once into [`Config`]. Nothing downstream re-checks: URLs are parsed, CSS selectors compiled
-//! (and kept compiled, see [`HtmlRules`]), ids unique, durations built.
+//! (and kept compiled, see [`HtmlRules`]), ids unique, force ids known, durations built.
+//!
+//! Source templates (`[[template]]`, see [`template`]) are expanded when the config loads:
+//! each expansion is an ordinary source with its own id, state and health.
+
+pub mod template;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -58,6 +63,9 @@ pub struct RawConfig {
     /// Every `[[source]]`.
     #[serde(default, rename = "source")]
     pub sources: Vec<RawSource>,
+    /// Every `[[template]]`: one source pattern and the rows it is expanded for.
+    #[serde(default, rename = "template")]
+    pub templates: Vec<template::RawTemplate>,
 }
 
 /// `[settings]`: defaults for every source plus service-wide options; each becomes the
@@ -100,7 +108,7 @@ pub struct RawSettings {
 }
 
 /// One `[[source]]` as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// Stable id: ASCII letters, digits, '-', '_' or '.'.
@@ -111,6 +119,9 @@ pub struct RawSource {
     pub url: String,
     /// The outlet's name (default: the id).
     pub name: Option<String>,
+    /// The police bodies (gazetteer ids) this source is the newsroom of: a press release
+    /// written as "we" is theirs.
+    pub forces: Option<Vec<String>>,
     /// Polled at all (default true).
     pub enabled: Option<bool>,
     /// Per-source override of `settings.interval_secs`.
@@ -246,6 +257,8 @@ pub struct Source {
     pub name: String,
     /// The feed or index page.
     pub url: Url,
+    /// The police bodies it is the newsroom of (gazetteer ids), sorted.
+    pub forces: Vec<String>,
     /// Polled at all.
     pub enabled: bool,
     /// How to read it.
@@ -291,10 +304,19 @@ impl Config {
     /// Turns the raw file into a checked configuration.
     pub fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
         let settings = validate_settings(raw.settings)?;
+        let mut labelled: Vec<(String, RawSource)> = raw
+            .sources
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("source[{i}]"), s))
+            .collect();
+        for (t, raw_template) in raw.templates.into_iter().enumerate() {
+            labelled.extend(template::expand(t, raw_template)?);
+        }
         let mut seen = HashSet::new();
-        let mut sources = Vec::with_capacity(raw.sources.len());
-        for (i, s) in raw.sources.into_iter().enumerate() {
-            let at = |field: &str| format!("source[{i}].{field}");
+        let mut sources = Vec::with_capacity(labelled.len());
+        for (label, s) in labelled {
+            let at = |field: &str| format!("{label}.{field}");
             if s.id.is_empty()
                 || !s
                     .id
@@ -383,6 +405,17 @@ impl Config {
             if timeout.is_zero() {
                 return Err(invalid(at("timeout_secs"), "must be positive"));
             }
+            let mut forces = s.forces.clone().unwrap_or_default();
+            for f in &forces {
+                if crate::extract::force_name(f).is_none() && !is_world_body_id(f) {
+                    return Err(invalid(
+                        at("forces"),
+                        format!("unknown force id {f:?} (see data/uk_forces.json)"),
+                    ));
+                }
+            }
+            forces.sort();
+            forces.dedup();
             let max_body_bytes = s.max_body_bytes.unwrap_or(settings.max_body_bytes);
             if max_body_bytes < 1024 {
                 return Err(invalid(at("max_body_bytes"), "must be at least 1024"));
@@ -391,6 +424,7 @@ impl Config {
                 name: s.name.clone().unwrap_or_else(|| s.id.clone()),
                 id: s.id,
                 url,
+                forces,
                 enabled: s.enabled.unwrap_or(true),
                 kind,
                 interval,
@@ -408,6 +442,17 @@ impl Config {
             sources: Vec::new(),
         }
     }
+}
+
+/// Whether `id` has the form of a body outside the UK: `<country code>-<slug>`.
+fn is_world_body_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() > 3
+        && b[..2].iter().all(u8::is_ascii_lowercase)
+        && b[2] == b'-'
+        && b[3..]
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 /// Applies defaults to `[settings]` and checks what must be positive or parse.
