@@ -4,16 +4,16 @@
 //! pure): for a stored article that is what `reprocess` would now derive, for the articles
 //! of a file what `ingest` would. Nothing is stored. Every fact comes with the sentence of
 //! the document (title + text) it was read from.
-
-use std::io::Write;
-use std::path::Path;
+//!
+//! In: an [`Article`] (the command line reads files or finds the stored one, see
+//! [`find_stored`]). Out: an [`Explanation`], which `explain --format json` prints and
+//! [`crate::render::explanation_table`] lays out for a person. No I/O but the store read.
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::canon;
 use crate::extract::{self, Report};
-use crate::ingest::{Format, IngestError, Input, Problem};
 use crate::model::{Affected, Article, DateSource};
 use crate::model::{DataType, DevelopmentKind, Fact, Qualifier, Span, Unit};
 use crate::pipeline;
@@ -25,7 +25,9 @@ use crate::store::{Store, StoreError};
 pub struct Explanation {
     /// Exactly as the feed or input gave it.
     pub url: String,
+    /// Its canonical form, when it differs.
     pub canonical_url: Option<String>,
+    /// The headline.
     pub title: String,
     /// The outlet.
     pub source: String,
@@ -37,62 +39,86 @@ pub struct Explanation {
     pub rejected_by: Option<&'static str>,
     /// The publication date used, if any.
     pub published: Option<DateTime<FixedOffset>>,
-    /// Where it came from: `feed`, `page`, `text` or `unknown` (see [`publication`]).
+    /// Where it came from: `feed`, `page`, `text` or `unknown` (see
+    /// [`crate::pipeline::publication`]).
     pub published_from: &'static str,
+    /// What the extractor found odd (an unreadable figure...), in words.
     pub warnings: Vec<String>,
+    /// What it reports, one per force or story; empty when it is not relevant.
     pub reports: Vec<ReportExplained>,
 }
 
 /// One report of an article with the sentence of each fact.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportExplained {
+    /// The ids of the forces breached.
     pub forces: Vec<String>,
     /// Canonical names where the gazetteer knows the id.
     pub force_names: Vec<String>,
     /// The sentences that name the forces as the breached body.
     pub force_sentences: Vec<String>,
+    /// The types of data exposed.
     pub data_types: Vec<TypeFact>,
+    /// The types of data it says were not exposed.
     pub not_exposed: Vec<TypeFact>,
     /// The first (best) figure, as `affected` in the incident output.
     pub affected: Option<Affected>,
     /// Every figure stated, best first.
     pub figures: Vec<FigureFact>,
+    /// What caused the breach.
     pub cause: CauseFact,
+    /// Whether it happened at a supplier, where stated.
     pub third_party: Option<bool>,
+    /// The supplier, where named.
     pub supplier: Option<String>,
+    /// Later developments: fines, arrests, lawsuits...
     pub developments: Vec<DevelopmentFact>,
-    /// When the breach happened, as the report states it. Always null until the extractor
-    /// gives reports an `occurred` date: fill it in [`occurred`].
+    /// When the breach happened, as the report states it: `{"year", "month", "day"}` or
+    /// null.
     pub occurred: serde_json::Value,
 }
 
 /// A data type and the sentence it was read from (`None`: no span).
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeFact {
+    /// The data type's id.
     pub id: &'static str,
+    /// The sentence it was read from.
     pub sentence: Option<String>,
 }
 
+/// A figure of people or records affected and the sentence it was read from.
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureFact {
+    /// How many.
     pub count: u64,
+    /// Exactly, about, at least or at most.
     pub qualifier: Qualifier,
+    /// Of what: people, records, files...
     pub unit: Unit,
+    /// The sentence it was read from.
     pub sentence: String,
 }
 
+/// The cause and the sentence it was read from.
 #[derive(Debug, Clone, Serialize)]
 pub struct CauseFact {
+    /// The cause's id.
     pub id: &'static str,
     /// `None` when the cause was not stated (or has no span).
     pub sentence: Option<String>,
 }
 
+/// A later development and the sentence it was read from.
 #[derive(Debug, Clone, Serialize)]
 pub struct DevelopmentFact {
+    /// A fine, an arrest, a lawsuit...
     pub kind: DevelopmentKind,
+    /// The amount of a fine or payout, in minor units (pence, cents).
     pub amount_minor: Option<u64>,
+    /// The amount's currency, `GBP`...
     pub currency: Option<String>,
+    /// The sentence it was read from.
     pub sentence: String,
 }
 
@@ -142,97 +168,98 @@ pub fn rejected_by(relevant: bool, reason: &str) -> Option<&'static str> {
 /// The text of `span` in `document`, trimmed (spans that do not fall on character
 /// boundaries are widened to them).
 pub fn sentence(document: &str, span: Span) -> String {
-    let (mut a, mut b) = (span.start.min(document.len()), span.end.min(document.len()));
-    while !document.is_char_boundary(a) {
-        a -= 1;
+    let mut start = span.start.min(document.len());
+    let mut end = span.end.min(document.len());
+    while !document.is_char_boundary(start) {
+        start -= 1;
     }
-    while !document.is_char_boundary(b) {
-        b += 1;
+    while !document.is_char_boundary(end) {
+        end += 1;
     }
-    document[a..b.max(a)].trim().to_string()
+    document[start..end.max(start)].trim().to_string()
 }
 
-/// Explains one analysed article. `from_page`: the item was an HTML page (see
-/// [`date_used`]).
+/// Explains one analysed article. `from_page`: the item was an HTML page, so a date that
+/// came with it came from the page (`published_from` is then `page`, not `feed`).
 pub fn explain(article: &Article, analysis: &Analysis, from_page: bool) -> Explanation {
-    let doc = analysis.document.as_str();
-    let cut = |s: Span| sentence(doc, s);
-    let x = &analysis.extraction;
-    let sentences = if x.reports.is_empty() {
+    let document = analysis.document.as_str();
+    let sentence_at = |span: Span| sentence(document, span);
+    let extraction = &analysis.extraction;
+    let sentences = if extraction.reports.is_empty() {
         Vec::new()
     } else {
-        extract::sentences(doc)
+        extract::sentences(document)
     };
     // A force's evidence is the name as written: shown is the sentence around it.
-    let around = |s: Span| {
+    let sentence_around = |span: Span| {
         sentences
             .iter()
-            .find(|t| t.start <= s.start && s.end <= t.end)
+            .find(|s| s.start <= span.start && span.end <= s.end)
             .copied()
-            .unwrap_or(s)
+            .unwrap_or(span)
     };
-    let reports = x
+    let reports = extraction
         .reports
         .iter()
-        .map(|r| {
+        .map(|report| {
             let mut force_sentences: Vec<String> = Vec::new();
-            for s in &r.force_evidence {
-                let t = cut(around(*s));
-                if !force_sentences.contains(&t) {
-                    force_sentences.push(t);
+            for span in &report.force_evidence {
+                let text = sentence_at(sentence_around(*span));
+                if !force_sentences.contains(&text) {
+                    force_sentences.push(text);
                 }
             }
             let types = |facts: &[Fact<DataType>]| {
                 facts
                     .iter()
-                    .map(|f| TypeFact {
-                        id: f.value.id(),
-                        sentence: f.span.map(cut),
+                    .map(|fact| TypeFact {
+                        id: fact.value.id(),
+                        sentence: fact.span.map(sentence_at),
                     })
                     .collect()
             };
             ReportExplained {
-                forces: r.forces.clone(),
-                force_names: r
+                forces: report.forces.clone(),
+                force_names: report
                     .forces
                     .iter()
                     .map(|f| extract::force_name(f).unwrap_or(f).to_string())
                     .collect(),
                 force_sentences,
-                data_types: types(&r.data_types),
-                not_exposed: types(&r.not_exposed),
-                affected: r.counts.first().map(|c| Affected {
+                data_types: types(&report.data_types),
+                not_exposed: types(&report.not_exposed),
+                affected: report.counts.first().map(|c| Affected {
                     count: c.count,
                     qualifier: c.qualifier,
                     unit: c.unit,
                 }),
-                figures: r
+                figures: report
                     .counts
                     .iter()
                     .map(|c| FigureFact {
                         count: c.count,
                         qualifier: c.qualifier,
                         unit: c.unit,
-                        sentence: cut(c.span),
+                        sentence: sentence_at(c.span),
                     })
                     .collect(),
                 cause: CauseFact {
-                    id: r.cause.value.id(),
-                    sentence: r.cause.span.map(cut),
+                    id: report.cause.value.id(),
+                    sentence: report.cause.span.map(sentence_at),
                 },
-                third_party: r.third_party,
-                supplier: r.supplier.clone(),
-                developments: r
+                third_party: report.third_party,
+                supplier: report.supplier.clone(),
+                developments: report
                     .developments
                     .iter()
                     .map(|d| DevelopmentFact {
                         kind: d.kind,
                         amount_minor: d.amount_minor,
                         currency: d.currency.clone(),
-                        sentence: cut(d.span),
+                        sentence: sentence_at(d.span),
                     })
                     .collect(),
-                occurred: occurred(r),
+                occurred: occurred(report),
             }
         })
         .collect();
@@ -242,12 +269,12 @@ pub fn explain(article: &Article, analysis: &Analysis, from_page: bool) -> Expla
         canonical_url: article.canonical_url.clone(),
         title: article.title.clone(),
         source: article.source.clone(),
-        relevant: x.relevant,
-        reason: x.reason.clone(),
-        rejected_by: rejected_by(x.relevant, &x.reason),
+        relevant: extraction.relevant,
+        reason: extraction.reason.clone(),
+        rejected_by: rejected_by(extraction.relevant, &extraction.reason),
         published,
         published_from,
-        warnings: x.warnings.clone(),
+        warnings: extraction.warnings.clone(),
         reports,
     }
 }
@@ -261,169 +288,28 @@ pub fn explain_article(article: &Article, from_page: bool) -> Explanation {
 /// found through the article key (the key is a hash of the canonical URL, so both forms
 /// lead to it); any other (`file:` URLs of ingested pages, whose key comes from the
 /// content) by looking through the stored articles. `urn:breachwatch:KEY` names a key.
+///
+/// # Errors
+///
+/// When the store cannot be read.
 pub fn find_stored(store: &Store, url: &str) -> Result<Option<Article>, StoreError> {
     let url = url.trim();
     if let Some(key) = url.strip_prefix("urn:breachwatch:") {
-        if let Some(a) = store.article(key)? {
-            return Ok(Some(a));
+        if let Some(article) = store.article(key)? {
+            return Ok(Some(article));
         }
     }
     if canon::canonical_url(url).is_some() {
         let key = canon::article_key(Some(url), "", None, "");
         return store.article(&key);
     }
-    for a in store.articles() {
-        let a = a?;
-        if a.url == url {
-            return Ok(Some(a));
+    for article in store.articles() {
+        let article = article?;
+        if article.url == url {
+            return Ok(Some(article));
         }
     }
     Ok(None)
-}
-
-/// Reads a file as `ingest` does (`format` `Auto`: by extension, else by content) and
-/// explains every article in it. Stores nothing and needs no database. Skipped inputs (a bad
-/// JSONL line...) are pushed to `problems`.
-pub fn explain_file(
-    path: &Path,
-    format: Format,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<Explanation>, IngestError> {
-    let input = Input::open(path, format)?;
-    let from_page = input.format() == Format::Html;
-    let mut out = Vec::new();
-    input.read(problems, &mut |_| {}, &mut |item| {
-        out.push(explain_article(
-            &pipeline::article_of(item, None),
-            from_page,
-        ));
-        true
-    })?;
-    Ok(out)
-}
-
-/// Third-party text for a terminal: escape sequences, control characters and bidirectional
-/// overrides removed, line breaks made spaces (see [`crate::render::terminal_text`]).
-fn plain(s: &str) -> String {
-    crate::render::terminal_text(s)
-}
-
-fn qualified(count: u64, qualifier: Qualifier, unit: Unit) -> String {
-    let q = match qualifier {
-        Qualifier::Exact => "",
-        Qualifier::Approx => "about ",
-        Qualifier::AtLeast => "at least ",
-        Qualifier::AtMost => "at most ",
-    };
-    format!("{q}{count} {}", unit.id())
-}
-
-fn quote(out: &mut impl Write, sentence: Option<&str>) -> std::io::Result<()> {
-    match sentence {
-        Some(s) if !s.trim().is_empty() => writeln!(out, "        \"{}\"", plain(s)),
-        _ => writeln!(out, "        (no sentence)"),
-    }
-}
-
-/// The human layout: per article its URL, decision and reason, date used and where from,
-/// then each report with its forces and every fact with its sentence indented below it.
-pub fn table(out: &mut impl Write, items: &[Explanation]) -> std::io::Result<()> {
-    for (i, e) in items.iter().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-        }
-        writeln!(out, "{}", plain(&e.url))?;
-        if !e.title.trim().is_empty() {
-            writeln!(out, "  title:     {}", plain(&e.title))?;
-        }
-        if !e.source.trim().is_empty() {
-            writeln!(out, "  source:    {}", plain(&e.source))?;
-        }
-        match e.rejected_by {
-            None => writeln!(out, "  decision:  relevant: {}", plain(&e.reason))?,
-            Some(code) => writeln!(out, "  decision:  rejected ({code}): {}", plain(&e.reason))?,
-        }
-        match e.published {
-            Some(d) => writeln!(
-                out,
-                "  published: {} (from {})",
-                d.to_rfc3339(),
-                e.published_from
-            )?,
-            None => writeln!(out, "  published: unknown ({})", e.published_from)?,
-        }
-        for w in &e.warnings {
-            writeln!(out, "  warning:   {}", plain(w))?;
-        }
-        for (n, r) in e.reports.iter().enumerate() {
-            writeln!(
-                out,
-                "  report {}: {}",
-                n + 1,
-                r.forces
-                    .iter()
-                    .zip(&r.force_names)
-                    .map(|(id, name)| format!("{id} ({})", plain(name)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )?;
-            writeln!(out, "    forces named in:")?;
-            for s in &r.force_sentences {
-                quote(out, Some(s))?;
-            }
-            for (label, facts) in [
-                ("data type", &r.data_types),
-                ("not exposed", &r.not_exposed),
-            ] {
-                for f in facts {
-                    writeln!(out, "    {label}: {}", f.id)?;
-                    quote(out, f.sentence.as_deref())?;
-                }
-            }
-            for f in &r.figures {
-                writeln!(
-                    out,
-                    "    figure: {}",
-                    qualified(f.count, f.qualifier, f.unit)
-                )?;
-                quote(out, Some(&f.sentence))?;
-            }
-            writeln!(out, "    cause: {}", r.cause.id)?;
-            if r.cause.sentence.is_some() {
-                quote(out, r.cause.sentence.as_deref())?;
-            }
-            match (r.third_party, &r.supplier) {
-                (Some(tp), Some(s)) => {
-                    writeln!(out, "    third party: {tp} (supplier: {})", plain(s))?
-                }
-                (Some(tp), None) => writeln!(out, "    third party: {tp}")?,
-                (None, Some(s)) => writeln!(out, "    supplier: {}", plain(s))?,
-                (None, None) => {}
-            }
-            for d in &r.developments {
-                let kind = serde_json::to_value(d.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                match (d.amount_minor, &d.currency) {
-                    (Some(m), c) => writeln!(
-                        out,
-                        "    development: {kind} {}.{:02} {}",
-                        m / 100,
-                        m % 100,
-                        c.as_deref().map(plain).unwrap_or_default()
-                    )?,
-                    (None, _) => writeln!(out, "    development: {kind}")?,
-                }
-                quote(out, Some(&d.sentence))?;
-            }
-            match &r.occurred {
-                serde_json::Value::Null => writeln!(out, "    occurred: unknown")?,
-                v => writeln!(out, "    occurred: {v}")?,
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -463,10 +349,5 @@ mod tests {
         assert_eq!(sentence(doc, Span { start: 7, end: 30 }), "Ünïcode here.");
         // Inside a two-byte character: widened to it.
         assert_eq!(sentence(doc, Span { start: 2, end: 3 }), "ï");
-    }
-
-    #[test]
-    fn terminal_text_loses_control_characters() {
-        assert_eq!(plain("a\u{1b}[2Jb\r\nc\u{202e}d"), "ab cd");
     }
 }

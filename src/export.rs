@@ -21,15 +21,64 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use anyhow::Result;
 use serde_json::{json, Value};
 
-use crate::cli::ExportFormat;
 use crate::model::Incident;
 use crate::model::{Cause, DataType, Qualifier, Unit};
 use crate::parse::jsonl::JsonlArticle;
 use crate::query::{self, Filter};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Every incident, one CSV row each, text cells guarded (see the module doc).
+    Csv,
+    /// Every incident as the API gives one, in a JSON array.
+    Json,
+    /// Every incident as a VERIS 1.4-style record, in a JSON array.
+    Veris,
+    /// Every stored article, one JSON object a line: what `ingest --format jsonl` reads.
+    Jsonl,
+}
+
+impl ExportFormat {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Csv,
+        ExportFormat::Json,
+        ExportFormat::Veris,
+        ExportFormat::Jsonl,
+    ];
+
+    /// The format's name on the command line (`export --format csv`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+            ExportFormat::Veris => "veris",
+            ExportFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Why an export stopped. Each shows its cause's own message, and keeps the cause as its
+/// source, so a closed stdout is still found as an `io::Error` in the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The store could not be read.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The output could not be written.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// A CSV row could not be written.
+    #[error("{0}")]
+    Csv(#[from] csv::Error),
+    /// A JSON document could not be written.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
 
 /// `cell` guarded against spreadsheet formula injection (see the module doc): a leading `'`
 /// when it begins with `=`, `+`, `-`, `@`, tab or carriage return and is not a plain number.
@@ -62,18 +111,26 @@ fn is_plain_number(cell: &str) -> bool {
 }
 
 /// Writes the export to `out`.
-pub fn export(store: &Store, format: ExportFormat, out: &mut impl Write) -> Result<()> {
+///
+/// # Errors
+///
+/// When the store cannot be read or `out` cannot be written.
+pub fn export(
+    store: &Store,
+    format: ExportFormat,
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
     match format {
         ExportFormat::Jsonl => {
             let mut articles: Vec<_> = store.articles().collect::<Result<_, _>>()?;
             articles.sort_by(|a, b| (a.when(), &a.key).cmp(&(b.when(), &b.key)));
-            for a in articles {
+            for article in articles {
                 let line = JsonlArticle {
-                    url: a.url,
-                    title: a.title,
-                    published: a.published.map(|p| p.to_rfc3339()),
-                    source: a.source,
-                    text: a.text,
+                    url: article.url,
+                    title: article.title,
+                    published: article.published.map(|p| p.to_rfc3339()),
+                    source: article.source,
+                    text: article.text,
                 };
                 writeln!(out, "{}", serde_json::to_string(&line)?)?;
             }
@@ -119,7 +176,7 @@ fn incident_time(i: &Incident) -> serde_json::Value {
 
 /// Every cell goes through [`csv_text`] (see the module doc): text is guarded, and the
 /// numbers, dates and ids are left as they are.
-fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
+fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "id",
@@ -141,7 +198,7 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
         "timeline",
     ])?;
     for i in all {
-        let (c, q, u) = match &i.affected {
+        let (count, qualifier, unit) = match &i.affected {
             Some(a) => (
                 a.count.to_string(),
                 a.qualifier.id().to_string(),
@@ -166,9 +223,9 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<()> {
                 .map(|t| t.id())
                 .collect::<Vec<_>>()
                 .join(";"),
-            c,
-            q,
-            u,
+            count,
+            qualifier,
+            unit,
             i.cause.id().to_string(),
             i.third_party.map(|b| b.to_string()).unwrap_or_default(),
             i.supplier.clone().unwrap_or_default(),

@@ -23,18 +23,26 @@ pub enum Format {
 /// Totals of an ingest run.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// Articles read.
     pub read: usize,
+    /// Articles stored that were not stored before.
     pub new: usize,
+    /// Of the new ones, those about police data breaches.
     pub relevant: usize,
+    /// Articles already stored (the first version stays).
     pub unchanged: usize,
+    /// Inputs skipped: a bad line, an unreadable feed, a page without text.
     pub bad: usize,
 }
 
 /// A problem with one input that did not stop the run.
 #[derive(Debug, Clone)]
 pub struct Problem {
+    /// The file, as given.
     pub path: String,
+    /// The line (of a JSONL file), from 1.
     pub line: Option<usize>,
+    /// What was wrong.
     pub message: String,
 }
 

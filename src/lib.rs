@@ -13,10 +13,11 @@
 //!   runs on worker threads ahead of the one writer ([`ordered`]), which stores in input order.
 //! * [`store`] — sled. The only module that knows sled.
 //! * [`query`] — filters and views over the store.
-//! * [`export`], [`chart`] — CSV/JSON/VERIS/JSONL exports and SVG trend charts.
-//! * [`serve`] — the service: schedule, HTTP API, dashboard, Atom feeds; and the demo.
+//! * [`export`], [`chart`] — CSV/JSON/VERIS/JSONL exports and SVG charts.
+//! * [`serve`] — the service: schedule, HTTP API, dashboard, Atom feeds.
 //! * [`explain`] — why an article was or was not taken as a breach, fact by fact.
-//! * [`cli`], [`render`] — the command line.
+//! * [`cli`], [`render`] — the command line (one file per command, the demo among them) and
+//!   its terminal tables.
 
 pub mod alert;
 pub mod canon;

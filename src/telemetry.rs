@@ -1,7 +1,8 @@
-//! Logging: tracing to stderr (or an injected writer). How much is chosen by the command line
-//! ([`crate::cli::conventions::logging`]: `--quiet`, `-v`, the command's default of `warn`,
-//! or `info` for `run`, `poll` and `demo`) with `RUST_LOG` in place of the default; colour
-//! only on a terminal and never with `NO_COLOR`.
+//! Logging: tracing to stderr (or an injected writer). How much is the caller's choice,
+//! passed in as a [`Logging`] (the command line chooses it from `--quiet`, `-v` and the
+//! command's default of `warn`, or `info` for `run`, `poll` and `demo`), with `RUST_LOG` in
+//! place of that default; colour only on a terminal and never with `NO_COLOR`
+//! ([`stderr_wants_colour`]). This module knows nothing of the command line.
 
 use std::ffi::OsString;
 use std::io::IsTerminal;

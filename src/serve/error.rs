@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
+use crate::query::FilterError;
 use crate::store::StoreError;
 
 /// Why a request failed.
@@ -66,6 +67,18 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A filter that does not parse is a `bad_request`; a malformed date names its parameter
+/// (`since: "x" is not a date like 2023-08-31: ...`).
+impl From<FilterError> for ApiError {
+    fn from(error: FilterError) -> Self {
+        let message = match &error {
+            FilterError::BadDate { field, .. } => format!("{field}: {error}"),
+            _ => error.to_string(),
+        };
+        ApiError::BadRequest(message)
+    }
+}
+
 impl From<tokio::task::JoinError> for ApiError {
     fn from(e: tokio::task::JoinError) -> Self {
         ApiError::Internal(format!("background task failed: {e}"))
@@ -84,7 +97,10 @@ impl IntoResponse for ApiError {
 
 /// An [`ApiError`] on a dashboard route: rendered as HTML.
 #[derive(Debug)]
-pub struct PageError(pub ApiError);
+pub struct PageError(
+    /// What went wrong.
+    pub ApiError,
+);
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
@@ -113,5 +129,25 @@ mod tests {
             assert_eq!(error.status().as_u16(), status);
             assert_eq!(error.code(), code);
         }
+    }
+
+    #[test]
+    fn a_filter_that_does_not_parse_is_a_bad_request_naming_a_bad_date() {
+        let bad_date = crate::query::FilterSpec {
+            until: Some("31/01/2024".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        let error = ApiError::from(bad_date);
+        assert_eq!(error.code(), "bad_request");
+        assert!(
+            error
+                .to_string()
+                .starts_with("until: \"31/01/2024\" is not a date like 2023-08-31: "),
+            "{error}"
+        );
+        let unknown = ApiError::from(FilterError::UnknownCause("x".into()));
+        assert_eq!(unknown.to_string(), "unknown cause \"x\"");
     }
 }

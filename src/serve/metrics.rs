@@ -1,5 +1,5 @@
 //! `GET /metrics`: what the service has done since it started, in the Prometheus text
-//! format (see [`prom`](super::prom) for the registry and why it is hand-written).
+//! format (see [`prom`] for the registry and why it is hand-written).
 //!
 //! One [`Metrics`] per service, shared through [`AppState`] as an `Arc`: the scheduler
 //! records each poll ([`Metrics::record_poll`]), the [`track_requests`] middleware each HTTP

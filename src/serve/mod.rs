@@ -1,6 +1,7 @@
-//! The long-running service (`run`): scheduled polling plus the HTTP API, dashboard and
-//! Atom feeds, with a clean shutdown; the offline `demo`; and [`remote_get`], which the CLI
-//! uses to ask a running service when it holds the database.
+//! The long-running service: scheduled polling plus the HTTP API, dashboard and Atom feeds,
+//! with a clean shutdown. The commands that start it (`run`, `demo`) and the command line's
+//! way of asking it (`incidents` while `run` holds the database) are in [`crate::cli`]; this
+//! module knows nothing of the command line.
 //!
 //! # Layout
 //!
@@ -11,8 +12,6 @@
 //! * [`error`] — [`error::ApiError`] → status + JSON `{code, message}`.
 //! * [`metrics`] — `/metrics`: polls, articles, incidents, alerts and HTTP requests, in the
 //!   Prometheus text format written by [`prom`], a small hand-written registry.
-//! * [`demo`] — the bundled sample sources served on loopback.
-//! * `client` — the tiny HTTP/1.1 GET behind [`remote_get`] (only `fetch` may use reqwest).
 //!
 //! # Shutdown
 //!
@@ -22,8 +21,6 @@
 //! drains within the same deadline, and the store is flushed.
 
 pub mod atom;
-mod client;
-pub mod demo;
 pub mod error;
 pub mod metrics;
 pub mod page;
@@ -32,11 +29,8 @@ pub mod routes;
 pub mod schedule;
 
 use std::future::Future;
-use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -157,84 +151,4 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = terminate => {}
     }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
-/// `breachwatch run`: poll on schedule and serve on `listen` (else the config's `listen`)
-/// until SIGINT/SIGTERM, then shut down cleanly.
-///
-/// # Errors
-///
-/// When the database cannot be opened, the address cannot be bound, or the service fails.
-pub fn cli_run(config: &Config, db: &Path, listen: Option<&str>) -> Result<()> {
-    let addr = listen.unwrap_or(&config.settings.listen).to_string();
-    let store = Store::open(db)?;
-    if config.sources.iter().all(|s| !s.enabled) {
-        tracing::warn!("No enabled sources in the config: serving the stored incidents only.");
-    }
-    let rt = runtime()?;
-    let config = Arc::new(config.clone());
-    let result = rt.block_on(async {
-        let listener = TcpListener::bind(&addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        let local = listener.local_addr()?;
-        // Tell the CLI where to find us while we hold the database (see `service_addr`).
-        let marker = db.join(SERVICE_ADDR_FILE);
-        if let Err(e) = std::fs::write(&marker, local.to_string()) {
-            tracing::warn!(error = %e, "Could not write {}", marker.display());
-        }
-        eprintln!("breachwatch: serving http://{local}/ (Ctrl-C to stop)");
-        let served = run(config, store, listener, shutdown_signal()).await;
-        let _ = std::fs::remove_file(&marker);
-        served?;
-        eprintln!("breachwatch: stopped");
-        anyhow::Ok(())
-    });
-    // Polls abandoned mid-way may sit in synchronous code; do not wait on them for long.
-    rt.shutdown_timeout(Duration::from_secs(1));
-    result
-}
-
-/// The file in the database directory where `run` writes the address it serves on.
-pub const SERVICE_ADDR_FILE: &str = "breachwatch-service.addr";
-
-/// Where the service holding the database at `db` listens: the address it wrote at start,
-/// else `fallback` (the config's `listen`).
-pub fn service_addr(db: &Path, fallback: &str) -> String {
-    std::fs::read_to_string(db.join(SERVICE_ADDR_FILE))
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| fallback.to_string())
-}
-
-/// `breachwatch demo`: see [`demo::run_demo`].
-///
-/// # Errors
-///
-/// When the sample files are missing, the database cannot be opened or an address cannot
-/// be bound.
-pub fn cli_demo(config: &Config, db: Option<&Path>, listen: Option<&str>) -> Result<()> {
-    let rt = runtime()?;
-    let result = rt.block_on(demo::run_demo(config, db, listen, shutdown_signal()));
-    rt.shutdown_timeout(Duration::from_secs(1));
-    result
-}
-
-/// GETs `path_and_query` (e.g. `/api/incidents?force=kent`) from a running service at
-/// `listen` and returns the body, for the CLI while `run` holds the database.
-///
-/// # Errors
-///
-/// When nothing answers within a few seconds, or the service answers with a non-2xx status
-/// (the error carries its JSON `message`).
-pub fn remote_get(listen: &str, path_and_query: &str) -> Result<String> {
-    client::get(listen, path_and_query, Duration::from_secs(15))
 }

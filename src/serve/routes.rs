@@ -5,7 +5,7 @@
 //! Query strings are parsed here (never by an extractor that answers in plain text), so a
 //! malformed parameter is a JSON `bad_request`. Store scans run in `spawn_blocking`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SourceKind};
 use crate::model::Incident;
-use crate::model::{Cause, DataType};
-use crate::query::{self, Filter, IncidentView, Period, TrendKey, TrendRow, When};
+use crate::query::{self, Filter, FilterSpec, IncidentView};
+use crate::query::{Period, TrendKey, TrendQuery, TrendRow, When};
 use crate::store::Store;
 
 use super::error::{ApiError, PageError};
@@ -75,18 +75,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Incident filters as query parameters, as given (empty values count as absent).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FilterParams {
-    pub force: Option<String>,
-    pub data_type: Option<String>,
-    pub cause: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub q: Option<String>,
-    pub limit: Option<String>,
-}
-
 /// Parses a query string into a map; a repeated key keeps its last value; empty values
 /// are dropped (a GET form sends `force=` for "any").
 fn params(raw: Option<String>) -> HashMap<String, String> {
@@ -96,74 +84,21 @@ fn params(raw: Option<String>) -> HashMap<String, String> {
         .collect()
 }
 
-impl FilterParams {
-    fn from_query(raw: Option<String>) -> FilterParams {
-        let mut p = params(raw);
-        FilterParams {
-            force: p.remove("force"),
-            data_type: p.remove("data_type").or_else(|| p.remove("data-type")),
-            cause: p.remove("cause"),
-            since: p.remove("since"),
-            until: p.remove("until"),
-            q: p.remove("q").or_else(|| p.remove("search")),
-            limit: p.remove("limit"),
-        }
-    }
-
-    /// The filters, checked.
-    ///
-    /// # Errors
-    ///
-    /// `bad_request` for an unknown data type or cause, a malformed date or limit, or `since`
-    /// after `until`.
-    pub fn to_filter(&self) -> Result<Filter, ApiError> {
-        let day = |v: &Option<String>, name: &str| {
-            v.as_deref()
-                .map(|s| {
-                    crate::cli::parse_day(s)
-                        .map_err(|e| ApiError::BadRequest(format!("{name}: {e:#}")))
-                })
-                .transpose()
-        };
-        let (since, until) = (day(&self.since, "since")?, day(&self.until, "until")?);
-        if let (Some(s), Some(u)) = (since, until) {
-            if s > u {
-                return Err(ApiError::BadRequest(format!(
-                    "since {s} is after until {u}"
-                )));
-            }
-        }
-        Ok(Filter {
-            force: self.force.clone(),
-            data_type: self
-                .data_type
-                .as_deref()
-                .map(|t| {
-                    DataType::from_id(&t.replace('-', "_"))
-                        .ok_or_else(|| ApiError::BadRequest(format!("unknown data type {t:?}")))
-                })
-                .transpose()?,
-            cause: self
-                .cause
-                .as_deref()
-                .map(|c| {
-                    Cause::from_id(&c.replace('-', "_"))
-                        .ok_or_else(|| ApiError::BadRequest(format!("unknown cause {c:?}")))
-                })
-                .transpose()?,
-            since,
-            until,
-            text: self.q.clone(),
-            limit: self
-                .limit
-                .as_deref()
-                .map(|l| {
-                    l.parse::<usize>().map_err(|_| {
-                        ApiError::BadRequest(format!("limit {l:?} is not a whole number"))
-                    })
-                })
-                .transpose()?,
-        })
+/// The incident filters of a query string, as given, for [`FilterSpec::parse`] (which the
+/// command line uses too): `force`, `data_type` (or `data-type`), `cause`, `since`, `until`,
+/// `q` (or `search`) and `limit`.
+pub fn filter_spec(raw: Option<String>) -> FilterSpec {
+    let mut params = params(raw);
+    FilterSpec {
+        force: params.remove("force"),
+        data_type: params
+            .remove("data_type")
+            .or_else(|| params.remove("data-type")),
+        cause: params.remove("cause"),
+        since: params.remove("since"),
+        until: params.remove("until"),
+        text: params.remove("q").or_else(|| params.remove("search")),
+        limit: params.remove("limit"),
     }
 }
 
@@ -181,7 +116,7 @@ async fn api_incidents(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<IncidentView>>, ApiError> {
-    let filter = FilterParams::from_query(raw).to_filter()?;
+    let filter = filter_spec(raw).parse()?;
     let views = blocking(&state.store, move |store| {
         Ok(query::incidents(&store, &filter)?
             .iter()
@@ -207,65 +142,47 @@ async fn api_incident(
     Ok(Json(load_incident(&state.store, id).await?))
 }
 
-/// Parses `by` (`force`, `data-type`, `cause`).
-pub fn trend_key(s: &str) -> Result<TrendKey, ApiError> {
-    match s {
-        "force" => Ok(TrendKey::Force),
-        "data-type" | "data_type" | "type" => Ok(TrendKey::DataType),
-        "cause" => Ok(TrendKey::Cause),
-        other => Err(ApiError::BadRequest(format!(
-            "by {other:?} is not one of force, data-type, cause"
-        ))),
-    }
-}
-
-/// Parses `period` (`month`, `quarter`, `year`, `all`).
-pub fn period(s: &str) -> Result<Period, ApiError> {
-    match s {
-        "month" => Ok(Period::Month),
-        "quarter" => Ok(Period::Quarter),
-        "year" => Ok(Period::Year),
-        "all" => Ok(Period::All),
-        other => Err(ApiError::BadRequest(format!(
-            "period {other:?} is not one of month, quarter, year, all"
-        ))),
-    }
-}
-
-/// Parses `when` (`reported`, `occurred`).
-pub fn trend_when(s: &str) -> Result<When, ApiError> {
-    match s {
-        "reported" => Ok(When::Reported),
-        "occurred" => Ok(When::Occurred),
-        other => Err(ApiError::BadRequest(format!(
-            "when {other:?} is not one of reported, occurred"
-        ))),
-    }
+/// A `bad_request` for a parameter `name` whose `value` is none of `ids`.
+fn not_one_of<const N: usize>(name: &str, value: &str, ids: [&str; N]) -> ApiError {
+    ApiError::BadRequest(format!("{name} {value:?} is not one of {}", ids.join(", ")))
 }
 
 async fn api_trends(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<TrendRow>>, ApiError> {
-    let mut p = params(raw);
-    let by = trend_key(p.get("by").map(String::as_str).unwrap_or("force"))?;
-    let period = period(p.get("period").map(String::as_str).unwrap_or("year"))?;
-    let when = trend_when(p.get("when").map(String::as_str).unwrap_or("reported"))?;
-    let dates = FilterParams {
-        since: p.remove("since"),
-        until: p.remove("until"),
-        ..FilterParams::default()
+    let mut params = params(raw);
+    let param = |name: &str, default: &'static str| {
+        params
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or(default)
+            .to_string()
+    };
+    let by_id = param("by", TrendKey::Force.id());
+    let by = TrendKey::from_id(&by_id)
+        .ok_or_else(|| not_one_of("by", &by_id, TrendKey::ALL.map(TrendKey::id)))?;
+    let period_id = param("period", Period::Year.id());
+    let period = Period::from_id(&period_id)
+        .ok_or_else(|| not_one_of("period", &period_id, Period::ALL.map(Period::id)))?;
+    let when_id = param("when", When::Reported.id());
+    let when = When::from_id(&when_id)
+        .ok_or_else(|| not_one_of("when", &when_id, When::ALL.map(When::id)))?;
+    let dates = FilterSpec {
+        since: params.remove("since"),
+        until: params.remove("until"),
+        ..FilterSpec::default()
     }
-    .to_filter()?;
+    .parse()?;
+    let query = TrendQuery {
+        by,
+        period,
+        when,
+        since: dates.since,
+        until: dates.until,
+    };
     let rows = blocking(&state.store, move |store| {
-        Ok(query::trends_when(
-            &store,
-            by,
-            period,
-            when,
-            dates.since,
-            dates.until,
-        )?)
+        Ok(query::trends_for(&store, &query)?)
     })
     .await?;
     Ok(Json(rows))
@@ -274,18 +191,29 @@ async fn api_trends(
 /// One configured source and its polling state, as `/api/sources` gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceHealth {
+    /// The source's id in the config.
     pub id: String,
+    /// Its name for people.
     pub name: String,
+    /// What is polled.
     pub url: String,
     /// `feed` or `html`.
     pub kind: String,
+    /// Whether it is polled at all.
     pub enabled: bool,
+    /// When a poll last succeeded.
     pub last_success: Option<DateTime<Utc>>,
+    /// When it was last polled, successfully or not.
     pub last_attempt: Option<DateTime<Utc>>,
+    /// Failed polls since the last success.
     pub consecutive_failures: u32,
+    /// Why the last poll failed, when it did.
     pub last_error: Option<String>,
+    /// When it is polled next.
     pub next_due: Option<DateTime<Utc>>,
+    /// Items its polls have listed, all told.
     pub items_seen: u64,
+    /// New articles its polls have stored, all told.
     pub articles_new: u64,
 }
 
@@ -337,113 +265,134 @@ async fn incident_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let inc = load_incident(&state.store, id).await?;
-    Ok(Html(page::incident_page(&inc)))
+    let incident = load_incident(&state.store, id).await?;
+    Ok(Html(page::incident_page(&incident)))
 }
 
+/// Incidents per key over every period of `rows`, by key.
 fn totals(rows: &[TrendRow]) -> Vec<(String, u64)> {
-    let mut map: std::collections::BTreeMap<String, u64> = Default::default();
-    for r in rows {
-        *map.entry(r.key.clone()).or_default() += r.incidents;
+    let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+    for row in rows {
+        *totals.entry(row.key.clone()).or_default() += row.incidents;
     }
-    map.into_iter().collect()
+    totals.into_iter().collect()
+}
+
+/// What the dashboard reads from the store for one set of filters.
+struct DashboardData {
+    /// Every incident matching the filters (no limit), newest first.
+    matched: Vec<Incident>,
+    /// Trend rows by force, all time (within the filters' dates).
+    by_force: Vec<TrendRow>,
+    /// Trend rows by data type, likewise.
+    by_type: Vec<TrendRow>,
+    /// Trend rows by cause, likewise.
+    by_cause: Vec<TrendRow>,
+    /// `year`, or `quarter` when the data spans a year or two.
+    time_period: &'static str,
+    /// Trend rows by force per `time_period`.
+    over_time: Vec<TrendRow>,
+    /// Trend rows by cause per `time_period`.
+    per_period: Vec<TrendRow>,
+    /// Every incident in the store.
+    total_incidents: usize,
+}
+
+/// Reads what the dashboard shows for `filter` (whose limit is ignored).
+fn dashboard_data(store: &Store, filter: &Filter) -> Result<DashboardData, ApiError> {
+    let matched = query::incidents(store, filter)?;
+    let (since, until) = (filter.since, filter.until);
+    let trend = |by, period| query::trends(store, by, period, since, until);
+    let yearly = trend(TrendKey::Force, Period::Year)?;
+    let mut years: Vec<&str> = yearly.iter().map(|r| r.period.as_str()).collect();
+    years.dedup();
+    // A year or two of data reads better per quarter.
+    let (time_period, period, over_time) = if years.len() <= 2 {
+        let quarterly = trend(TrendKey::Force, Period::Quarter)?;
+        ("quarter", Period::Quarter, quarterly)
+    } else {
+        ("year", Period::Year, yearly)
+    };
+    Ok(DashboardData {
+        matched,
+        by_force: trend(TrendKey::Force, Period::All)?,
+        by_type: trend(TrendKey::DataType, Period::All)?,
+        by_cause: trend(TrendKey::Cause, Period::All)?,
+        time_period,
+        over_time,
+        per_period: trend(TrendKey::Cause, period)?,
+        total_incidents: store.incident_count(),
+    })
+}
+
+/// The forces of the filter menu, `(id, name)` by name: those of the matched incidents
+/// (named as they name them) and those with incidents in the trend rows `by_force`.
+fn force_menu(matched: &[Incident], by_force: &[TrendRow]) -> Vec<(String, String)> {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for incident in matched {
+        for (id, name) in incident.forces.iter().zip(page::force_labels(incident)) {
+            names.insert(id.clone(), name);
+        }
+    }
+    for row in by_force {
+        names.entry(row.key.clone()).or_insert_with(|| {
+            crate::extract::force_name(&row.key)
+                .map(str::to_string)
+                .unwrap_or_else(|| row.key.clone())
+        });
+    }
+    let mut menu: Vec<(String, String)> = names.into_iter().collect();
+    menu.sort_by(|a, b| a.1.cmp(&b.1));
+    menu
 }
 
 async fn dashboard(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
-    let params = FilterParams::from_query(raw);
-    let (mut filter, filter_error) = match params.to_filter() {
-        Ok(f) => (f, None),
-        Err(e) => (Filter::default(), Some(e.to_string())),
+    let params = filter_spec(raw);
+    let (mut filter, filter_error) = match params.parse() {
+        Ok(filter) => (filter, None),
+        Err(error) => (Filter::default(), Some(ApiError::from(error).to_string())),
     };
     let shown = filter.limit.unwrap_or(DASHBOARD_LIMIT).min(DASHBOARD_LIMIT);
     filter.limit = None;
-    let data = blocking(&state.store, move |store| {
-        let matched = query::incidents(&store, &filter)?;
-        let (since, until) = (filter.since, filter.until);
-        let by_force_all = query::trends(&store, TrendKey::Force, Period::All, since, until)?;
-        let by_type = query::trends(&store, TrendKey::DataType, Period::All, since, until)?;
-        let by_cause = query::trends(&store, TrendKey::Cause, Period::All, since, until)?;
-        let yearly = query::trends(&store, TrendKey::Force, Period::Year, since, until)?;
-        let mut years: Vec<&str> = yearly.iter().map(|r| r.period.as_str()).collect();
-        years.dedup();
-        // A year or two of data reads better per quarter.
-        let (time_period, period, over_time) = if years.len() <= 2 {
-            let rows = query::trends(&store, TrendKey::Force, Period::Quarter, since, until)?;
-            ("quarter", Period::Quarter, rows)
-        } else {
-            ("year", Period::Year, yearly)
-        };
-        let per_period = query::trends(&store, TrendKey::Cause, period, since, until)?;
-        Ok((
-            matched,
-            by_force_all,
-            by_type,
-            by_cause,
-            time_period,
-            over_time,
-            per_period,
-            store.incident_count(),
-        ))
-    })
-    .await?;
-    let (matched, by_force_all, by_type, by_cause, time_period, over_time, per_period, total) =
-        data;
-    let forces: Vec<(String, String)> = {
-        let mut names: std::collections::BTreeMap<String, String> = Default::default();
-        for inc in &matched {
-            for (id, name) in inc.forces.iter().zip(page::force_labels(inc)) {
-                names.insert(id.clone(), name);
-            }
-        }
-        for r in &by_force_all {
-            names.entry(r.key.clone()).or_insert_with(|| {
-                crate::extract::force_name(&r.key)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| r.key.clone())
-            });
-        }
-        let mut v: Vec<(String, String)> = names.into_iter().collect();
-        v.sort_by(|a, b| a.1.cmp(&b.1));
-        v
-    };
+    let data = blocking(&state.store, move |store| dashboard_data(&store, &filter)).await?;
+    let forces = force_menu(&data.matched, &data.by_force);
     let force_name = |id: &str| {
         forces
             .iter()
-            .find(|f| f.0 == id)
-            .map(|f| f.1.clone())
+            .find(|(force_id, _)| force_id == id)
+            .map(|(_, name)| name.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let by_force: Vec<(String, u64)> = totals(&by_force_all)
+    let by_force: Vec<(String, u64)> = totals(&data.by_force)
         .into_iter()
-        .map(|(k, n)| (force_name(&k), n))
+        .map(|(id, incidents)| (force_name(&id), incidents))
         .collect();
-    let people_affected = by_cause.iter().map(|r| r.people_affected).sum();
-    let list: Vec<Incident> = matched.iter().take(shown).cloned().collect();
-    let d = page::Dashboard {
-        incidents: &list,
-        matched: matched.len(),
-        total_incidents: total,
-        over_time: &over_time,
-        per_period: &per_period,
-        time_period,
+    let in_words = |rows: &[TrendRow]| -> Vec<(String, u64)> {
+        totals(rows)
+            .into_iter()
+            .map(|(id, incidents)| (page::words(&id), incidents))
+            .collect()
+    };
+    let shown_incidents: Vec<Incident> = data.matched.iter().take(shown).cloned().collect();
+    let dashboard = page::Dashboard {
+        incidents: &shown_incidents,
+        matched: data.matched.len(),
+        total_incidents: data.total_incidents,
+        over_time: &data.over_time,
+        per_period: &data.per_period,
+        time_period: data.time_period,
         by_force,
-        by_type: totals(&by_type)
-            .into_iter()
-            .map(|(k, n)| (page::words(&k), n))
-            .collect(),
-        by_cause: totals(&by_cause)
-            .into_iter()
-            .map(|(k, n)| (page::words(&k), n))
-            .collect(),
-        people_affected,
+        by_type: in_words(&data.by_type),
+        by_cause: in_words(&data.by_cause),
+        people_affected: data.by_cause.iter().map(|r| r.people_affected).sum(),
         forces,
         params: &params,
         filter_error,
     };
-    Ok(Html(page::dashboard(&d)))
+    Ok(Html(page::dashboard(&dashboard)))
 }
 
 /// `http://host` as the client addressed us, for absolute links in feeds.

@@ -157,3 +157,82 @@ fn a_second_process_gets_a_clear_message() {
         "{err}"
     );
 }
+
+/// The command line parses its filters with the API's parser: the same ids in either
+/// spelling, the same refusals (in the words of flags).
+#[test]
+fn incidents_filters_take_the_ids_the_api_takes() {
+    // Arrange: two incidents, one at each force, both exposing home addresses.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    {
+        let store = breachwatch::store::Store::open(&db).unwrap();
+        crate::serve::put(
+            &store,
+            &[
+                crate::serve::incident(
+                    "kent-2023-03-aaaaaa",
+                    "kent",
+                    "Kent Police emailed officers' details",
+                    "2023-03-14T09:00:00+00:00",
+                    "2023-03-14T09:00:00+00:00",
+                ),
+                crate::serve::incident(
+                    "essex-2023-05-bbbbbb",
+                    "essex",
+                    "Essex FOI response exposed victims",
+                    "2023-05-17T10:00:00+00:00",
+                    "2023-05-17T10:00:00+00:00",
+                ),
+            ],
+        );
+        store.flush().unwrap();
+    }
+    let incidents = |filters: &[&str]| {
+        bin()
+            .current_dir(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .arg("incidents")
+            .args(filters)
+            .args(["--format", "json"])
+            .output()
+            .unwrap()
+    };
+    let ids = |out: &std::process::Output| -> Vec<String> {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let views: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        views
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().into())
+            .collect()
+    };
+
+    // Act and assert: both spellings of a data type and a cause.
+    let snake = ids(&incidents(&[
+        "--data-type",
+        "home_address",
+        "--cause",
+        "accidental_disclosure",
+    ]));
+    let kebab = ids(&incidents(&[
+        "--data-type",
+        "home-address",
+        "--cause",
+        "accidental-disclosure",
+    ]));
+    assert_eq!(snake, ["essex-2023-05-bbbbbb", "kent-2023-03-aaaaaa"]);
+    assert_eq!(kebab, snake);
+    let unknown = incidents(&["--data-type", "shoe-size"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown data type \"shoe-size\""));
+    let reversed = incidents(&["--since", "2024-02-01", "--until", "2024-01-01"]);
+    assert_eq!(
+        String::from_utf8_lossy(&reversed.stderr).trim(),
+        "error: --since 2024-02-01 is after --until 2024-01-01"
+    );
+}

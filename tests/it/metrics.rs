@@ -2,8 +2,6 @@
 //! requests, then the exposition checked line by line and for well-formedness.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,37 +13,6 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::*;
-
-struct Answer {
-    status: u16,
-    headers: String,
-    body: String,
-}
-
-/// A raw HTTP/1.0 request, independent of the crate's own HTTP code.
-async fn request(addr: SocketAddr, verb: &str, target: &str) -> Answer {
-    let (verb, target) = (verb.to_string(), target.to_string());
-    tokio::task::spawn_blocking(move || {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "{verb} {target} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8(raw).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        Answer {
-            status: head.split_whitespace().nth(1).unwrap().parse().unwrap(),
-            headers: head.to_ascii_lowercase(),
-            body: body.to_string(),
-        }
-    })
-    .await
-    .unwrap()
-}
-
-async fn get(addr: SocketAddr, target: &str) -> Answer {
-    request(addr, "GET", target).await
-}
 
 /// The value of the sample line `series` (name and labels exactly as exposed), if present.
 fn sample(text: &str, series: &str) -> Option<f64> {
@@ -158,13 +125,9 @@ enabled = false
         .unwrap(),
     );
     let (_dir, store) = temp_store();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = oneshot::channel::<()>();
     let started = Utc::now().timestamp() as f64;
-    let service = tokio::spawn(serve::run(config, store.clone(), listener, async move {
-        let _ = rx.await;
-    }));
+    let service = spawn_service(config, store.clone()).await;
+    let addr = service.addr;
 
     // Act: wait for the first poll of both sources, then make some requests.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -190,8 +153,8 @@ enabled = false
     assert_eq!(get(addr, "/no/such/page").await.status, 404);
     assert_eq!(request(addr, "BREW", "/api/incidents").await.status, 405);
     let answer = get(addr, "/metrics").await;
-    tx.send(()).unwrap();
-    let stopped = tokio::time::timeout(Duration::from_secs(10), service)
+    service.stop.send(()).unwrap();
+    let stopped = tokio::time::timeout(Duration::from_secs(10), service.task)
         .await
         .expect("the service stops")
         .unwrap();
@@ -326,8 +289,7 @@ async fn the_plain_server_serves_metrics_too() {
     // `serve` without polling (as the demo uses it): requests are still counted.
     let (_dir, store) = temp_store();
     let config = Arc::new(Config::from_toml("").unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    let (listener, addr) = loopback_listener().await;
     let (tx, rx) = oneshot::channel::<()>();
     let state = serve::AppState::new(store, config);
     let metrics = state.metrics.clone();

@@ -1,7 +1,7 @@
 //! Trends against hand-computed numbers, CSV read back, VERIS checked against the taxonomy,
 //! and the JSONL export -> ingest round trip.
 
-use breachwatch::cli::ExportFormat;
+use breachwatch::export::ExportFormat;
 use breachwatch::ingest::{ingest_path, Format};
 use breachwatch::query::{self, Filter, Period, TrendKey};
 

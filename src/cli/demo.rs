@@ -9,8 +9,9 @@ use std::future::Future;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 use axum::http::header;
 use axum::routing::get;
 use axum::Router;
@@ -18,10 +19,13 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::fetch::Fetcher;
+use crate::poll::{self, SourceReport};
 use crate::query::{self, Filter, IncidentView, Period, TrendKey};
+use crate::render;
+use crate::serve::{self, schedule, AppState};
 use crate::store::Store;
 
-use super::{routes, schedule};
+use super::Context;
 
 /// The database `demo` uses when `--db` is not given.
 pub const DEFAULT_DB: &str = "breachwatch-demo.db";
@@ -38,7 +42,7 @@ pub const PREFERRED_SAMPLE_PORT: u16 = 47811;
 const SAMPLE_HOSTS: [&str; 4] = ["news", "security", "trade", "force"];
 
 /// The sample sources: URL path, file under `examples/sample`, content type.
-const SAMPLE_ROUTES: [(&str, &str, &str); 7] = [
+pub const SAMPLE_ROUTES: [(&str, &str, &str); 7] = [
     (
         "/feeds/national.xml",
         "feeds/national.xml",
@@ -167,6 +171,7 @@ content_selector = ".news-article__body"
     .expect("the sample config is valid")
 }
 
+/// A loopback listener for the sample sources: on [`PREFERRED_SAMPLE_PORT`] when free.
 async fn bind_sample_listener() -> Result<TcpListener> {
     match TcpListener::bind(("127.0.0.1", PREFERRED_SAMPLE_PORT)).await {
         Ok(l) => Ok(l),
@@ -176,23 +181,24 @@ async fn bind_sample_listener() -> Result<TcpListener> {
     }
 }
 
-fn print_results(store: &Store, reports: &[crate::poll::SourceReport]) -> Result<()> {
+/// What the poll did, then the trends by force and year, then the incidents.
+fn print_results(store: &Store, reports: &[SourceReport]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "Polled the bundled sample sources:")?;
-    for r in reports {
-        writeln!(out, "  {r}")?;
+    for report in reports {
+        writeln!(out, "  {report}")?;
     }
     writeln!(out)?;
     let rows = query::trends(store, TrendKey::Force, Period::Year, None, None)?;
     writeln!(out, "Incidents by force and year:")?;
-    crate::render::trends_table(&mut out, &rows, "force")?;
+    render::trends_table(&mut out, &rows, TrendKey::Force.id())?;
     writeln!(out)?;
     let views: Vec<IncidentView> = query::incidents(store, &Filter::default())?
         .iter()
         .map(IncidentView::from)
         .collect();
     writeln!(out, "Incidents, newest first:")?;
-    crate::render::incidents_table(&mut out, &views)?;
+    render::incidents_table(&mut out, &views)?;
     out.flush()?;
     Ok(())
 }
@@ -231,7 +237,7 @@ pub async fn run_demo(
         db_path.display()
     );
     let fetcher = Fetcher::new(&demo_config.settings)?;
-    let reports = crate::poll::poll_once(&demo_config, &store, &fetcher).await;
+    let reports = poll::poll_once(&demo_config, &store, &fetcher).await;
     store.flush()?;
     print_results(&store, &reports)?;
 
@@ -251,12 +257,12 @@ pub async fn run_demo(
         writeln!(out, "\nDashboard: http://{local}/  (Ctrl-C to stop)")?;
         out.flush()?;
     }
-    let state = routes::AppState::new(store.clone(), demo_config);
+    let state = AppState::new(store.clone(), demo_config);
     for report in &reports {
         state.metrics.record_poll(report);
     }
     let mut server_token = token.clone();
-    let server = tokio::spawn(super::serve(listener, state, async move {
+    let server = tokio::spawn(serve::serve(listener, state, async move {
         server_token.stopped().await;
     }));
     shutdown.await;
@@ -266,4 +272,23 @@ pub async fn run_demo(
     let _ = tokio::time::timeout(grace, sample_server).await;
     store.flush()?;
     Ok(())
+}
+
+/// `breachwatch demo`: [`run_demo`] with the context's config and `--db`, until SIGINT or
+/// SIGTERM.
+///
+/// # Errors
+///
+/// When the sample files are missing, the database cannot be opened or an address cannot
+/// be bound.
+pub(super) fn run(context: &Context, listen: Option<&str>) -> Result<()> {
+    let runtime = super::run::runtime()?;
+    let result = runtime.block_on(run_demo(
+        &context.config,
+        context.db_given.as_deref(),
+        listen,
+        serve::shutdown_signal(),
+    ));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
 }

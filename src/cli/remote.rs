@@ -1,18 +1,53 @@
-//! A minimal blocking HTTP/1.1 GET for [`super::remote_get`]: the CLI asks a running
-//! service on loopback, so no TLS, redirects or proxies. (Only `fetch` may use reqwest, and
-//! its async client would need a runtime here.)
+//! The remote fallback: sled lets one process hold the database, so while `breachwatch run`
+//! holds it, `incidents`, `show` and `trends` ask the running service's API instead
+//! ([`get`]), at the address it left in the database directory ([`service_addr`]).
+//!
+//! A minimal blocking HTTP/1.1 GET: the CLI asks a running service on loopback, so no TLS,
+//! redirects or proxies. (Only `fetch` may use reqwest, and its async client would need a
+//! runtime here.)
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
+use crate::serve::error::ErrorBody;
+
 /// The most the CLI reads from the service: far above any real answer.
 const MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// GETs `http://{authority}{path}` and returns the body of a 2xx answer.
-pub fn get(authority: &str, path: &str, timeout: Duration) -> Result<String> {
+/// How long the CLI waits for the service's answer.
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The file in the database directory where `run` writes the address it serves on.
+pub const SERVICE_ADDR_FILE: &str = "breachwatch-service.addr";
+
+/// Where the service holding the database at `db` listens: the address it wrote at start,
+/// else `fallback` (the config's `listen`).
+pub fn service_addr(db: &Path, fallback: &str) -> String {
+    std::fs::read_to_string(db.join(SERVICE_ADDR_FILE))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// GETs `path_and_query` (e.g. `/api/incidents?force=kent`) from a running service at
+/// `listen` and returns the body, for the CLI while `run` holds the database.
+///
+/// # Errors
+///
+/// When nothing answers within a few seconds, or the service answers with a non-2xx status
+/// (the error carries its JSON `message`).
+pub fn get(listen: &str, path_and_query: &str) -> Result<String> {
+    get_within(listen, path_and_query, TIMEOUT)
+}
+
+/// GETs `http://{authority}{path}` and returns the body of a 2xx answer, waiting at most
+/// `timeout` for each read and write.
+fn get_within(authority: &str, path: &str, timeout: Duration) -> Result<String> {
     let path = if path.starts_with('/') {
         path.to_string()
     } else {
@@ -54,7 +89,7 @@ pub fn get(authority: &str, path: &str, timeout: Duration) -> Result<String> {
     let (status, body) = parse_response(&raw)?;
     let text = String::from_utf8(body).context("the service answered with invalid UTF-8")?;
     if !(200..300).contains(&status) {
-        let message = serde_json::from_str::<super::error::ErrorBody>(&text)
+        let message = serde_json::from_str::<ErrorBody>(&text)
             .map(|e| e.message)
             .unwrap_or_else(|_| text.trim().chars().take(200).collect());
         bail!("the service on {authority} answered {status}: {message}");
@@ -63,7 +98,7 @@ pub fn get(authority: &str, path: &str, timeout: Duration) -> Result<String> {
 }
 
 /// Splits a raw HTTP/1.x response into status and (de-chunked) body.
-pub(crate) fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>)> {
+fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>)> {
     let head_end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -102,6 +137,7 @@ pub(crate) fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>)> {
     Ok((status, body))
 }
 
+/// The body of a `Transfer-Encoding: chunked` answer, its chunks joined.
 fn dechunk(mut data: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     loop {
