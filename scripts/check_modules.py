@@ -40,7 +40,7 @@ CRATES = {
     "reqwest": {"fetch", "cli"},
     "axum": {"serve", "cli"},
     "anyhow": {"cli", "main"},
-    "scraper": {"parse", "config"},
+    "scraper": {"parse", "config", "poll"},  # poll names the compiled Selector type
     "feed_rs": {"parse"},
 }
 

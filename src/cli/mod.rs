@@ -1,6 +1,6 @@
 //! The command line of `shared/contract.md`. anyhow lives here and in `main.rs` only.
 //!
-//! This file holds the clap definition ([`Cli`], [`Command`]) and the dispatch ([`run`]);
+//! This file holds the clap definition ([`Cli`], [`Command`]) and the dispatch ([`run()`]);
 //! each command runs in a file of its own, given a [`Context`]:
 //!
 //! * `ingest.rs` (with its progress bar), `poll.rs`, `reprocess.rs` — writing commands.

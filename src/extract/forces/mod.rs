@@ -1,4 +1,4 @@
-//! Police bodies named in a document: the gazetteer ([`gazetteer`]: UK forces from
+//! Police bodies named in a document: the gazetteer ([`mod@gazetteer`]: UK forces from
 //! uk_forces.json, bodies outside the UK from world_forces.json) and mention finding
 //! ([`mentions_from`]).
 //!
