@@ -4,8 +4,9 @@
 pub mod feed;
 pub mod html;
 pub mod jsonl;
+/// Property tests of the readers; their generators (JSONL lines) serve other modules' tests.
 #[cfg(test)]
-mod prop_tests;
+pub(crate) mod prop_tests;
 
 use chrono::{DateTime, FixedOffset};
 

@@ -8,8 +8,9 @@ use crate::extract::Report;
 use crate::model::{Cause, CountFact, DataType, DevelopmentFact, Fact, Qualifier, Span, Unit};
 
 /// Rank of a count candidate: the main affected population is usually a people figure, often the
-/// largest stated, often a stated total; exact figures beat rounded ones.
-fn count_score(c: &CountCandidate, title: bool, cue: bool) -> i32 {
+/// largest stated, often a stated total; exact figures beat rounded ones, and figures in the
+/// headline or in a sentence that makes the body a victim count a little more.
+fn count_score(c: &CountCandidate, title: bool, with_victim_cue: bool) -> i32 {
     let mut s = match c.unit {
         Unit::People => 30,
         Unit::Records => 25,
@@ -30,7 +31,7 @@ fn count_score(c: &CountCandidate, title: bool, cue: bool) -> i32 {
     if title {
         s += 3;
     }
-    if cue {
+    if with_victim_cue {
         s += 3;
     }
     s
@@ -98,49 +99,7 @@ pub fn build_report(forces: Vec<String>, story: Story, title_end: usize) -> Repo
             });
         }
     }
-    // cause
-    let cause = if let Some((_, s)) = story
-        .causes
-        .get(&Cause::Ransomware)
-        .filter(|(w, _)| *w >= 2)
-    {
-        Fact {
-            value: Cause::Ransomware,
-            span: Some(*s),
-        }
-    } else {
-        const PREF: [Cause; 8] = [
-            Cause::MisdirectedCommunication,
-            Cause::UnlawfulProcessing,
-            Cause::InsiderMisuse,
-            Cause::LossOrTheft,
-            Cause::DataLoss,
-            Cause::AccidentalDisclosure,
-            Cause::CyberAttack,
-            Cause::Ransomware,
-        ];
-        let mut best: Option<(u32, usize, Cause, Span)> = None;
-        for (c, (w, s)) in &story.causes {
-            let pref = PREF.iter().position(|p| p == c).unwrap_or(9);
-            let better = match &best {
-                None => true,
-                Some((bw, bp, _, _)) => *w > *bw || (*w == *bw && pref < *bp),
-            };
-            if better {
-                best = Some((*w, pref, *c, *s));
-            }
-        }
-        match best {
-            Some((_, _, c, s)) => Fact {
-                value: c,
-                span: Some(s),
-            },
-            None => Fact {
-                value: Cause::Unknown,
-                span: None,
-            },
-        }
-    };
+    let cause = main_cause(&story);
     let third_party = if story.names_supplier {
         Some(true)
     } else if cause.value != Cause::Unknown {
@@ -148,18 +107,19 @@ pub fn build_report(forces: Vec<String>, story: Story, title_end: usize) -> Repo
     } else {
         None
     };
-    let mut devs: Vec<DevelopmentFact> = Vec::new();
+    // One development per kind: the first stated, or the first with a sum of money.
+    let mut developments: Vec<DevelopmentFact> = Vec::new();
     for d in story.developments {
-        match devs.iter_mut().find(|x| x.kind == d.kind) {
+        match developments.iter_mut().find(|x| x.kind == d.kind) {
             Some(x) => {
                 if x.amount_minor.is_none() && d.amount_minor.is_some() {
                     *x = d;
                 }
             }
-            None => devs.push(d),
+            None => developments.push(d),
         }
     }
-    devs.sort_by_key(|d| (d.span.start, d.kind));
+    developments.sort_by_key(|d| (d.span.start, d.kind));
     Report {
         forces,
         force_evidence: evidence,
@@ -173,7 +133,55 @@ pub fn build_report(forces: Vec<String>, story: Story, title_end: usize) -> Repo
         } else {
             None
         },
-        developments: devs,
+        developments,
         occurred: None,
+    }
+}
+
+/// The story's cause: ransomware when stated strongly; else the heaviest, ties going to the
+/// more specific cause (a misdirected email before a cyber attack); else unknown.
+fn main_cause(story: &Story) -> Fact<Cause> {
+    /// Causes from most to least specific.
+    const PREFERENCE: [Cause; 8] = [
+        Cause::MisdirectedCommunication,
+        Cause::UnlawfulProcessing,
+        Cause::InsiderMisuse,
+        Cause::LossOrTheft,
+        Cause::DataLoss,
+        Cause::AccidentalDisclosure,
+        Cause::CyberAttack,
+        Cause::Ransomware,
+    ];
+    if let Some((_, s)) = story
+        .causes
+        .get(&Cause::Ransomware)
+        .filter(|(w, _)| *w >= 2)
+    {
+        return Fact {
+            value: Cause::Ransomware,
+            span: Some(*s),
+        };
+    }
+    // (weight, preference rank, cause, first span)
+    let mut best: Option<(u32, usize, Cause, Span)> = None;
+    for (c, (w, s)) in &story.causes {
+        let rank = PREFERENCE.iter().position(|p| p == c).unwrap_or(9);
+        let better = match &best {
+            None => true,
+            Some((bw, br, _, _)) => *w > *bw || (*w == *bw && rank < *br),
+        };
+        if better {
+            best = Some((*w, rank, *c, *s));
+        }
+    }
+    match best {
+        Some((_, _, c, s)) => Fact {
+            value: c,
+            span: Some(s),
+        },
+        None => Fact {
+            value: Cause::Unknown,
+            span: None,
+        },
     }
 }

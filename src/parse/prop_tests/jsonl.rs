@@ -45,8 +45,10 @@ fn field() -> impl Strategy<Value = Field> {
     ]
 }
 
+/// A generated JSONL line: each field missing, null, a string or a wrong value, plus maybe an
+/// unknown field and padding.
 #[derive(Debug, Clone)]
-struct Line {
+pub(crate) struct Line {
     url: Field,
     title: Field,
     published: Field,
@@ -56,7 +58,8 @@ struct Line {
     pad: (String, String),
 }
 
-fn line() -> impl Strategy<Value = Line> {
+/// Generated JSONL lines, valid or not.
+pub(crate) fn line() -> impl Strategy<Value = Line> {
     (
         field(),
         field(),
@@ -83,7 +86,8 @@ fn line() -> impl Strategy<Value = Line> {
 }
 
 impl Line {
-    fn render(&self) -> String {
+    /// The line as written.
+    pub(crate) fn render(&self) -> String {
         let mut m = serde_json::Map::new();
         for (k, f) in [
             ("url", &self.url),

@@ -7,7 +7,7 @@
 
 mod feed;
 mod html;
-mod jsonl;
+pub(crate) mod jsonl;
 
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ use proptest::prelude::*;
 const LIMIT: Duration = Duration::from_secs(2);
 
 /// Runs `f`, failing when it takes [`LIMIT`] or more on an input of `size` bytes.
-fn timed<T>(what: &str, size: usize, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(what: &str, size: usize, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();
     let r = f();
     let took = t.elapsed();
