@@ -3,13 +3,13 @@
 //! incidents, and all of it is written in one [`WriteSet`], committed atomically (with other
 //! articles' sets, see [`crate::store`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::Utc;
 
 use crate::canon;
-use crate::dedup;
+use crate::dedup::{self, IncidentUpdate};
 use crate::extract::Extraction;
 use crate::extract::{self, ArticleInput};
 use crate::model::{Article, DateSource, IncidentProfile, ReportRecord, StoredReport};
@@ -21,16 +21,17 @@ use crate::store::{self, Store, StoreError, WriteSet};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-/// What happened to one item.
 /// What the pipeline derives from one article. Not stored as such (see
 /// `crate::pipeline::process`); `reprocess` derives it again from the article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
+    /// The article's key (see [`canon::article_key`]).
     pub article_key: String,
     /// `extract::document(title, clean text)`: the string every span points into; the
     /// report records cut their sentences from it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub document: String,
+    /// What extraction found: whether the article tells of a breach, and its reports.
     pub extraction: Extraction,
     /// MinHash signature of the article's shingles, for near-duplicate detection.
     pub minhash: Vec<u32>,
@@ -39,6 +40,7 @@ pub struct Analysis {
     /// The publication date the article counts from (see [`DateSource`]); `None`: unknown.
     #[serde(default)]
     pub published: Option<DateTime<FixedOffset>>,
+    /// Where `published` came from: the item, the page's text, or nowhere.
     #[serde(default)]
     pub published_from: DateSource,
 }
@@ -52,14 +54,18 @@ impl Analysis {
     }
 }
 
+/// What happened to one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Already stored: nothing changed.
     Unchanged,
-    /// Stored; `reports` incidents found in it, `incidents` incidents written.
+    /// Stored, and its reports merged into incidents.
     New {
+        /// Whether the article tells of a breach (and has reports to merge).
         relevant: bool,
+        /// How many incident reports extraction found in it.
         reports: usize,
+        /// How many incidents were written, new or rebuilt.
         incidents: usize,
     },
 }
@@ -225,47 +231,9 @@ fn process(
     w: &mut WriteSet,
 ) -> Result<Outcome, StoreError> {
     let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
-    let mut copies = Copies::new();
-    if relevant {
-        // Only breach reports are indexed, so only they are looked up.
-        let when = analysis.when(article).timestamp();
-        let forces = report_forces(&analysis);
-        let found = similar_articles(
-            store,
-            &article.key,
-            &analysis.minhash,
-            forces.iter().copied(),
-            when,
-        )?;
-        let copy_of = found.first().cloned();
-        // Merging asks the same of each report; one naming all the article's forces (most
-        // do) finds the answer here.
-        let key = (
-            article.key.clone(),
-            forces.iter().map(|f| f.to_string()).collect(),
-        );
-        copies.insert(key, found);
-        w.put_signature(forces, &article.key, when, &analysis.minhash);
-        analysis.near_duplicate_of = copy_of;
-    }
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
-        let stored: Vec<StoredReport> = std::mem::take(&mut analysis.extraction.reports)
-            .into_iter()
-            .map(StoredReport::from)
-            .collect();
-        let records = dedup::records(
-            article,
-            analysis.published,
-            &analysis.document,
-            &stored,
-            analysis.near_duplicate_of.as_deref(),
-            &analysis.minhash,
-        );
-        for r in &records {
-            w.put_report(r);
-        }
-        merge(store, records, &mut copies, w)?
+        merge_reports(store, article, &mut analysis, w)?
     } else {
         0
     };
@@ -280,239 +248,125 @@ fn process(
     })
 }
 
-/// The stored breach articles `minhash`'s article is a copy of (see [`dedup::copies`]): they
-/// name one of the same forces, were published within [`dedup::COPY_DAYS`] of `when`, and
-/// their text is similar. Most similar first (then by key). Blocking by force and time keeps
-/// the comparisons to that force's coverage in those weeks.
-fn similar_articles<'f>(
+/// Records a breach article's signature and reports in `w` and merges the reports into the
+/// stored incidents (see [`dedup::Merge`]), applying the update to `w`. Returns how many
+/// incidents were written.
+fn merge_reports(
     store: &Store,
-    own_key: &str,
-    minhash: &[u32],
-    forces: impl IntoIterator<Item = &'f str>,
-    when: i64,
-) -> Result<Vec<String>, StoreError> {
-    let span = dedup::COPY_DAYS * 86_400;
-    let mut found: Vec<(f64, String)> = Vec::new();
-    for force in forces {
-        store.visit_signatures_near(force, when - span, when + span, |key, sig| {
-            if key == own_key {
-                return;
-            }
-            let sim = dedup::similarity_stored(minhash, sig);
-            if sim >= dedup::NEAR_DUP_THRESHOLD && !found.iter().any(|(_, k)| k == key) {
-                found.push((sim, key.to_owned()));
-            }
-        })?;
-    }
-    found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(found.into_iter().map(|(_, k)| k).collect())
-}
-
-/// The stored articles an article is a copy of (see [`similar_articles`]), by article key
-/// and the forces searched (sorted): each is looked up once a merge.
-type Copies = BTreeMap<(String, Vec<String>), Vec<String>>;
-
-/// The stored incidents the new reports might join. A report joins an incident whose
-/// coverage it falls near, or any within six years when it brings a development or retells
-/// old news in a round-up; an older report can also open an incident whose first member is
-/// such a late report. Candidates come from the force/month index, whose profiles list their
-/// members, so no incident is loaded. Incidents in `known` are left out. Among the incidents
-/// found around the new reports, those one of `stories` could meet (see
-/// [`dedup::may_meet`]) are taken too: the stories the new reports joined.
-fn candidates<'r>(
-    store: &Store,
-    new: impl IntoIterator<Item = &'r ReportRecord>,
-    stories: &[Vec<&ReportRecord>],
-    known: &BTreeSet<String>,
-    copies: &mut Copies,
-    around: &mut Around,
-) -> Result<Vec<(IncidentProfile, Arc<LazyProfile>)>, StoreError> {
-    let mut candidates: BTreeMap<String, Arc<LazyProfile>> = BTreeMap::new();
-    for r in new {
-        let t = r.when().timestamp();
-        let mut forces = r.report.forces.clone();
-        forces.sort();
-        let key = (r.source.article_key.clone(), forces);
-        if !copies.contains_key(&key) {
-            let found = if r.minhash.is_empty() {
-                Vec::new()
-            } else {
-                similar_articles(
-                    store,
-                    &key.0,
-                    &r.minhash,
-                    key.1.iter().map(String::as_str),
-                    t,
-                )?
-            };
-            copies.insert(key.clone(), found);
-        }
-        let copy_keys = dedup::copy_keys(r, &copies[&key]);
-        let at = (r.source.article_key.clone(), r.index);
-        if !around.contains_key(&at) {
-            around.insert(at.clone(), incidents_around(store, r)?);
-        }
-        for p in &around[&at] {
-            if candidates.contains_key(&p.head.id) || known.contains(&p.head.id) {
-                continue;
-            }
-            let copy = p.any_member_article(|k| copy_keys.contains(k));
-            let meets = || {
-                let times = p.member_times();
-                dedup::may_join_before(&p.head, &times, r, copy)
-                    || dedup::may_meet(&p.head, &times, &[r], copy)
-                    || stories
-                        .iter()
-                        .any(|story| dedup::may_meet(&p.head, &times, story, true))
-            };
-            if dedup::may_join(&p.head, r, copy) || meets() {
-                candidates.insert(p.head.id.clone(), p.clone());
-            }
-        }
-    }
-    // A copy's incidents need no lookup of their own: a copy names one of the same forces
-    // within COPY_DAYS, so they are among these candidates (and a copy cannot join an
-    // incident of other forces).
-    Ok(candidates
-        .into_values()
-        .filter_map(|p| Some((p.profile()?, p)))
-        .collect())
-}
-
-/// The stored incidents of `r`'s forces that [`candidates`] looks at for it: those covered
-/// near its time, or within six years when it brings a development or retells old news in
-/// a round-up, and those opening late after it. Each once.
-fn incidents_around(store: &Store, r: &ReportRecord) -> Result<Vec<Arc<LazyProfile>>, StoreError> {
-    let years = 6 * 365 * 86_400;
-    let near = (dedup::FRESH_DAYS + dedup::CLOSE_DAYS) * 86_400;
-    let t = r.when().timestamp();
-    let back = if dedup::undated(r) {
-        // Joins on its facts at any distance (see `dedup::fit`): every incident of its
-        // forces since 1990 is a candidate.
-        (t - 631_152_000).max(0)
-    } else if dedup::is_follow_up(&r.report) || r.siblings > 1 {
-        years
-    } else {
-        near
-    };
-    let now = Utc::now().timestamp() + 86_400;
-    let recent = now - 400 * 86_400;
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for force in &r.report.forces {
-        let found = store
-            .incidents_of_force(force, t - back, t + near)?
-            .into_iter()
-            .chain(store.late_incidents_of_force(force, t, t + years)?)
-            // Late openers include incidents first told by an undated article, placed at the
-            // time it was fetched, which may be any distance after the story: those fetched
-            // in the last year are looked at too (a wider window would make every merge of
-            // an archive read a decade of late openers).
-            .chain(store.late_incidents_of_force(force, recent.max(t + years), now)?);
-        for p in found {
-            if seen.insert(p.head.id.clone()) {
-                out.push(p);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// What [`candidates`] looked up around each report (by article key and report index), kept
-/// for one merge: its rounds ask around the same reports again, and the store does not change
-/// until the merge is written.
-type Around = std::collections::HashMap<(String, usize), Vec<Arc<LazyProfile>>>;
-
-/// The report records of the candidates' members, but for the new article's own reports
-/// (`fresh`: they are merged from the new analysis), in key order (force, time, article).
-fn member_records(
-    store: &Store,
-    old: &[Arc<LazyProfile>],
-    fresh: &BTreeSet<&str>,
-) -> Result<Vec<Arc<ReportRecord>>, StoreError> {
-    let mut out = Vec::new();
-    for p in old {
-        out.extend(
-            store
-                .records_of(p)?
-                .into_iter()
-                .filter(|r| !fresh.contains(r.source.article_key.as_str())),
-        );
-    }
-    fn key(r: &ReportRecord) -> (&str, i64, &str, usize) {
-        (
-            r.filing_force(),
-            r.when().timestamp(),
-            r.source.article_key.as_str(),
-            r.index,
-        )
-    }
-    out.sort_by(|a, b| key(a).cmp(&key(b)));
-    out.dedup_by(|a, b| key(a) == key(b));
-    Ok(out)
-}
-
-/// The reports (indexes into `inputs`) of every group that does not hold exactly one stored
-/// incident's members (plus new reports): groups that split a stored incident, merge two, or
-/// took members from one.
-fn moved_reports(
-    inputs: &[&ReportRecord],
-    groups: &[Vec<usize>],
-    old: &[IncidentProfile],
-) -> Vec<usize> {
-    let mut incident_of: std::collections::HashMap<(&str, usize), usize> =
-        std::collections::HashMap::new();
-    for (n, inc) in old.iter().enumerate() {
-        for m in &inc.members {
-            incident_of.insert((m.article_key.as_str(), m.report), n);
-        }
-    }
-    let of = |i: &usize| {
-        incident_of
-            .get(&(inputs[*i].source.article_key.as_str(), inputs[*i].index))
-            .copied()
-    };
-    // The group each stored incident's members went to; `usize::MAX`: more than one.
-    let mut went: Vec<Option<usize>> = vec![None; old.len()];
-    let mut mixed = vec![false; groups.len()];
-    for (g, members) in groups.iter().enumerate() {
-        let mut from: Option<usize> = None;
-        for n in members.iter().filter_map(of) {
-            if from.is_some_and(|f| f != n) {
-                mixed[g] = true;
-            }
-            from = Some(n);
-            match went[n] {
-                Some(h) if h != g => {
-                    went[n] = Some(usize::MAX);
-                }
-                None => went[n] = Some(g),
-                _ => {}
-            }
-        }
-    }
-    let split: BTreeSet<usize> = went
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| **w == Some(usize::MAX))
-        .map(|(n, _)| n)
+    article: &Article,
+    analysis: &mut Analysis,
+    w: &mut WriteSet,
+) -> Result<usize, StoreError> {
+    let index = StoreIndex { store };
+    let mut merge = dedup::Merge::new(&index);
+    // Only breach reports are indexed, so only they are looked up. Merging asks the same of
+    // each report; one naming all the article's forces (most do) finds the answer here.
+    let when = analysis.when(article).timestamp();
+    let forces = report_forces(analysis);
+    let copy_of = merge
+        .similar_articles(&article.key, &analysis.minhash, &forces, when)?
+        .first()
+        .cloned();
+    w.put_signature(forces, &article.key, when, &analysis.minhash);
+    analysis.near_duplicate_of = copy_of;
+    let stored: Vec<StoredReport> = std::mem::take(&mut analysis.extraction.reports)
+        .into_iter()
+        .map(StoredReport::from)
         .collect();
-    groups
-        .iter()
-        .enumerate()
-        .filter(|(g, members)| {
-            mixed[*g] || members.iter().filter_map(of).any(|n| split.contains(&n))
-        })
-        .flat_map(|(_, members)| members.iter().copied())
-        .collect()
+    let records = dedup::AnalysedArticle {
+        article,
+        published: analysis.published,
+        document: &analysis.document,
+        near_duplicate_of: analysis.near_duplicate_of.as_deref(),
+        minhash: &analysis.minhash,
+    }
+    .records(stored);
+    for r in &records {
+        w.put_report(r);
+    }
+    let update = merge.merge(&records, |id| extract::force_name(id).map(str::to_owned))?;
+    Ok(apply_update(w, update))
 }
 
-/// What [`merge`] clusters: the stored members' records, then the new ones.
-fn inputs_of<'a>(
-    stored: &'a [Arc<ReportRecord>],
-    new: &'a [ReportRecord],
-) -> Vec<&'a ReportRecord> {
-    stored.iter().map(|r| &**r).chain(new).collect()
+/// Writes a merge's update into `w`: the removed incidents first, then the written ones (an
+/// incident rewritten under its id is removed and put back). Returns how many were written.
+fn apply_update(w: &mut WriteSet, update: IncidentUpdate) -> usize {
+    for inc in &update.removed {
+        w.remove_incident(inc);
+    }
+    for inc in &update.written {
+        w.put_incident(inc);
+    }
+    update.written.len()
+}
+
+/// The store as merging reads it (see [`dedup::MergeSource`]): incidents from the force/month
+/// and force/late indexes, member records and signatures, all through the store's caches. It
+/// sees what is committed and staged, not the write set of the article being merged: merging
+/// is given that article's reports, and stored incidents change only when its update is
+/// applied.
+struct StoreIndex<'a> {
+    store: &'a Store,
+}
+
+impl dedup::MergeSource for StoreIndex<'_> {
+    type Error = StoreError;
+    type Entry = Arc<LazyProfile>;
+
+    fn incidents_of_force(
+        &self,
+        force: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Arc<LazyProfile>>, StoreError> {
+        self.store.incidents_of_force(force, from, to)
+    }
+
+    fn late_incidents_of_force(
+        &self,
+        force: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Arc<LazyProfile>>, StoreError> {
+        self.store.late_incidents_of_force(force, from, to)
+    }
+
+    fn records_of(
+        &self,
+        incident: &Arc<LazyProfile>,
+    ) -> Result<Vec<Arc<ReportRecord>>, StoreError> {
+        self.store.records_of(incident)
+    }
+
+    fn visit_signatures_near(
+        &self,
+        force: &str,
+        from: i64,
+        to: i64,
+        visit: impl FnMut(&str, &[u8]),
+    ) -> Result<(), StoreError> {
+        self.store.visit_signatures_near(force, from, to, visit)
+    }
+
+    fn now(&self) -> i64 {
+        Utc::now().timestamp()
+    }
+}
+
+/// A profile from the store's index, its members decoded only when asked for.
+impl dedup::IndexedIncident for LazyProfile {
+    fn head(&self) -> &IncidentProfile {
+        &self.head
+    }
+    fn any_member_article(&self, hit: impl Fn(&str) -> bool) -> bool {
+        LazyProfile::any_member_article(self, hit)
+    }
+    fn member_times(&self) -> Vec<i64> {
+        LazyProfile::member_times(self)
+    }
+    fn profile(&self) -> Option<IncidentProfile> {
+        LazyProfile::profile(self)
+    }
 }
 
 /// Every force the analysis's reports name.
@@ -523,113 +377,6 @@ fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
         .iter()
         .flat_map(|r| r.forces.iter().map(String::as_str))
         .collect()
-}
-
-/// How many times [`merge`] widens its re-clustering (see there), after its first look at
-/// the new reports' stories, before it settles for what it has.
-const MAX_WIDENINGS: usize = 8;
-
-/// Re-clusters the new article's reports with every stored incident they might join (see
-/// [`candidates`]); only [`ReportRecord`]s are read, no incident, article or analysis.
-///
-/// Order independence: when the new reports only join stored incidents (or open their own),
-/// the stored incidents around them stay as they are. When they make stored incidents split,
-/// merge or trade members (a report ingested after later ones changes how those later ones
-/// group), the reports of every incident so changed are looked up again, and the incidents
-/// they might join are re-clustered with them, until no new candidate turns up (at most
-/// [`MAX_WIDENINGS`] times): a stored incident that a moved report would now join is
-/// re-clustered too, as a fresh ingest in publication order would have grouped them.
-fn merge(
-    store: &Store,
-    new: Vec<ReportRecord>,
-    copies: &mut Copies,
-    w: &mut WriteSet,
-) -> Result<usize, StoreError> {
-    let mut around = Around::new();
-    let (mut old, lazy): (Vec<IncidentProfile>, Vec<Arc<LazyProfile>>) =
-        candidates(store, &new, &[], &BTreeSet::new(), copies, &mut around)?
-            .into_iter()
-            .unzip();
-    let fresh: BTreeSet<&str> = new.iter().map(|r| r.source.article_key.as_str()).collect();
-    // Shared, not copied: stored records come from the store's cache of decoded records.
-    let mut stored = member_records(store, &lazy, &fresh)?;
-    let mut groups = dedup::cluster(&inputs_of(&stored, &new));
-    // Round 0 asks again around the new reports, of the stories they joined: a later
-    // incident may join a story through another member's cause or list of data. The widening
-    // rounds ask around the reports re-clustering moved, and of their stories.
-    for round in 0..=MAX_WIDENINGS {
-        let inputs = inputs_of(&stored, &new);
-        let asked: Vec<usize> = if round == 0 {
-            (stored.len()..inputs.len()).collect()
-        } else {
-            moved_reports(&inputs, &groups, &old)
-        };
-        if asked.is_empty() {
-            break;
-        }
-        let asked_set: BTreeSet<usize> = asked.iter().copied().collect();
-        let stories: Vec<Vec<&ReportRecord>> = groups
-            .iter()
-            .filter(|g| g.len() > 1 && g.iter().any(|i| asked_set.contains(i)))
-            .map(|g| g.iter().map(|i| inputs[*i]).collect())
-            .collect();
-        if round == 0 && stories.is_empty() {
-            continue;
-        }
-        let known: BTreeSet<String> = old.iter().map(|inc| inc.id.clone()).collect();
-        let (more, more_lazy): (Vec<IncidentProfile>, Vec<Arc<LazyProfile>>) = candidates(
-            store,
-            asked.iter().map(|i| inputs[*i]),
-            &stories,
-            &known,
-            copies,
-            &mut around,
-        )?
-        .into_iter()
-        .unzip();
-        if more.is_empty() {
-            if round == 0 {
-                continue;
-            }
-            break;
-        }
-        tracing::debug!(round, incidents = more.len(), "re-clustering wider");
-        stored.extend(member_records(store, &more_lazy, &fresh)?);
-        old.extend(more);
-        groups = dedup::cluster(&inputs_of(&stored, &new));
-    }
-    let inputs = inputs_of(&stored, &new);
-    // A candidate whose members come out of clustering unchanged is left as stored: only the
-    // incidents the new reports join, split or merge are rewritten.
-    let member_set = |g: &Vec<usize>| -> BTreeSet<(&str, usize)> {
-        g.iter()
-            .map(|i| (inputs[*i].source.article_key.as_str(), inputs[*i].index))
-            .collect()
-    };
-    let old_sets: Vec<BTreeSet<(&str, usize)>> = old
-        .iter()
-        .map(|inc| {
-            inc.members
-                .iter()
-                .map(|m| (m.article_key.as_str(), m.report))
-                .collect()
-        })
-        .collect();
-    let new_sets: Vec<BTreeSet<(&str, usize)>> = groups.iter().map(member_set).collect();
-    for (inc, set) in old.iter().zip(&old_sets) {
-        if !new_sets.contains(set) {
-            w.remove_incident(inc);
-        }
-    }
-    let name = |id: &str| extract::force_name(id).map(str::to_owned);
-    let mut written = 0;
-    for (g, set) in groups.iter().zip(&new_sets) {
-        if !old_sets.contains(set) {
-            w.put_incident(&dedup::build_incident(&inputs, g, name));
-            written += 1;
-        }
-    }
-    Ok(written)
 }
 
 /// Re-runs extraction and merging over every stored article, as a fresh ingest would.
