@@ -1,23 +1,30 @@
 //! breachwatch: police data breaches from the news, as a queryable record of incidents.
 //!
-//! Modules in pipeline order:
+//! Modules in pipeline order (ARCHITECTURE.md has the whole map, what each must not know,
+//! and the invariants):
 //!
-//! * [`config`] — `feeds.toml`, validated once.
+//! * [`model`] — the vocabulary and the stored records, under everything else.
+//! * [`config`] — `feeds.toml`, validated once; source templates expanded.
 //! * [`poll`] — one pass (or, with `run`, a schedule) over the sources.
-//! * [`fetch`] — HTTP: limits, conditional GET, body cap. The only module that knows reqwest.
+//! * [`fetch`] — HTTP: limits, conditional GET, body cap, challenge pages, robots.txt,
+//!   character sets.
 //! * [`parse`] — feeds (feed-rs), HTML pages (scraper) and JSONL lines into `RawItem`s.
 //! * [`canon`] — canonical URLs and stable article keys.
 //! * [`extract`] — pure: is it a police breach; forces, data types, counts, cause, developments.
-//! * [`dedup`] — pure: near-duplicates and the merging of reports into incidents.
+//! * [`dedup`] — pure: near-duplicates, the matching rules, clustering, and the incremental
+//!   merge of reports into incidents (against [`dedup::MergeSource`]).
 //! * [`pipeline`] — ties parse → extract → dedup → store for one item, atomically; analysis
 //!   runs on worker threads ahead of the one writer ([`ordered`]), which stores in input order.
 //! * [`store`] — sled. The only module that knows sled.
 //! * [`query`] — filters and views over the store.
-//! * [`export`], [`chart`] — CSV/JSON/VERIS/JSONL exports and SVG charts.
+//! * [`export`], [`chart`], [`opml`] — CSV/JSON/VERIS/JSONL exports, SVG charts, OPML lists.
+//! * [`correction`], [`alert`] — analyst corrections and webhook alerts (their pure parts).
 //! * [`serve`] — the service: schedule, HTTP API, dashboard, Atom feeds.
 //! * [`explain`] — why an article was or was not taken as a breach, fact by fact.
 //! * [`cli`], [`render`] — the command line (one file per command, the demo among them) and
 //!   its terminal tables.
+
+#![warn(missing_docs)]
 
 pub mod alert;
 pub mod canon;

@@ -1,7 +1,7 @@
 //! The candidate filters: loose pre-filters over a stored incident's profile (never its
 //! members' records) that tell whether a new report could end up in one incident with some of
 //! its reports, so that merging re-clusters only the incidents that pass
-//! ([`super::merge`]). Each lets through everything [`super::cluster`] may put together:
+//! ([`super::merge`]). Each lets through everything [`super::cluster()`] may put together:
 //! [`may_join`] (the report joins the incident), [`may_join_before`] (it joins the reports
 //! published before it) and [`may_meet`] (a later report of the incident joins it, or the
 //! story it joined). The tests below check that on random sets of reports.
@@ -29,7 +29,7 @@ fn forces_among(incident: &BTreeSet<&str>, forces: &BTreeSet<&str>, copy: bool) 
 }
 
 /// A loose pre-filter over a stored incident's profile: could `r` join it? Everything that
-/// [`cluster`](super::cluster) may merge passes; the real decision is made by re-clustering.
+/// [`cluster`](super::cluster()) may merge passes; the real decision is made by re-clustering.
 ///
 /// `copy` tells whether one of the incident's reports comes from `r`'s own article, the
 /// article it was stored as a copy of, or one of the stored articles it copies (see

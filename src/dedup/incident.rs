@@ -3,7 +3,7 @@
 //! claim kept, the best-supported first), developments, when it happened, and the conflicts
 //! between its sources.
 //!
-//! In: report records and a group of them (from [`super::cluster`]). Out: an [`Incident`].
+//! In: report records and a group of them (from [`super::cluster()`]). Out: an [`Incident`].
 //! Pure.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,5 @@
 //! The incremental merge: one article's reports into the stored incidents, re-clustering only
-//! the incidents they could meet, with the answer [`cluster`] would give over every report
+//! the incidents they could meet, with the answer [`cluster()`](super::cluster()) would give over every report
 //! at once.
 //!
 //! In: the article's report records, and a [`MergeSource`]: what merging reads of the stored
@@ -221,7 +221,7 @@ impl<'s, S: MergeSource> Merge<'s, S> {
     }
 
     /// Re-clusters the new article's reports (`new`, all of one article) with every stored
-    /// incident they might join (see [`Merge::candidates`]), widening as re-clustering moves
+    /// incident they might join (its candidates), widening as re-clustering moves
     /// stored reports (see the module doc); only report records are read, no incident,
     /// article or analysis. `force_name` names the incidents' forces (see
     /// [`build_incident`]).

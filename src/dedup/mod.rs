@@ -23,7 +23,7 @@
 //!   arrest...: [`is_follow_up`]) or retell the story in a round-up, and one weeks after the
 //!   coverage must agree on its cause and data or figure. An [`undated`] report joins on its
 //!   facts alone. A copy of a member joins unless it contradicts the story.
-//! * Clustering ([`cluster`]) takes the reports in a canonical order (publication time,
+//! * Clustering ([`cluster()`]) takes the reports in a canonical order (publication time,
 //!   article key, report index; undated ones last), each joining the cluster it fits best or
 //!   opening its own. [`build_incident`] then votes a cluster's facts; an incident's id
 //!   derives from its earliest member ([`incident_id`]).

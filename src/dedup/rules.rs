@@ -5,7 +5,7 @@
 //! the story.
 //!
 //! In: report records and what a cluster knows of its members ([`ClusterFacts`]). Out: a
-//! score or `None`. Pure; [`super::cluster`] and the candidate filters ([`super::filters`])
+//! score or `None`. Pure; [`super::cluster()`] and the candidate filters ([`super::filters`])
 //! are built on these rules.
 
 use std::collections::BTreeSet;
