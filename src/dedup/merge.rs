@@ -221,10 +221,10 @@ impl<'s, S: MergeSource> Merge<'s, S> {
     }
 
     /// Re-clusters the new article's reports (`new`, all of one article) with every stored
-    /// incident they might join (its candidates), widening as re-clustering moves
-    /// stored reports (see the module doc); only report records are read, no incident,
-    /// article or analysis. `force_name` names the incidents' forces (see
-    /// [`build_incident`]).
+    /// incident they might meet (those the candidate filters pass: [`may_join`],
+    /// [`may_join_before`], [`may_meet`]), widening as re-clustering moves stored reports (see
+    /// the module doc); only report records are read, no incident, article or analysis.
+    /// `force_name` names the incidents' forces (see [`build_incident`]).
     ///
     /// # Errors
     ///

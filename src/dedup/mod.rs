@@ -67,7 +67,7 @@ pub use cluster::cluster;
 pub use filters::{may_join, may_join_before, may_meet};
 pub use incident::{build_incident, incident_id};
 pub use merge::{IncidentUpdate, IndexedIncident, Merge, MergeSource, MAX_WIDENINGS};
-pub use records::{display_title, records, AnalysedArticle};
+pub use records::{display_title, AnalysedArticle};
 pub use rules::{causes_compatible, is_follow_up, undated, CLOSE_DAYS, FRESH_DAYS};
 pub use signature::{
     copies, copy_keys, minhash, similarity, similarity_stored, COPY_DAYS, MINHASH_LEN,

@@ -74,26 +74,6 @@ impl AnalysedArticle<'_> {
     }
 }
 
-/// [`AnalysedArticle::records`], given the parts: kept for callers that still pass them one by
-/// one (the store's tests); new code builds an [`AnalysedArticle`].
-pub fn records(
-    article: &Article,
-    published: Option<DateTime<FixedOffset>>,
-    document: &str,
-    reports: &[StoredReport],
-    near_duplicate_of: Option<&str>,
-    minhash: &[u32],
-) -> Vec<ReportRecord> {
-    AnalysedArticle {
-        article,
-        published,
-        document,
-        near_duplicate_of,
-        minhash,
-    }
-    .records(reports.to_vec())
-}
-
 /// How many different stories an article's reports tell.
 fn story_count(reports: &[StoredReport]) -> usize {
     // A round-up tells several stories; a joint mention ("a breach at X Police and Y
