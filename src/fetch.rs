@@ -46,6 +46,15 @@ pub enum FetchError {
     /// More redirects than allowed.
     #[error("too many redirects")]
     Redirects,
+    /// A bot-protection page (a CDN or firewall challenge) instead of the content, whatever
+    /// its status: never read as a feed or page with no items.
+    #[error("{challenge}")]
+    Blocked {
+        /// The HTTP status the challenge came with.
+        status: u16,
+        /// Whose challenge it was.
+        challenge: challenge::Challenge,
+    },
     /// Anything else reqwest reports.
     #[error("{0}")]
     Other(String),
@@ -71,6 +80,8 @@ pub struct Validators {
 }
 
 /// A successful response.
+// One value per request, moved straight into its match: boxing the body would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Fetched {
     /// 304: the stored copy is current.
@@ -82,6 +93,8 @@ pub enum Fetched {
 /// A response body with the metadata the poller keeps.
 #[derive(Debug, Clone)]
 pub struct Body {
+    /// The HTTP status (a success).
+    pub status: u16,
     /// The body, decompressed, at most the cap.
     pub bytes: Vec<u8>,
     /// The URL after redirects: relative links resolve against it.
@@ -93,6 +106,9 @@ pub struct Body {
     /// `Cache-Control: max-age`, a floor for the polling interval.
     pub max_age: Option<Duration>,
 }
+
+/// How much of an error response is read to tell a challenge page.
+const CHALLENGE_PEEK: usize = 64 * 1024;
 
 /// Limits for one request.
 #[derive(Debug, Clone, Copy)]
@@ -177,11 +193,26 @@ impl Fetcher {
             return Ok(Fetched::NotModified);
         }
         if !status.is_success() {
+            let headers = resp.headers().clone();
+            // A challenge page is usually small: its first part tells.
+            let mut head = Vec::new();
+            while head.len() < CHALLENGE_PEEK {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) => head.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
+            if let Some(challenge) = challenge::detect(status.as_u16(), &headers, &head) {
+                return Err(FetchError::Blocked {
+                    status: status.as_u16(),
+                    challenge,
+                });
+            }
             let retry_after = matches!(
                 status,
                 StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
             )
-            .then(|| retry_after(resp.headers()))
+            .then(|| retry_after(&headers))
             .flatten();
             return Err(FetchError::Status {
                 status: status.as_u16(),
@@ -212,6 +243,12 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
+        if let Some(challenge) = challenge::detect(status.as_u16(), &headers, &bytes) {
+            return Err(FetchError::Blocked {
+                status: status.as_u16(),
+                challenge,
+            });
+        }
         let text_header = |name: header::HeaderName| {
             headers
                 .get(name)
@@ -219,6 +256,7 @@ impl Fetcher {
                 .map(str::to_owned)
         };
         Ok(Fetched::Body(Body {
+            status: status.as_u16(),
             bytes,
             final_url,
             validators: Validators {

@@ -13,7 +13,7 @@ use scraper::Selector;
 use url::Url;
 
 use crate::config::{Config, HtmlRules, Settings, Source, SourceKind};
-use crate::fetch::{FetchError, Fetched, Fetcher, RequestLimits, Validators};
+use crate::fetch::{charset, FetchError, Fetched, Fetcher, RequestLimits, Validators};
 use crate::parse::{feed, html, RawItem};
 use crate::pipeline::{self, Outcome};
 use crate::store::{Store, StoreError};
@@ -69,13 +69,15 @@ pub enum FailureKind {
     Timeout,
     /// DNS, connection, TLS or a broken stream.
     Network,
-    /// The server answered with this error status (a bot-protection page shows up here,
-    /// usually as 403, 429 or 503).
+    /// The server answered with this error status (not a bot-protection page: that is
+    /// [`FailureKind::Blocked`]).
     Status(u16),
     /// The body exceeded the cap.
     TooLarge,
     /// More redirects than allowed.
     Redirects,
+    /// A bot-protection page (whatever its status).
+    Blocked,
     /// Not a readable feed.
     Parse,
     /// The database failed.
@@ -87,7 +89,7 @@ pub enum FailureKind {
 }
 
 impl std::fmt::Display for FailureKind {
-    /// `timeout`, `network`, `http_503`, `too_large`, `redirects`, `parse`, `store`,
+    /// `timeout`, `network`, `http_503`, `too_large`, `redirects`, `blocked`, `parse`, `store`,
     /// `interrupted` or `other`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -96,6 +98,7 @@ impl std::fmt::Display for FailureKind {
             FailureKind::Status(code) => write!(f, "http_{code}"),
             FailureKind::TooLarge => f.write_str("too_large"),
             FailureKind::Redirects => f.write_str("redirects"),
+            FailureKind::Blocked => f.write_str("blocked"),
             FailureKind::Parse => f.write_str("parse"),
             FailureKind::Store => f.write_str("store"),
             FailureKind::Interrupted => f.write_str("interrupted"),
@@ -163,6 +166,7 @@ impl SourceError {
                 FetchError::Status { status, .. } => FailureKind::Status(*status),
                 FetchError::TooLarge { .. } => FailureKind::TooLarge,
                 FetchError::Redirects => FailureKind::Redirects,
+                FetchError::Blocked { .. } => FailureKind::Blocked,
                 FetchError::Other(_) => FailureKind::Other,
             },
             SourceError::Parse(_) => FailureKind::Parse,
@@ -364,7 +368,7 @@ impl SourcePass<'_> {
                 self.feed_items(parsed.items, full_text, warnings).await?
             }
             SourceKind::Html(rules) => {
-                let index = String::from_utf8_lossy(&body.bytes).into_owned();
+                let (index, _) = charset::decode(&body.bytes, body.content_type.as_deref());
                 self.index_items(&index, &body.final_url, rules, warnings)
                     .await?
             }
@@ -387,8 +391,11 @@ impl SourcePass<'_> {
         })
     }
 
-    /// A feed's items; with `full_text` (the source's content selector, if any), a short
-    /// item not stored before gets the text of its page when that is longer.
+    /// A feed's items, search-engine links unwrapped ([`unwrap_search_link`]); with
+    /// `full_text` (the source's content selector, if any), a short item not stored before
+    /// whose title or summary could be about a police breach
+    /// ([`crate::extract::could_be_police_breach`]) gets the text of its page when that is
+    /// longer. An article's page is fetched at most once per pass; an interstitial's never.
     async fn feed_items(
         &self,
         items: Vec<RawItem>,
@@ -396,17 +403,22 @@ impl SourcePass<'_> {
         warnings: &mut Vec<String>,
     ) -> Result<Vec<RawItem>, SourceError> {
         let mut out = Vec::with_capacity(items.len());
+        let mut fetched = std::collections::HashSet::new();
         for mut item in items {
-            let short = html::clean_text(&item.text).len() < self.settings.min_text_chars;
-            if let Some(content) = full_text.filter(|_| short) {
+            let followable = unwrap_search_link(&mut item);
+            let summary = html::clean_text(&item.text);
+            let short = summary.len() < self.settings.min_text_chars;
+            let promising = || crate::extract::could_be_police_breach(&item.title, &summary);
+            if let Some(content) = full_text.filter(|_| followable && short && promising()) {
                 if let Some(link) = item.url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
                     let key = canon::article_key(Some(link.as_str()), "", None, "");
-                    if !self.store.has_article(&key)? {
+                    if fetched.insert(key.clone()) && !self.store.has_article(&key)? {
                         match self.fetcher.get(&link, None, self.limits).await {
                             Ok(Fetched::Body(page)) => {
-                                let text = String::from_utf8_lossy(&page.bytes);
+                                let (text, _) =
+                                    charset::decode(&page.bytes, page.content_type.as_deref());
                                 let p = html::parse_page(&text, None, None, content);
-                                if p.text.len() > html::clean_text(&item.text).len() {
+                                if p.text.len() > summary.len() {
                                     item.text = p.text;
                                 }
                             }
@@ -439,7 +451,7 @@ impl SourcePass<'_> {
             }
             match self.fetcher.get(&link, None, self.limits).await {
                 Ok(Fetched::Body(page)) => {
-                    let text = String::from_utf8_lossy(&page.bytes);
+                    let (text, _) = charset::decode(&page.bytes, page.content_type.as_deref());
                     let p = html::parse_page(
                         &text,
                         Some(&rules.title_selector),
@@ -507,6 +519,20 @@ impl SourcePass<'_> {
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => Err(SourceError::Interrupted),
         }
+    }
+}
+
+/// Unwraps a search engine's link in `item` ([`canon::search::unwrap`]): the article's own URL
+/// replaces the engine's. Returns whether the item's page may be fetched: not when the link
+/// leads to the engine's interstitial page (the item stays headline-only).
+pub fn unwrap_search_link(item: &mut RawItem) -> bool {
+    match item.url.as_deref().and_then(canon::search::unwrap) {
+        Some(canon::search::SearchLink::Article(url)) => {
+            item.url = Some(url);
+            true
+        }
+        Some(canon::search::SearchLink::Interstitial) => false,
+        None => true,
     }
 }
 

@@ -23,6 +23,7 @@ pub mod remote;
 mod reprocess;
 mod run;
 mod show;
+pub mod sources;
 mod trends;
 
 use std::path::{Path, PathBuf};
@@ -191,6 +192,16 @@ pub enum Command {
         #[arg(long)]
         listen: Option<String>,
     },
+    /// Every configured source (templates expanded) with its health; see its subcommands for
+    /// coverage, OPML and a dry-run check.
+    Sources {
+        /// Coverage, OPML import/export or a check (default: list the sources).
+        #[command(subcommand)]
+        command: Option<sources::SourcesCommand>,
+        /// Output format of the listing.
+        #[arg(long, value_enum, default_value = "table")]
+        format: sources::SourcesFormat,
+    },
     /// Shell completions on stdout, e.g. `breachwatch completions bash > breachwatch.bash`.
     Completions {
         /// The shell to complete for.
@@ -347,5 +358,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions { shell } => conventions::completions(shell, &mut out),
         Command::Man { out: dir } => conventions::man(dir.as_deref(), &mut out),
         Command::Reprocess => reprocess::run(&context, &mut out),
+        Command::Sources { command, format } => sources::run(&context, command, format, &mut out),
     }
 }

@@ -54,6 +54,29 @@ pub fn document(title: &str, text: &str) -> String {
     s
 }
 
+/// Whether a feed item's title or summary could be about a police data breach: it names a
+/// police body of the gazetteer, or uses a breach word ("breach", "leaked", "fined", a data
+/// type, a cause). Cheap, and generous: it only decides whether a summary-only item's page is
+/// worth fetching; [`extract`] decides relevance.
+pub fn could_be_police_breach(title: &str, summary: &str) -> bool {
+    let doc = document(title, summary);
+    let scan = lexicon::scan(&doc);
+    let [any_case, exact_case, _, _] = &scan.forces;
+    !any_case.is_empty()
+        || !exact_case.is_empty()
+        || !scan.types.is_empty()
+        || !scan.causes.is_empty()
+        || scan.cues.iter().any(|h| {
+            matches!(
+                h.tag,
+                lexicon::Cue::Breach
+                    | lexicon::Cue::Exposure
+                    | lexicon::Cue::Penalty
+                    | lexicon::Cue::SelfReport
+            )
+        })
+}
+
 /// The sentences of a [`document`] as extraction splits it: every fact's span is one of
 /// them, and a force's evidence (the name as written) lies inside one.
 pub fn sentences(document: &str) -> Vec<Span> {

@@ -603,3 +603,19 @@ fn world_bodies_one_id_per_department() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn could_be_police_breach_names_a_body_or_a_breach_word() {
+    use super::could_be_police_breach;
+    assert!(could_be_police_breach("Kent Police statement", ""));
+    assert!(could_be_police_breach(
+        "Council update",
+        "Personal data was leaked in a data breach."
+    ));
+    assert!(could_be_police_breach("Force fined by regulator", ""));
+    assert!(!could_be_police_breach(
+        "Village fete raises money for charity",
+        "The annual fete was a success."
+    ));
+    assert!(!could_be_police_breach("", ""));
+}

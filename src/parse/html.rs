@@ -459,9 +459,18 @@ pub fn parse_page(
             .or_else(|| parse_date(&text_of(el)))
             .or_else(|| find_date_in(&text_of(el)))
     };
+    static LD_JSON: LazyLock<Selector> =
+        LazyLock::new(|| builtin_selector("script[type='application/ld+json']"));
     let published = date
         .and_then(|s| doc.select(s).find_map(date_of))
-        .or_else(|| doc.select(&DATES).find_map(date_of));
+        .or_else(|| doc.select(&DATES).find_map(date_of))
+        .or_else(|| {
+            doc.select(&LD_JSON).find_map(|script| {
+                let json: serde_json::Value =
+                    serde_json::from_str(&script.text().collect::<String>()).ok()?;
+                ld_date_published(&json)
+            })
+        });
     let canonical = doc
         .select(&CANON)
         .next()
@@ -487,14 +496,27 @@ pub fn parse_page(
 }
 
 /// A date written inside running text such as "Published: 15 August 2023".
+/// The first `datePublished` in a JSON-LD document (at any depth: `@graph`, arrays).
+fn ld_date_published(json: &serde_json::Value) -> Option<DateTime<FixedOffset>> {
+    match json {
+        serde_json::Value::Object(map) => map
+            .get("datePublished")
+            .and_then(|v| v.as_str())
+            .and_then(parse_date)
+            .or_else(|| map.values().find_map(ld_date_published)),
+        serde_json::Value::Array(items) => items.iter().find_map(ld_date_published),
+        _ => None,
+    }
+}
+
 fn find_date_in(s: &str) -> Option<DateTime<FixedOffset>> {
     static D: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b|\b(\d{4}-\d{2}-\d{2})\b")
+        Regex::new(r"\b(\d{1,2})(?:st|nd|rd|th)? (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b|\b(\d{4}-\d{2}-\d{2})\b|\b(\d{1,2}:\d{2} \d{1,2}/\d{1,2}/\d{4})\b|\b((?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?, \d{4})\b")
             .expect("regex compiles")
     });
     let c = D.captures(s)?;
-    if let Some(iso) = c.get(4) {
-        return parse_date(iso.as_str());
+    if let Some(other) = c.get(4).or(c.get(5)).or(c.get(6)) {
+        return parse_date(other.as_str());
     }
     parse_date(&format!("{} {} {}", &c[1], &c[2], &c[3]))
 }
@@ -514,6 +536,41 @@ mod tests {
 
     /// Regression (found by prop_tests): markup nested tens of thousands deep overflowed the
     /// stack in the recursive walks over the tree, aborting the whole process.
+    #[test]
+    fn page_dates_from_json_ld_and_newsroom_text() {
+        let ld = r#"<html><head><script type="application/ld+json">
+            {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"},
+             {"@type": "NewsArticle", "datePublished": "2023-08-15T09:30:00+01:00"}]}
+            </script></head><body><h1>T</h1><p>Text.</p></body></html>"#;
+        let p = parse_page(ld, None, None, None);
+        assert_eq!(
+            p.published.unwrap().to_rfc3339(),
+            "2023-08-15T09:30:00+01:00"
+        );
+        for (html, want) in [
+            (
+                "<h1>T</h1><p class=\"date\">Published: 09:30 15/08/2023</p>",
+                "2023-08-15T09:30:00+01:00",
+            ),
+            (
+                "<h1>T</h1><p class=\"date\">15th August 2023</p>",
+                "2023-08-15T00:00:00+00:00",
+            ),
+            (
+                "<h1>T</h1><p class=\"date\">Posted August 15, 2023</p>",
+                "2023-08-15T00:00:00+00:00",
+            ),
+        ] {
+            let date = builtin_selector(".date");
+            let p = parse_page(html, None, Some(&date), None);
+            assert_eq!(
+                p.published.map(|d| d.to_rfc3339()).as_deref(),
+                Some(want),
+                "{html}"
+            );
+        }
+    }
+
     #[test]
     fn deeply_nested_markup_does_not_overflow_the_stack() {
         // Inline elements: html5ever nests them in linear time (block elements it nests in

@@ -81,7 +81,7 @@ impl Default for Metrics {
             poll_failures: CounterVec::new(
                 "breachwatch_source_poll_failures_total",
                 "Polls of a source that failed, by kind: timeout, network, http_<status>, \
-                 too_large, redirects, parse, store, interrupted or other.",
+                 too_large, redirects, blocked (bot protection), parse, store, interrupted or other.",
                 ["source", "kind"],
             ),
             last_success: GaugeVec::new(

@@ -11,5 +11,6 @@ mod metrics;
 mod occurred;
 mod poll;
 mod serve;
+mod sources;
 mod trends;
 mod undated;
