@@ -13,6 +13,8 @@ shared=${SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Outside the project: a feeds.toml in the current directory would be loaded.
+cd "$work"
 answer() { # NAME DB
   "$bin" --db "$2" incidents --format json > "$out/$1.incidents.json"
   "$bin" --db "$2" trends --by force --format json > "$out/$1.trends-force.json"
