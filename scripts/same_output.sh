@@ -7,7 +7,7 @@
 #   scripts/same_output.sh BIN OUT_DIR [SYNTHETIC_ARTICLES]
 set -euo pipefail
 bin=$(realpath "$1")
-out=$2
+out=$(realpath -m "$2")
 n=${3:-100000}
 shared=${SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 mkdir -p "$out"
