@@ -407,7 +407,7 @@ impl Config {
             }
             let mut forces = s.forces.clone().unwrap_or_default();
             for f in &forces {
-                if crate::extract::force_name(f).is_none() && !is_world_body_id(f) {
+                if crate::extract::body_name(f).is_none() && !is_world_body_id(f) {
                     return Err(invalid(
                         at("forces"),
                         format!("unknown force id {f:?} (see data/uk_forces.json)"),

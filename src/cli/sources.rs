@@ -244,7 +244,7 @@ pub struct Coverage {
 
 /// Every UK gazetteer body and the enabled sources that are its newsroom, in gazetteer order.
 pub fn coverage_rows(config: &Config) -> Vec<Coverage> {
-    crate::extract::all_uk_forces()
+    crate::extract::uk_bodies()
         .into_iter()
         .map(|(id, _)| Coverage {
             force: id.to_string(),
@@ -264,7 +264,7 @@ fn coverage(config: &Config, format: SourcesFormat, out: &mut impl Write) -> Res
         SourcesFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
         SourcesFormat::Table => {
             let names: std::collections::HashMap<_, _> =
-                crate::extract::all_uk_forces().into_iter().collect();
+                crate::extract::uk_bodies().into_iter().collect();
             let width = rows.iter().map(|r| r.force.len()).max().unwrap_or(0);
             for r in &rows {
                 let sources = if r.sources.is_empty() {

@@ -75,7 +75,7 @@ pub fn expand(
             ));
         };
         if !vars.contains_key("name") {
-            let name = crate::extract::force_name(&force)
+            let name = crate::extract::body_name(&force)
                 .unwrap_or(&force)
                 .to_string();
             vars.insert("name".into(), name);

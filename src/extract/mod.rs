@@ -112,6 +112,20 @@ pub fn force_name(id: &str) -> Option<&'static str> {
     forces::force_name(id)
 }
 
+/// Every UK police body of the gazetteer's file, (id, canonical name): the bodies a source
+/// can be the newsroom of, the NCA included.
+pub fn uk_bodies() -> Vec<(&'static str, &'static str)> {
+    forces::uk_bodies()
+}
+
+/// Canonical name of any UK body of the gazetteer's file (see [`uk_bodies`]).
+pub fn body_name(id: &str) -> Option<&'static str> {
+    forces::uk_bodies()
+        .into_iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, n)| n)
+}
+
 /// All UK police bodies in the gazetteer: (id, canonical name).
 pub fn all_uk_forces() -> Vec<(&'static str, &'static str)> {
     forces::all_uk_forces()

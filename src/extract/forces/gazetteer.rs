@@ -164,6 +164,8 @@ pub enum ForceRef {
 pub struct Gazetteer {
     /// UK forces: (id, canonical name).
     pub forces: Vec<(String, String)>,
+    /// Every UK body of the file, (id, canonical name), those extraction leaves out included.
+    pub bodies: Vec<(String, String)>,
     /// Sets of UK forces that work together: a report naming a set is one report.
     pub collaborations: Vec<BTreeSet<String>>,
     /// Sets of UK forces named as one body ("the two East Anglian constabularies").
@@ -440,6 +442,11 @@ impl NameLists {
 fn build() -> Gazetteer {
     let uk: UkFile = serde_json::from_str(UK_FORCES_JSON).unwrap_or_default();
     let mut forces = Vec::new();
+    let bodies = uk
+        .forces
+        .iter()
+        .map(|e| (e.id.clone(), e.canonical_name.clone()))
+        .collect();
     let mut collaborations: Vec<BTreeSet<String>> = Vec::new();
     let mut names = NameLists::default();
     for entry in &uk.forces {
@@ -564,6 +571,7 @@ fn build() -> Gazetteer {
     );
     Gazetteer {
         forces,
+        bodies,
         collaborations,
         joint_bodies,
         phrases,

@@ -110,7 +110,17 @@ pub fn force_name(id: &str) -> Option<&'static str> {
         .map(|(_, n)| n.as_str())
 }
 
-/// Every UK force: (id, canonical name).
+/// Every UK police body of `data/uk_forces.json`: (id, canonical name), including those
+/// extraction never names as a victim (the NCA, usually the investigator).
+pub fn uk_bodies() -> Vec<(&'static str, &'static str)> {
+    gazetteer()
+        .bodies
+        .iter()
+        .map(|(i, n)| (i.as_str(), n.as_str()))
+        .collect()
+}
+
+/// Every UK force extraction names as a victim: (id, canonical name).
 pub fn all_uk_forces() -> Vec<(&'static str, &'static str)> {
     gazetteer()
         .forces
