@@ -63,7 +63,7 @@ pub fn events(before: Option<&Incident>, after: &Incident) -> Vec<Event> {
     };
     let mut out = Vec::new();
     for d in &after.timeline {
-        let key = format!("development:{}:{}", kind_id(d.kind), d.url);
+        let key = format!("development:{}:{}", d.kind.id(), d.url);
         let known = before
             .timeline
             .iter()
@@ -77,7 +77,7 @@ pub fn events(before: Option<&Incident>, after: &Incident) -> Vec<Event> {
             out.push(Event {
                 kind: EventKind::Development,
                 key,
-                summary: format!("{}{amount}", kind_id(d.kind).replace('_', " ")),
+                summary: format!("{}{amount}", d.kind.id().replace('_', " ")),
             });
         }
     }
@@ -105,13 +105,6 @@ pub fn events(before: Option<&Incident>, after: &Incident) -> Vec<Event> {
         }
     }
     out
-}
-
-fn kind_id(kind: crate::model::DevelopmentKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "other".into())
 }
 
 /// `123456` minor units as `1,234.56`.

@@ -407,7 +407,7 @@ impl Config {
             }
             let mut forces = s.forces.clone().unwrap_or_default();
             for f in &forces {
-                if crate::extract::body_name(f).is_none() && !is_world_body_id(f) {
+                if !crate::extract::is_body_id(f) {
                     return Err(invalid(
                         at("forces"),
                         format!("unknown force id {f:?} (see data/uk_forces.json)"),
@@ -442,17 +442,6 @@ impl Config {
             sources: Vec::new(),
         }
     }
-}
-
-/// Whether `id` has the form of a body outside the UK: `<country code>-<slug>`.
-fn is_world_body_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    b.len() > 3
-        && b[..2].iter().all(u8::is_ascii_lowercase)
-        && b[2] == b'-'
-        && b[3..]
-            .iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 /// Applies defaults to `[settings]` and checks what must be positive or parse.

@@ -155,22 +155,6 @@ pub enum Value {
     Occurred(Option<Occurred>),
 }
 
-/// Whether a force id can name a body: one of the UK gazetteer's, or of the form
-/// `<country code>-<slug>` that bodies elsewhere take (see the contract's force ids).
-pub fn is_force_id(id: &str) -> bool {
-    if crate::extract::force_name(id).is_some() {
-        return true;
-    }
-    let bytes = id.as_bytes();
-    bytes.len() > 3
-        && bytes[..2].iter().all(u8::is_ascii_lowercase)
-        && bytes[2] == b'-'
-        && bytes[3..]
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && !id.ends_with('-')
-}
-
 fn id_list(text: &str) -> Vec<String> {
     text.split(',')
         .map(|s| s.trim().replace('-', "_"))
@@ -203,7 +187,7 @@ impl Value {
                 if forces.is_empty() {
                     return Err(bad("an incident needs at least one force".into()));
                 }
-                if let Some(unknown) = forces.iter().find(|f| !is_force_id(f)) {
+                if let Some(unknown) = forces.iter().find(|f| !crate::extract::is_body_id(f)) {
                     return Err(bad(format!("unknown force id {unknown:?}")));
                 }
                 forces.sort();

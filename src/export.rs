@@ -243,10 +243,7 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<(), csv::Error> 
                         d.date
                             .map(|t| t.format("%Y-%m-%d").to_string())
                             .unwrap_or_default(),
-                        serde_json::to_value(d.kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        d.kind.id(),
                         match (d.amount_minor, &d.currency) {
                             (Some(a), Some(c)) => format!(" {c}{}", a / 100),
                             _ => String::new(),

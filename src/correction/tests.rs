@@ -404,7 +404,7 @@ fn force_ids_are_the_gazetteers_or_the_world_form() {
         "us-dallas-police-department",
         "nl-national-police",
     ] {
-        assert!(is_force_id(ok), "{ok}");
+        assert!(crate::extract::is_body_id(ok), "{ok}");
     }
     for bad in [
         "",
@@ -415,6 +415,6 @@ fn force_ids_are_the_gazetteers_or_the_world_form() {
         "us_dallas",
         "us-Dallas",
     ] {
-        assert!(!is_force_id(bad), "{bad}");
+        assert!(!crate::extract::is_body_id(bad), "{bad}");
     }
 }

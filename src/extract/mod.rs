@@ -120,10 +120,23 @@ pub fn uk_bodies() -> Vec<(&'static str, &'static str)> {
 
 /// Canonical name of any UK body of the gazetteer's file (see [`uk_bodies`]).
 pub fn body_name(id: &str) -> Option<&'static str> {
-    forces::uk_bodies()
-        .into_iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, n)| n)
+    forces::body_name(id)
+}
+
+/// Whether a force id can name a body: one of the UK gazetteer's file (see [`uk_bodies`]),
+/// or of the form `<country code>-<slug>` that bodies elsewhere take (the contract's ids).
+pub fn is_body_id(id: &str) -> bool {
+    if body_name(id).is_some() {
+        return true;
+    }
+    let bytes = id.as_bytes();
+    bytes.len() > 3
+        && bytes[..2].iter().all(u8::is_ascii_lowercase)
+        && bytes[2] == b'-'
+        && bytes[3..]
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && !id.ends_with('-')
 }
 
 /// All UK police bodies in the gazetteer: (id, canonical name).

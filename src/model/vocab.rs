@@ -493,6 +493,22 @@ impl DevelopmentKind {
         DevelopmentKind::Other,
     ];
 
+    /// The stored and printed id (`enforcement_notice`), as serde names it.
+    pub fn id(&self) -> &'static str {
+        match self {
+            DevelopmentKind::Fine => "fine",
+            DevelopmentKind::Reprimand => "reprimand",
+            DevelopmentKind::EnforcementNotice => "enforcement_notice",
+            DevelopmentKind::Arrest => "arrest",
+            DevelopmentKind::Charge => "charge",
+            DevelopmentKind::Lawsuit => "lawsuit",
+            DevelopmentKind::Compensation => "compensation",
+            DevelopmentKind::RevisedCount => "revised_count",
+            DevelopmentKind::Apology => "apology",
+            DevelopmentKind::Other => "other",
+        }
+    }
+
     /// The stable code (see the enum's discriminants).
     pub const fn code(self) -> u8 {
         self as u8

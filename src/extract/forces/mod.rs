@@ -110,6 +110,15 @@ pub fn force_name(id: &str) -> Option<&'static str> {
         .map(|(_, n)| n.as_str())
 }
 
+/// Canonical name of any UK body of `data/uk_forces.json` by id (see [`uk_bodies`]).
+pub fn body_name(id: &str) -> Option<&'static str> {
+    gazetteer()
+        .bodies
+        .iter()
+        .find(|(i, _)| i == id)
+        .map(|(_, n)| n.as_str())
+}
+
 /// Every UK police body of `data/uk_forces.json`: (id, canonical name), including those
 /// extraction never names as a victim (the NCA, usually the investigator).
 pub fn uk_bodies() -> Vec<(&'static str, &'static str)> {
