@@ -77,8 +77,17 @@ pub struct RawSettings {
     pub db_path: Option<PathBuf>,
     /// The service's address (default `127.0.0.1:8080`).
     pub listen: Option<String>,
-    /// The User-Agent sent (default names the project).
+    /// The User-Agent sent (default names the project and `contact`).
     pub user_agent: Option<String>,
+    /// Where a publisher can reach whoever runs this instance (a URL or `mailto:`), named in
+    /// the default User-Agent (default: the project's page).
+    pub contact: Option<String>,
+    /// The least time between two requests to one host, feeds and pages alike (default
+    /// 1000). A host's robots.txt `crawl-delay` raises it for that host.
+    pub min_host_delay_ms: Option<u64>,
+    /// Honour robots.txt for the pages the poller follows (default true). Configured feeds
+    /// and listings are fetched whatever it says.
+    pub respect_robots: Option<bool>,
     /// Default time between polls of a source (default 1800).
     pub interval_secs: Option<u64>,
     /// Up to this much is added to each delay (default 120).
@@ -136,6 +145,10 @@ pub struct RawSource {
     pub content_selector: Option<String>,
     /// html: CSS selector for the links to press releases on the index page.
     pub item_selector: Option<String>,
+    /// html: CSS selector for the link to the listing's next (older) page (default: a
+    /// `rel="next"` link). Pages are followed while every link on them is new, up to
+    /// `max_items` links.
+    pub next_selector: Option<String>,
     /// html: CSS selector for the title on a press-release page (default `h1`).
     pub title_selector: Option<String>,
     /// html: CSS selector for the date (a `datetime` attribute or text).
@@ -160,8 +173,12 @@ pub struct Settings {
     pub db_path: PathBuf,
     /// The service's address (`host:port`), checked to parse.
     pub listen: String,
-    /// Sent with every request, naming the project.
+    /// Sent with every request, naming the project and a contact.
     pub user_agent: String,
+    /// The least time between two requests to one host.
+    pub min_host_delay: Duration,
+    /// Honour robots.txt for followed pages.
+    pub respect_robots: bool,
     /// Default time between polls of a source.
     pub interval: Duration,
     /// Up to this much is added to each delay, so sources do not poll in step.
@@ -190,17 +207,45 @@ pub struct Settings {
     pub shutdown_grace: Duration,
 }
 
+/// The contact named in the default User-Agent.
+const DEFAULT_CONTACT: &str = "https://github.com/breachwatch/breachwatch";
+
+/// The product token robots.txt groups are matched against.
+pub const PRODUCT_TOKEN: &str = "breachwatch";
+
+/// `breachwatch/VERSION (+CONTACT)`, the form crawlers use to say who they are.
+fn user_agent_for(contact: &str) -> String {
+    format!("{PRODUCT_TOKEN}/{} (+{contact})", env!("CARGO_PKG_VERSION"))
+}
+
+/// `settings.contact`, checked: an http(s) URL or a `mailto:` address, nothing that would
+/// break the header.
+fn checked_contact(contact: &str) -> Result<String, ConfigError> {
+    let contact = contact.trim();
+    let ok = Url::parse(contact)
+        .map(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
+        .unwrap_or(false)
+        && !contact
+            .chars()
+            .any(|c| c.is_control() || c == '(' || c == ')');
+    if ok {
+        Ok(contact.to_owned())
+    } else {
+        Err(invalid(
+            "settings.contact",
+            format!("{contact:?} is not an http(s) URL or a mailto: address"),
+        ))
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             db_path: PathBuf::from("breachwatch.db"),
             listen: "127.0.0.1:8080".into(),
-            user_agent: concat!(
-                "breachwatch/",
-                env!("CARGO_PKG_VERSION"),
-                " (+https://github.com/breachwatch/breachwatch)"
-            )
-            .into(),
+            user_agent: user_agent_for(DEFAULT_CONTACT),
+            min_host_delay: Duration::from_millis(1000),
+            respect_robots: true,
             interval: Duration::from_secs(1800),
             jitter: Duration::from_secs(120),
             timeout: Duration::from_secs(30),
@@ -246,6 +291,8 @@ pub struct HtmlRules {
     pub content_selector: Option<Selector>,
     /// How many links from the index to follow.
     pub max_items: usize,
+    /// The link to the listing's next page (default: `rel="next"`).
+    pub next_selector: Option<Selector>,
 }
 
 /// A validated source.
@@ -352,12 +399,14 @@ impl Config {
             let item_selector = compiled("item_selector", &s.item_selector)?;
             let title_selector = compiled("title_selector", &s.title_selector)?;
             let date_selector = compiled("date_selector", &s.date_selector)?;
+            let next_selector = compiled("next_selector", &s.next_selector)?;
             let kind = match s.kind.as_str() {
                 "feed" | "rss" | "atom" | "json" => {
                     for (field, v) in [
                         ("item_selector", &s.item_selector),
                         ("title_selector", &s.title_selector),
                         ("date_selector", &s.date_selector),
+                        ("next_selector", &s.next_selector),
                     ] {
                         if v.is_some() {
                             return Err(invalid(at(field), "only allowed for kind = \"html\""));
@@ -381,6 +430,7 @@ impl Config {
                         title_selector,
                         date_selector,
                         content_selector,
+                        next_selector,
                         max_items: s.max_items.unwrap_or(20).max(1),
                     })
                 }
@@ -472,7 +522,16 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
     Ok(Settings {
         db_path: r.db_path.unwrap_or(d.db_path),
         listen: r.listen.unwrap_or(d.listen),
-        user_agent: r.user_agent.unwrap_or(d.user_agent),
+        user_agent: match (r.user_agent, &r.contact) {
+            (Some(ua), _) => ua,
+            (None, Some(contact)) => user_agent_for(&checked_contact(contact)?),
+            (None, None) => d.user_agent,
+        },
+        min_host_delay: r
+            .min_host_delay_ms
+            .map(Duration::from_millis)
+            .unwrap_or(d.min_host_delay),
+        respect_robots: r.respect_robots.unwrap_or(d.respect_robots),
         interval: positive("interval_secs", r.interval_secs, d.interval)?,
         jitter: r.jitter_secs.map(Duration::from_secs).unwrap_or(d.jitter),
         timeout: positive("timeout_secs", r.timeout_secs, d.timeout)?,

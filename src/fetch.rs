@@ -7,6 +7,7 @@
 
 pub mod challenge;
 pub mod charset;
+pub mod polite;
 pub mod robots;
 
 use std::collections::HashMap;
@@ -54,6 +55,13 @@ pub enum FetchError {
         status: u16,
         /// Whose challenge it was.
         challenge: challenge::Challenge,
+    },
+    /// The host's robots.txt asks us not to fetch the page, or could not be fetched, which
+    /// means stay out for now (RFC 9309). Only pages the poller follows are checked.
+    #[error("{}", if *.unreachable { "robots.txt unreachable: staying out" } else { "disallowed by robots.txt" })]
+    Disallowed {
+        /// robots.txt could not be fetched (the host is down or failing).
+        unreachable: bool,
     },
     /// Anything else reqwest reports.
     #[error("{0}")]
@@ -119,14 +127,23 @@ pub struct RequestLimits {
     pub max_body_bytes: u64,
 }
 
-/// A shared HTTP client with global and per-host concurrency limits.
+/// A shared HTTP client with global and per-host concurrency limits, a least gap between
+/// requests to one host, and robots.txt for followed pages ([`polite`]).
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     global: Arc<Semaphore>,
     per_host: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     per_host_limit: usize,
+    polite: Arc<polite::Politeness>,
+    respect_robots: bool,
 }
+
+/// The limits robots.txt is fetched with.
+const ROBOTS_LIMITS: RequestLimits = RequestLimits {
+    timeout: Duration::from_secs(15),
+    max_body_bytes: 512 * 1024,
+};
 
 impl Fetcher {
     /// Builds the client from settings.
@@ -145,22 +162,26 @@ impl Fetcher {
             global: Arc::new(Semaphore::new(settings.max_concurrent_fetches)),
             per_host: Arc::new(Mutex::new(HashMap::new())),
             per_host_limit: settings.per_host_concurrency,
+            polite: Arc::new(polite::Politeness::new(settings.min_host_delay)),
+            respect_robots: settings.respect_robots,
         })
     }
 
     async fn permits(&self, url: &Url) -> (OwnedSemaphorePermit, OwnedSemaphorePermit) {
-        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        let host = polite::host_key(url);
         let host_sem = {
             let mut map = self.per_host.lock().expect("per-host map lock");
             map.entry(host)
                 .or_insert_with(|| Arc::new(Semaphore::new(self.per_host_limit)))
                 .clone()
         };
-        // Per-host first, so a slow host does not hold global slots while it waits.
+        // Per-host first, and the host's turn, so a slow or rate-limited host does not hold
+        // global slots while it waits.
         let h = host_sem
             .acquire_owned()
             .await
             .expect("semaphore never closed");
+        self.polite.wait_turn(url).await;
         let g = self
             .global
             .clone()
@@ -168,6 +189,42 @@ impl Fetcher {
             .await
             .expect("semaphore never closed");
         (h, g)
+    }
+
+    /// GETs a page the poller follows (an article a feed item or a listing links to): as
+    /// [`Fetcher::get`], after checking the host's robots.txt ([`FetchError::Disallowed`]).
+    pub async fn get_page(&self, url: &Url, limits: RequestLimits) -> Result<Fetched, FetchError> {
+        if self.respect_robots {
+            let rules = self.robots(url).await;
+            if !rules.allowed(&path_and_query(url)) {
+                return Err(FetchError::Disallowed {
+                    unreachable: rules.is_closed(),
+                });
+            }
+        }
+        self.get(url, None, limits).await
+    }
+
+    /// The rules of `url`'s host's robots.txt for us (fetched once per host and kept a day;
+    /// see [`robots`] for what an error answer means).
+    pub async fn robots(&self, url: &Url) -> robots::Robots {
+        self.polite
+            .robots(url, |robots_url| async move {
+                match self.get(&robots_url, None, ROBOTS_LIMITS).await {
+                    Ok(Fetched::Body(b)) => robots::Robots::parse(
+                        &String::from_utf8_lossy(&b.bytes),
+                        crate::config::PRODUCT_TOKEN,
+                    ),
+                    Ok(Fetched::NotModified) => robots::Robots::open(),
+                    Err(FetchError::Status { status, .. }) => robots::Robots::for_status(status),
+                    // A challenge instead of robots.txt: the page itself will say blocked.
+                    Err(FetchError::Blocked { .. }) | Err(FetchError::TooLarge { .. }) => {
+                        robots::Robots::open()
+                    }
+                    Err(_) => robots::Robots::closed(),
+                }
+            })
+            .await
     }
 
     /// GETs `url`, conditionally when `validators` are given.
@@ -266,6 +323,14 @@ impl Fetcher {
             content_type: text_header(header::CONTENT_TYPE),
             max_age: text_header(header::CACHE_CONTROL).and_then(|c| max_age(&c)),
         }))
+    }
+}
+
+/// A URL's path and query, as robots.txt rules match them.
+fn path_and_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
     }
 }
 

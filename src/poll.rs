@@ -167,7 +167,7 @@ impl SourceError {
                 FetchError::TooLarge { .. } => FailureKind::TooLarge,
                 FetchError::Redirects => FailureKind::Redirects,
                 FetchError::Blocked { .. } => FailureKind::Blocked,
-                FetchError::Other(_) => FailureKind::Other,
+                FetchError::Disallowed { .. } | FetchError::Other(_) => FailureKind::Other,
             },
             SourceError::Parse(_) => FailureKind::Parse,
             SourceError::Store(_) => FailureKind::Store,
@@ -404,6 +404,7 @@ impl SourcePass<'_> {
     ) -> Result<Vec<RawItem>, SourceError> {
         let mut out = Vec::with_capacity(items.len());
         let mut fetched = std::collections::HashSet::new();
+        let mut unreachable = Unreachable::default();
         for mut item in items {
             let followable = unwrap_search_link(&mut item);
             let summary = html::clean_text(&item.text);
@@ -412,8 +413,11 @@ impl SourcePass<'_> {
             if let Some(content) = full_text.filter(|_| followable && short && promising()) {
                 if let Some(link) = item.url.as_deref().and_then(|u| url::Url::parse(u).ok()) {
                     let key = canon::article_key(Some(link.as_str()), "", None, "");
-                    if fetched.insert(key.clone()) && !self.store.has_article(&key)? {
-                        match self.fetcher.get(&link, None, self.limits).await {
+                    if fetched.insert(key.clone())
+                        && !self.store.has_article(&key)?
+                        && !unreachable.skips(&link)
+                    {
+                        match self.fetcher.get_page(&link, self.limits).await {
                             Ok(Fetched::Body(page)) => {
                                 let (text, _) =
                                     charset::decode(&page.bytes, page.content_type.as_deref());
@@ -423,18 +427,25 @@ impl SourcePass<'_> {
                                 }
                             }
                             Ok(Fetched::NotModified) => {}
-                            Err(e) => warnings.push(format!("{link}: {e} (kept the feed summary)")),
+                            Err(e) => {
+                                unreachable.note(&link, &e);
+                                warnings.push(format!("{link}: {e} (kept the feed summary)"))
+                            }
                         }
                     }
                 }
             }
             out.push(item);
         }
+        warnings.extend(unreachable.summary());
         Ok(out)
     }
 
     /// The items of an index page: each link `rules` select that is not stored yet, fetched
-    /// and read with the rules' selectors.
+    /// and read with the rules' selectors. A paginated listing is followed to its next page
+    /// while every link on the page is new, up to `rules.max_items` links and
+    /// [`MAX_LISTING_PAGES`] pages: the first poll of a newsroom reads its backlog, later
+    /// polls stop at the first page that holds a stored article.
     async fn index_items(
         &self,
         index: &str,
@@ -442,14 +453,50 @@ impl SourcePass<'_> {
         rules: &HtmlRules,
         warnings: &mut Vec<String>,
     ) -> Result<Vec<RawItem>, SourceError> {
+        let mut links: Vec<Url> = Vec::new();
+        let (mut page, mut page_url) = (std::borrow::Cow::Borrowed(index), base.clone());
+        let mut pages = vec![base.clone()];
+        loop {
+            let wanted = rules.max_items - links.len();
+            let listed = html::index_links(&page, &page_url, &rules.item_selector, wanted);
+            let mut all_new = !listed.is_empty();
+            for link in listed {
+                let key = canon::article_key(Some(link.as_str()), "", None, "");
+                if self.store.has_article(&key)? {
+                    all_new = false;
+                } else if !links.contains(&link) {
+                    links.push(link);
+                }
+            }
+            if !all_new || links.len() >= rules.max_items || pages.len() >= MAX_LISTING_PAGES {
+                break;
+            }
+            let next = html::next_page(&page, &page_url, rules.next_selector.as_ref());
+            let Some(next) = next.filter(|n| !pages.contains(n)) else {
+                break;
+            };
+            match self.fetcher.get(&next, None, self.limits).await {
+                Ok(Fetched::Body(b)) => {
+                    page = std::borrow::Cow::Owned(
+                        charset::decode(&b.bytes, b.content_type.as_deref()).0,
+                    );
+                    pages.push(next);
+                    page_url = b.final_url;
+                }
+                Ok(Fetched::NotModified) => break,
+                Err(e) => {
+                    warnings.push(format!("{next}: {e} (listing page; stopped paging)"));
+                    break;
+                }
+            }
+        }
         let mut items = Vec::new();
-        let links = html::index_links(index, base, &rules.item_selector, rules.max_items);
+        let mut unreachable = Unreachable::default();
         for link in links {
-            let key = canon::article_key(Some(link.as_str()), "", None, "");
-            if self.store.has_article(&key)? {
+            if unreachable.skips(&link) {
                 continue;
             }
-            match self.fetcher.get(&link, None, self.limits).await {
+            match self.fetcher.get_page(&link, self.limits).await {
                 Ok(Fetched::Body(page)) => {
                     let (text, _) = charset::decode(&page.bytes, page.content_type.as_deref());
                     let p = html::parse_page(
@@ -471,9 +518,13 @@ impl SourcePass<'_> {
                     });
                 }
                 Ok(Fetched::NotModified) => {}
-                Err(e) => warnings.push(format!("{link}: {e}")),
+                Err(e) => {
+                    unreachable.note(&link, &e);
+                    warnings.push(format!("{link}: {e}"));
+                }
             }
         }
+        warnings.extend(unreachable.summary());
         Ok(items)
     }
 
@@ -533,6 +584,51 @@ pub fn unwrap_search_link(item: &mut RawItem) -> bool {
         }
         Some(canon::search::SearchLink::Interstitial) => false,
         None => true,
+    }
+}
+
+/// The most pages of one listing read in a pass.
+pub const MAX_LISTING_PAGES: usize = 10;
+
+/// Hosts that could not be reached in this pass (refused, timed out, or blocked by bot
+/// protection): their other pages are skipped, so twenty links to a dead host cost one
+/// timeout, not twenty.
+#[derive(Default)]
+struct Unreachable {
+    hosts: std::collections::HashMap<String, usize>,
+}
+
+impl Unreachable {
+    fn note(&mut self, url: &Url, e: &FetchError) {
+        if matches!(
+            e,
+            FetchError::Timeout(_)
+                | FetchError::Connect(_)
+                | FetchError::Blocked { .. }
+                | FetchError::Disallowed { unreachable: true }
+        ) {
+            self.hosts
+                .entry(crate::fetch::polite::host_key(url))
+                .or_default();
+        }
+    }
+
+    /// Whether `url`'s host failed before (and counts the page skipped).
+    fn skips(&mut self, url: &Url) -> bool {
+        match self.hosts.get_mut(&crate::fetch::polite::host_key(url)) {
+            Some(n) => {
+                *n += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn summary(self) -> impl Iterator<Item = String> {
+        self.hosts
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(host, n)| format!("{host}: unreachable, skipped {n} more page(s) this pass"))
     }
 }
 

@@ -142,6 +142,8 @@ timeout_secs = 5
 # The sample feeds carry their stories in full except one summary-only item (151
 # characters), whose page the sample server has; only that one is fetched.
 min_text_chars = 160
+# The sample server is our own, in this process: no gap between its requests.
+min_host_delay_ms = 0
 [[source]]
 id = "national"
 name = "National News (sample)"

@@ -483,6 +483,10 @@ fn tally(report: &mut CheckReport, items: &[RawItem]) {
         .map(|d: DateTime<FixedOffset>| d.to_rfc3339_opts(SecondsFormat::Secs, true));
 }
 
+/// How many of a listing's pages `sources check` reads to see whether the page selectors
+/// work: a sample, not the backlog (each costs the host's politeness gap).
+const CHECK_PAGES: usize = 3;
+
 async fn check_one(fetcher: &Fetcher, src: &Source, report: &mut CheckReport) {
     let limits = RequestLimits {
         timeout: src.timeout,
@@ -529,9 +533,9 @@ async fn check_one(fetcher: &Fetcher, src: &Source, report: &mut CheckReport) {
             report.selector_matches = Some(links.len());
             let pages = links
                 .into_iter()
-                .take(rules.max_items)
+                .take(rules.max_items.min(CHECK_PAGES))
                 .map(|link| async move {
-                    match fetcher.get(&link, None, limits).await {
+                    match fetcher.get_page(&link, limits).await {
                         Ok(Fetched::Body(page)) => {
                             let (text, _) = crate::fetch::charset::decode(
                                 &page.bytes,

@@ -116,6 +116,11 @@ impl Robots {
         }
     }
 
+    /// Whether robots.txt could not be fetched, so nothing may be.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
     /// Whether a path (with its query) may be fetched.
     pub fn allowed(&self, path: &str) -> bool {
         if path == "/robots.txt" {

@@ -397,6 +397,24 @@ pub fn index_links(html: &str, base: &Url, item: &Selector, max: usize) -> Vec<U
     out
 }
 
+/// The next page of a paginated listing: the first element `next` selects (default: a
+/// `rel="next"` link or anchor) with an http(s) `href` other than the page itself.
+pub fn next_page(html: &str, base: &Url, next: Option<&Selector>) -> Option<Url> {
+    static REL_NEXT: LazyLock<Selector> =
+        LazyLock::new(|| builtin_selector("link[rel~=next][href], a[rel~=next][href]"));
+    static A: LazyLock<Selector> = LazyLock::new(|| builtin_selector("a[href]"));
+    let doc = Html::parse_document(html);
+    doc.select(next.unwrap_or(&REL_NEXT)).find_map(|el| {
+        let href = el
+            .value()
+            .attr("href")
+            .or_else(|| el.select(&A).next().and_then(|a| a.value().attr("href")))?;
+        let mut u = base.join(href.trim()).ok()?;
+        u.set_fragment(None);
+        (matches!(u.scheme(), "http" | "https") && u != *base).then_some(u)
+    })
+}
+
 /// One article page read with a source's selectors (or generic ones).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -674,6 +692,25 @@ mod tests {
             got,
             ["https://force.example/news/a", "https://other.example/b"]
         );
+    }
+
+    #[test]
+    fn next_page_is_the_rel_next_link_or_the_configured_selector() {
+        let base = Url::parse("https://force.example/news?page=1").unwrap();
+        let html = r#"<head><link rel="next" href="/news?page=2"></head>
+            <body><nav class="pager"><a href="?page=1">1</a><a class="more" href="?page=3">Older</a></nav></body>"#;
+        assert_eq!(
+            next_page(html, &base, None).unwrap().as_str(),
+            "https://force.example/news?page=2"
+        );
+        let older = Selector::parse(".pager a.more").unwrap();
+        assert_eq!(
+            next_page(html, &base, Some(&older)).unwrap().as_str(),
+            "https://force.example/news?page=3"
+        );
+        let to_itself = r#"<a rel="next" href="/news?page=1#top">again</a>"#;
+        assert_eq!(next_page(to_itself, &base, None), None);
+        assert_eq!(next_page("<p>no pager</p>", &base, None), None);
     }
 
     #[test]

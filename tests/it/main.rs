@@ -9,6 +9,7 @@ mod incidents;
 mod ingest;
 mod metrics;
 mod occurred;
+mod polite;
 mod poll;
 mod serve;
 mod sources;
