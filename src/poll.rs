@@ -425,6 +425,10 @@ impl SourcePass<'_> {
                                 if p.text.len() > summary.len() {
                                     item.text = p.text;
                                 }
+                                // A summary-only feed may carry no date; its page does.
+                                if item.published.is_none() {
+                                    item.published = p.published;
+                                }
                             }
                             Ok(Fetched::NotModified) => {}
                             Err(e) => {

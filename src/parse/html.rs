@@ -488,7 +488,8 @@ pub fn parse_page(
                     serde_json::from_str(&script.text().collect::<String>()).ok()?;
                 ld_date_published(&json)
             })
-        });
+        })
+        .or_else(|| labelled_date(&doc));
     let canonical = doc
         .select(&CANON)
         .next()
@@ -511,6 +512,30 @@ pub fn parse_page(
         canonical,
         site_name,
     }
+}
+
+/// A date the page shows only as a label: a short element reading "Published: 14:05
+/// 09/08/2023" (the force-website platform), "Posted on 15th August 2023", "Date published:
+/// August 15, 2023". Only when the page has no date in its metadata.
+fn labelled_date(doc: &Html) -> Option<DateTime<FixedOffset>> {
+    static LABELLED: LazyLock<Selector> =
+        LazyLock::new(|| builtin_selector("p, span, div, li, dd, small, time, header"));
+    doc.select(&LABELLED).find_map(|el| {
+        // Own text only, short: a label, not a paragraph that mentions a date.
+        let text: String = el.text().take(8).collect();
+        let text = text.trim();
+        if text.len() > 80 {
+            return None;
+        }
+        let lower = text.to_ascii_lowercase();
+        let rest = ["published", "date published", "posted", "first published"]
+            .iter()
+            .find_map(|label| lower.strip_prefix(label))?;
+        let rest = rest
+            .trim_start_matches([':', ' '])
+            .trim_start_matches("on ");
+        find_date_in(&text[text.len() - rest.len()..])
+    })
 }
 
 /// A date written inside running text such as "Published: 15 August 2023".
@@ -691,6 +716,35 @@ mod tests {
         assert_eq!(
             got,
             ["https://force.example/news/a", "https://other.example/b"]
+        );
+    }
+
+    #[test]
+    fn a_page_dated_only_by_a_label_gets_that_date() {
+        let page = |label: &str| {
+            format!(
+                "<html><body><h1>Release</h1><div class=\"meta\"><span>{label}</span></div>\
+                 <p>On 3 March 2021 the force said something happened.</p></body></html>"
+            )
+        };
+        let date = |label: &str| parse_page(&page(label), None, None, None).published;
+        let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap());
+        assert_eq!(
+            date("Published: 14:05 09/08/2023"),
+            at("2023-08-09T14:05:00+01:00")
+        );
+        assert_eq!(
+            date("Posted on 15th August 2023"),
+            at("2023-08-15T00:00:00+00:00")
+        );
+        assert_eq!(
+            date("Date published: August 15, 2023"),
+            at("2023-08-15T00:00:00+00:00")
+        );
+        assert_eq!(
+            date("Share this page"),
+            None,
+            "a date in running text is not a label"
         );
     }
 

@@ -9,6 +9,7 @@ mod incidents;
 mod ingest;
 mod metrics;
 mod occurred;
+mod platform;
 mod polite;
 mod poll;
 mod serve;
