@@ -129,14 +129,6 @@ async fn api_incidents(
     Ok(Json(views))
 }
 
-async fn load_incident(store: &Store, id: String) -> Result<Incident, ApiError> {
-    blocking(store, move |store| {
-        query::incident(&store, &id)?
-            .ok_or_else(|| ApiError::NotFound(format!("no incident {id:?}")))
-    })
-    .await
-}
-
 async fn api_incident(
     State(state): State<AppState>,
     Path(id): Path<String>,

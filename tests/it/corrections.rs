@@ -112,7 +112,10 @@ fn check_corrected(db: &Path, laptop: &str, merged: &str, notebook: &str) {
     assert_eq!(shown["affected"]["count"], 70);
     assert_eq!(shown["corrected"], json!(["affected.count"]));
     let c = &shown["corrections"][0];
-    assert_eq!((&c["field"], &c["value"]), (&json!("affected.count"), &json!(70)));
+    assert_eq!(
+        (&c["field"], &c["value"]),
+        (&json!("affected.count"), &json!(70))
+    );
     assert_eq!(c["replaced"], 64);
     assert_eq!(c["extracted"], 64);
     assert_eq!(c["reason"], "force's own statement");
@@ -127,7 +130,10 @@ fn check_corrected(db: &Path, laptop: &str, merged: &str, notebook: &str) {
         .iter()
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
-    assert!(!listed.contains(&notebook.to_string()), "dismissed: not listed");
+    assert!(
+        !listed.contains(&notebook.to_string()),
+        "dismissed: not listed"
+    );
     assert!(listed.contains(&merged.to_string()));
     let dismissed = run(db, &["incidents", "--dismissed", "--format", "json"]);
     assert!(dismissed.contains(notebook), "{dismissed}");
@@ -144,7 +150,10 @@ fn check_corrected(db: &Path, laptop: &str, merged: &str, notebook: &str) {
     assert!(header.ends_with(",corrected"), "{header}");
     let laptop_row = csv.lines().find(|l| l.starts_with(laptop)).unwrap();
     assert!(laptop_row.ends_with(",affected.count"), "{laptop_row}");
-    assert!(!csv.contains(notebook), "a dismissed incident leaves exports");
+    assert!(
+        !csv.contains(notebook),
+        "a dismissed incident leaves exports"
+    );
     let json_export: Vec<Value> =
         serde_json::from_str(&run(db, &["export", "--format", "json"])).unwrap();
     let exported = json_export.iter().find(|i| i["id"] == laptop).unwrap();
@@ -180,11 +189,17 @@ fn a_fixed_count_a_merge_and_a_dismissal_survive_new_articles_and_reprocess() {
         ],
     );
     assert_eq!(said.trim(), laptop);
-    let merged = run(&db, &["merge", &dorset, &devon, "--reason", "one supplier hack"]);
+    let merged = run(
+        &db,
+        &["merge", &dorset, &devon, "--reason", "one supplier hack"],
+    );
     let merged = merged.trim().to_string();
     assert!(merged == dorset || merged == devon, "{merged}");
     assert_eq!(merged.lines().count(), 1);
-    let said = run(&db, &["dismiss", &notebook, "--reason", "an officer's own notes"]);
+    let said = run(
+        &db,
+        &["dismiss", &notebook, "--reason", "an officer's own notes"],
+    );
     assert_eq!(said.trim(), notebook);
     check_corrected(&db, &laptop, &merged, &notebook);
 
@@ -194,10 +209,20 @@ fn a_fixed_count_a_merge_and_a_dismissal_survive_new_articles_and_reprocess() {
     });
     let follow_up = dir.path().join("follow-up.jsonl");
     std::fs::write(&follow_up, format!("{DORSET_FOLLOW_UP}\n")).unwrap();
-    run(&db, &["ingest", rest.to_str().unwrap(), follow_up.to_str().unwrap()]);
+    run(
+        &db,
+        &[
+            "ingest",
+            rest.to_str().unwrap(),
+            follow_up.to_str().unwrap(),
+        ],
+    );
     check_corrected(&db, &laptop, &merged, &notebook);
     let merged_sources = show(&db, &merged)["sources"].as_array().unwrap().len();
-    assert_eq!(merged_sources, 3, "the follow-up joined the merged incident");
+    assert_eq!(
+        merged_sources, 3,
+        "the follow-up joined the merged incident"
+    );
 
     let before = run(&db, &["export", "--format", "json"]);
     run(&db, &["reprocess"]);
@@ -221,7 +246,10 @@ fn merge_and_split_move_the_trend_counters() {
     let wiltshire = trend(&db, "force", "wiltshire").0;
 
     let copy = "https://regionalwire.example/story/8812/wiltshire-police-foi-details-published";
-    let left = run(&db, &["split", &foi, "--article", copy, "--reason", "another leak"]);
+    let left = run(
+        &db,
+        &["split", &foi, "--article", copy, "--reason", "another leak"],
+    );
     let left: Vec<&str> = left.lines().collect();
     assert_eq!(left.len(), 2, "{left:?}");
     assert_eq!(trend(&db, "force", "wiltshire").0, wiltshire + 1);
@@ -239,8 +267,10 @@ fn merge_and_split_move_the_trend_counters() {
     // Bad corrections: a clear error, a non-zero exit, nothing written.
     assert!(fails(&db, &["correct", "nope", "--set", "cause=ransomware"]).contains("no incident"));
     assert!(fails(&db, &["correct", &foi, "--set", "colour=red"]).contains("unknown field"));
-    assert!(fails(&db, &["split", &foi, "--article", "https://else.example/x"])
-        .contains("not a source"));
+    assert!(
+        fails(&db, &["split", &foi, "--article", "https://else.example/x"])
+            .contains("not a source")
+    );
     assert!(fails(&db, &["merge", &foi, &foi]).contains("itself"));
     assert_eq!(trend(&db, "force", "wiltshire").0, wiltshire);
 }
@@ -350,15 +380,25 @@ async fn writes_need_the_configured_token_and_reads_stay_open() {
     assert_eq!(a.status, 401);
     assert_eq!(a.json::<Value>()["error"]["code"], "unauthorized");
     assert_ne!(
-        get(app.addr, &format!("/api/incidents/{id}")).await.json::<Value>()["affected"]["count"],
+        get(app.addr, &format!("/api/incidents/{id}"))
+            .await
+            .json::<Value>()["affected"]["count"],
         4321,
         "nothing written"
     );
 
     // Validated: unknown field, bad value, unknown id, unknown key, too large.
     let bad = [
-        (target.clone(), r#"{"set": {"colour": "red"}}"#, "unknown_field"),
-        (target.clone(), r#"{"set": {"cause": "aliens"}}"#, "bad_value"),
+        (
+            target.clone(),
+            r#"{"set": {"colour": "red"}}"#,
+            "unknown_field",
+        ),
+        (
+            target.clone(),
+            r#"{"set": {"cause": "aliens"}}"#,
+            "bad_value",
+        ),
         (
             "/api/incidents/nope/corrections".to_string(),
             body,
@@ -366,7 +406,11 @@ async fn writes_need_the_configured_token_and_reads_stay_open() {
         ),
         (target.clone(), r#"{"set": {}, "why": "x"}"#, "bad_body"),
         ("/api/merges".to_string(), r#"{"ids": ["a"]}"#, "bad_body"),
-        (format!("/api/incidents/{id}/dismiss"), "{}", "reason_required"),
+        (
+            format!("/api/incidents/{id}/dismiss"),
+            "{}",
+            "reason_required",
+        ),
     ];
     for (path, body, code) in bad {
         let a = post(app.addr, &path, Some("s3cret"), body).await;
@@ -374,7 +418,13 @@ async fn writes_need_the_configured_token_and_reads_stay_open() {
         assert_eq!(a.json::<Value>()["error"]["code"], code, "{path} {body}");
     }
     let huge = format!(r#"{{"reason": "{}"}}"#, "x".repeat(100 * 1024));
-    let a = post(app.addr, &format!("/api/incidents/{id}/dismiss"), Some("s3cret"), &huge).await;
+    let a = post(
+        app.addr,
+        &format!("/api/incidents/{id}/dismiss"),
+        Some("s3cret"),
+        &huge,
+    )
+    .await;
     assert_eq!(a.status, 413);
 
     // The right token: written, and read back through the open API.
@@ -430,7 +480,14 @@ async fn the_cli_sends_a_correction_to_the_service_holding_the_database() {
             let with_token = bin()
                 .arg("--db")
                 .arg(&db)
-                .args(["correct", &id, "--set", "third_party=true", "--reason", "remote"])
+                .args([
+                    "correct",
+                    &id,
+                    "--set",
+                    "third_party=true",
+                    "--reason",
+                    "remote",
+                ])
                 .env("BREACHWATCH_ADMIN_TOKEN", "s3cret")
                 .output()
                 .unwrap();
