@@ -315,16 +315,19 @@ async fn post(addr: SocketAddr, target: &str, token: Option<&str>, body: &str) -
         let auth = token
             .map(|t| format!("Authorization: Bearer {t}\r\n"))
             .unwrap_or_default();
-        write!(
+        // A refused body may be left unread: the server may close before all of it is sent,
+        // and answer all the same.
+        let _ = write!(
             stream,
             "POST {target} HTTP/1.0\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
-        )
-        .unwrap();
+        );
         let mut raw = Vec::new();
         let _ = stream.read_to_end(&mut raw);
         let text = String::from_utf8(raw).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("no answer to POST {target}: {text:?}"));
         Answer {
             status: head.split_whitespace().nth(1).unwrap().parse().unwrap(),
             headers: head.to_ascii_lowercase(),
