@@ -114,6 +114,9 @@ pub struct RawSettings {
     pub min_text_chars: Option<usize>,
     /// How long shutdown waits for work in progress (default 8).
     pub shutdown_grace_secs: Option<u64>,
+    /// The bearer token the service's write endpoints (analysts' corrections) require; none:
+    /// every write is refused. `BREACHWATCH_ADMIN_TOKEN` overrides it.
+    pub admin_token: Option<String>,
 }
 
 /// One `[[source]]` as written.
@@ -205,6 +208,32 @@ pub struct Settings {
     pub min_text_chars: usize,
     /// How long shutdown waits for work in progress.
     pub shutdown_grace: Duration,
+    /// `admin_token` as configured (see [`Settings::admin_token`] for the one in force).
+    pub admin_token: Option<AdminToken>,
+}
+
+/// The token the service's write endpoints require. Its `Debug` form hides it, so a logged
+/// configuration never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(pub String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(..)")
+    }
+}
+
+impl Settings {
+    /// The token in force: `BREACHWATCH_ADMIN_TOKEN` when set and not blank, else the
+    /// configured `admin_token`; `None`: writes are disabled.
+    pub fn admin_token(&self) -> Option<AdminToken> {
+        std::env::var("BREACHWATCH_ADMIN_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .map(AdminToken)
+            .or_else(|| self.admin_token.clone())
+    }
 }
 
 /// The contact named in the default User-Agent.
@@ -259,6 +288,7 @@ impl Default for Settings {
             fetch_full_text: true,
             min_text_chars: 600,
             shutdown_grace: Duration::from_secs(8),
+            admin_token: None,
         }
     }
 }
@@ -565,6 +595,15 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
             r.shutdown_grace_secs,
             d.shutdown_grace,
         )?,
+        admin_token: match r.admin_token.map(|t| t.trim().to_string()) {
+            Some(t) if t.is_empty() => {
+                return Err(invalid(
+                    "settings.admin_token",
+                    "is empty; leave it out to disable writes".to_string(),
+                ))
+            }
+            t => t.map(AdminToken),
+        },
     })
 }
 

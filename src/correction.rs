@@ -414,6 +414,9 @@ pub struct Applied {
     /// What extraction and merging say of the fact now, for `set`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extracted: Option<Json>,
+    /// What the incident said of the fact when the correction was made, for `set`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<Json>,
     /// The incident the merge brought in, or the article split out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
@@ -484,12 +487,18 @@ pub fn apply(incident: &mut Incident, corrections: &[&Correction]) -> Outcome {
             field: None,
             value: None,
             extracted: None,
+            replaced: None,
             other: None,
             reason: c.reason.clone(),
         };
         match &c.action {
-            Action::Set { field, value, .. } => {
+            Action::Set {
+                field,
+                value,
+                replaced,
+            } => {
                 applied.action = "set".into();
+                applied.replaced = Some(replaced.clone());
                 applied.field = Some(*field);
                 applied.extracted = Some(Value::of(*field, &automatic).to_json());
                 applied.value = Some(value.clone());

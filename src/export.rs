@@ -137,19 +137,62 @@ pub fn export(
         }
         ExportFormat::Json => {
             let all = query::incidents(store, &Filter::default())?;
-            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+            let corrected = corrected_of(store, &all)?;
+            let records: Vec<Exported> = all
+                .iter()
+                .zip(&corrected)
+                .map(|(incident, corrected)| Exported {
+                    incident,
+                    corrected,
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
         }
         ExportFormat::Veris => {
             let all = query::incidents(store, &Filter::default())?;
-            let records: Vec<Value> = all.iter().map(veris).collect();
+            let corrected = corrected_of(store, &all)?;
+            let mut records = Vec::new();
+            for (i, fields) in all.iter().zip(&corrected) {
+                let mut record = veris(i);
+                if !fields.is_empty() {
+                    record["plus"]["analysis_status"] = json!("Reviewed");
+                    record["plus"]["breachwatch"]["analyst_corrected"] = json!(fields);
+                }
+                records.push(record);
+            }
             writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
         }
         ExportFormat::Csv => {
             let all = query::incidents(store, &Filter::default())?;
-            csv_export(&all, out)?;
+            let corrected = corrected_of(store, &all)?;
+            csv_export(&all, &corrected, out)?;
         }
     }
     Ok(())
+}
+
+/// An incident in the JSON export: as the API gives it, with the facts an analyst set.
+#[derive(serde::Serialize)]
+struct Exported<'a> {
+    #[serde(flatten)]
+    incident: &'a Incident,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    corrected: &'a [&'static str],
+}
+
+/// The facts an analyst set on each incident (field ids, see [`query::corrected_fields`]):
+/// the JSON export's `corrected`, the CSV's `corrected` column (`;`-separated), VERIS's
+/// `plus.breachwatch.analyst_corrected` (and `plus.analysis_status` "Reviewed"). Dismissed
+/// incidents are not exported at all.
+fn corrected_of(store: &Store, all: &[Incident]) -> Result<Vec<Vec<&'static str>>, StoreError> {
+    all.iter()
+        .map(|i| {
+            Ok(query::corrected_fields(store, &i.id)?
+                .into_iter()
+                .map(|f| f.id())
+                .collect())
+        })
+        .collect()
 }
 
 /// VERIS `timeline.incident`: when it occurred, as precisely as the reports say; else the
@@ -176,7 +219,11 @@ fn incident_time(i: &Incident) -> serde_json::Value {
 
 /// Every cell goes through [`csv_text`] (see the module doc): text is guarded, and the
 /// numbers, dates and ids are left as they are.
-fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<(), csv::Error> {
+fn csv_export(
+    all: &[Incident],
+    corrected: &[Vec<&str>],
+    out: &mut impl Write,
+) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "id",
@@ -196,8 +243,9 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<(), csv::Error> 
         "source_count",
         "sources",
         "timeline",
+        "corrected",
     ])?;
-    for i in all {
+    for (i, corrected) in all.iter().zip(corrected) {
         let (count, qualifier, unit) = match &i.affected {
             Some(a) => (
                 a.count.to_string(),
@@ -252,6 +300,7 @@ fn csv_export(all: &[Incident], out: &mut impl Write) -> Result<(), csv::Error> 
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
+            corrected.join(";"),
         ];
         w.write_record(record.iter().map(|cell| csv_text(cell).into_owned()))?;
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use crate::canon;
-use crate::dedup::{self, IncidentUpdate};
+use crate::dedup;
 use crate::extract::Extraction;
 use crate::extract::{self, ArticleInput};
 use crate::model::{Article, DateSource, IncidentProfile, ReportRecord, StoredReport};
@@ -20,6 +20,10 @@ use crate::store::profile::LazyProfile;
 use crate::store::{self, Store, StoreError, WriteSet};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+
+mod correct;
+
+pub use correct::{correct, CorrectError, Request};
 
 /// What the pipeline derives from one article. Not stored as such (see
 /// `crate::pipeline::process`); `reprocess` derives it again from the article.
@@ -285,19 +289,8 @@ fn merge_reports(
         w.put_report(r);
     }
     let update = merge.merge(&records, |id| extract::force_name(id).map(str::to_owned))?;
-    Ok(apply_update(w, update))
-}
-
-/// Writes a merge's update into `w`: the removed incidents first, then the written ones (an
-/// incident rewritten under its id is removed and put back). Returns how many were written.
-fn apply_update(w: &mut WriteSet, update: IncidentUpdate) -> usize {
-    for inc in &update.removed {
-        w.remove_incident(inc);
-    }
-    for inc in &update.written {
-        w.put_incident(inc);
-    }
-    update.written.len()
+    // The update goes in with the analysts' corrections applied (see `correct`).
+    correct::apply_update(store, w, update, &records)
 }
 
 /// The store as merging reads it (see [`dedup::MergeSource`]): incidents from the force/month
@@ -380,7 +373,8 @@ fn report_forces(analysis: &Analysis) -> BTreeSet<&str> {
 }
 
 /// Re-runs extraction and merging over every stored article, as a fresh ingest would.
-/// Articles go in canonical order (publication time, key) so the result is the same.
+/// Articles go in canonical order (publication time, key) so the result is the same. The
+/// analysts' corrections log is kept and applied again as the incidents are rebuilt.
 pub fn reprocess(store: &Store) -> Result<(usize, usize), StoreError> {
     let _writer = store.writer();
     store.clear_derived()?;

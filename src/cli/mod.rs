@@ -7,12 +7,16 @@
 //! * `incidents.rs`, `show.rs`, `trends.rs` — reading commands; while `run` holds the
 //!   database they ask the service instead, through [`remote`].
 //! * `export.rs`, `explain.rs`.
+//! * `correct.rs` — the analysts' corrections (`correct`, `merge`, `split`, `dismiss`,
+//!   `restore`) and `incidents --dismissed`; while `run` holds the database they go to the
+//!   service's write API.
 //! * `run.rs` — the service; [`demo`] — the offline quick start.
 //! * [`conventions`] — what every command does the same way (environment variables,
 //!   `--quiet`/`--verbose`, colour, exit codes, broken pipes, error chains, completions and
 //!   the man page), as the README's "Command-line conventions" lists it.
 
 pub mod conventions;
+mod correct;
 pub mod demo;
 mod explain;
 mod export;
@@ -124,6 +128,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: OutFormat,
+        /// List the incidents analysts dismissed instead (the filters do not apply).
+        #[arg(long)]
+        dismissed: bool,
     },
     /// One incident with every source, oldest first, and its timeline.
     Show {
@@ -201,6 +208,59 @@ pub enum Command {
         /// Output format of the listing.
         #[arg(long, value_enum, default_value = "table")]
         format: sources::SourcesFormat,
+    },
+    /// Set facts of an incident (an analyst's correction, kept across new articles and
+    /// `reprocess`); prints the incident's id.
+    Correct {
+        /// The incident's id.
+        id: String,
+        /// A fact and its value, e.g. `affected.count=1500`, `cause=ransomware`,
+        /// `data_types=name,home_address`, `occurred=2024-03` (fields: forces, data_types,
+        /// not_exposed, affected.count, affected.qualifier, affected.unit, cause, third_party,
+        /// occurred). Repeatable.
+        #[arg(long = "set", required = true, value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Why, in the analyst's words.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Make one incident of two (an analyst's correction); prints the merged incident's id.
+    Merge {
+        /// The two incidents' ids.
+        #[arg(num_args = 2, required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Why, in the analyst's words.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Take an article out of an incident into one of its own (an analyst's correction);
+    /// prints both incidents' ids.
+    Split {
+        /// The incident's id.
+        id: String,
+        /// The article's URL, as `show` lists it.
+        #[arg(long, value_name = "URL")]
+        article: String,
+        /// Why, in the analyst's words.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Dismiss an incident as not a police data breach: it leaves `incidents`, `trends` and
+    /// exports (`incidents --dismissed` lists it).
+    Dismiss {
+        /// The incident's id.
+        id: String,
+        /// Why, in the analyst's words (required).
+        #[arg(long, required = true)]
+        reason: String,
+    },
+    /// Undo a dismissal.
+    Restore {
+        /// The incident's id.
+        id: String,
+        /// Why, in the analyst's words.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Shell completions on stdout, e.g. `breachwatch completions bash > breachwatch.bash`.
     Completions {
@@ -327,9 +387,44 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest { format, paths } => ingest::run(&context, format, &paths, &mut out),
         Command::Poll => poll::run(&context, &mut out),
-        Command::Incidents { filter, format } => {
+        Command::Incidents {
+            dismissed: true,
+            format,
+            ..
+        } => correct::list_dismissed(&context, format, &mut out),
+        Command::Incidents { filter, format, .. } => {
             incidents::run(&context, &filter, format, &mut out)
         }
+        Command::Correct { id, set, reason } => {
+            let ask = correct::Ask::Correct { id, set };
+            correct::run(&context, ask, reason.as_deref(), &mut out)
+        }
+        Command::Merge { ids, reason } => correct::run(
+            &context,
+            correct::Ask::Merge { ids },
+            reason.as_deref(),
+            &mut out,
+        ),
+        Command::Split {
+            id,
+            article,
+            reason,
+        } => {
+            let ask = correct::Ask::Split { id, article };
+            correct::run(&context, ask, reason.as_deref(), &mut out)
+        }
+        Command::Dismiss { id, reason } => correct::run(
+            &context,
+            correct::Ask::Dismiss { id },
+            Some(&reason),
+            &mut out,
+        ),
+        Command::Restore { id, reason } => correct::run(
+            &context,
+            correct::Ask::Restore { id },
+            reason.as_deref(),
+            &mut out,
+        ),
         Command::Show { id, format } => show::run(&context, &id, format, &mut out),
         Command::Trends {
             by,

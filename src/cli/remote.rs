@@ -45,9 +45,40 @@ pub fn get(listen: &str, path_and_query: &str) -> Result<String> {
     get_within(listen, path_and_query, TIMEOUT)
 }
 
+/// POSTs the JSON `body` to `path` of a running service at `listen`, with `token` as its
+/// bearer token (the analysts' corrections while `run` holds the database), and returns the
+/// body of the answer.
+///
+/// # Errors
+///
+/// As [`get`]: nothing answers, or a non-2xx status (with the service's message).
+pub fn post(listen: &str, path: &str, token: Option<&str>, body: &str) -> Result<String> {
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{auth}Content-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    send(listen, "POST", path, &head, body.as_bytes(), TIMEOUT)
+}
+
 /// GETs `http://{authority}{path}` and returns the body of a 2xx answer, waiting at most
 /// `timeout` for each read and write.
 fn get_within(authority: &str, path: &str, timeout: Duration) -> Result<String> {
+    send(authority, "GET", path, "", &[], timeout)
+}
+
+/// Sends `method` to `http://{authority}{path}` with the extra header lines `headers` (each
+/// ending in CRLF) and `body`, and returns the body of a 2xx answer.
+fn send(
+    authority: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &[u8],
+    timeout: Duration,
+) -> Result<String> {
     let path = if path.starts_with('/') {
         path.to_string()
     } else {
@@ -78,8 +109,9 @@ fn get_within(authority: &str, path: &str, timeout: Duration) -> Result<String> 
     stream.set_write_timeout(Some(timeout))?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nAccept: application/json\r\nUser-Agent: breachwatch-cli\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nAccept: application/json\r\nUser-Agent: breachwatch-cli\r\n{headers}Connection: close\r\n\r\n"
     )?;
+    stream.write_all(body)?;
     stream.flush()?;
     let mut raw = Vec::new();
     stream

@@ -4,8 +4,11 @@
 //!   ([`IncidentView`], [`SourceView`]).
 //! * [`Filter`] and [`FilterSpec`]: filters, and the one parser of their text that the
 //!   command line and the API share (`filter.rs`).
+//! * [`incident_detail`], [`dismissed`], [`corrected_fields`]: what analysts' corrections
+//!   left on incidents (`corrections.rs`).
 //! * [`trends`], [`trends_for`] and the ids of trend keys, periods and dates (`trend.rs`).
 
+mod corrections;
 mod filter;
 mod trend;
 
@@ -18,6 +21,9 @@ use crate::model::{Affected, Incident, Related};
 use crate::model::{Cause, DataType, Occurred};
 use crate::store::{Store, StoreError};
 
+pub use corrections::{
+    applied, corrected_fields, current_id, dismissed, incident_detail, IncidentDetail,
+};
 pub use filter::{parse_day, Filter, FilterError, FilterSpec};
 pub use trend::{
     trends, trends_by_occurred, trends_for, Period, TrendKey, TrendQuery, TrendRow, When,
@@ -27,13 +33,14 @@ pub use trend::{
 /// How far apart (days) the first reports of two related incidents may be.
 pub const RELATED_DAYS: i64 = 180;
 
-/// One incident as people read it: stored, with its related incidents worked out.
+/// One incident as people read it: stored (or dismissed by an analyst), with its related
+/// incidents worked out.
 ///
 /// # Errors
 ///
 /// When the store cannot be read.
 pub fn incident(store: &Store, id: &str) -> Result<Option<Incident>, StoreError> {
-    let Some(mut incident) = store.incident(id)? else {
+    let Some(mut incident) = store.incident(id)?.or(store.dismissed_incident(id)?) else {
         return Ok(None);
     };
     incident.related = related(store, &incident)?;

@@ -27,6 +27,7 @@ pub mod page;
 pub mod prom;
 pub mod routes;
 pub mod schedule;
+pub mod writes;
 
 use std::future::Future;
 use std::sync::Arc;

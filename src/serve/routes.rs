@@ -1,6 +1,7 @@
 //! The HTTP surface: JSON API (`/api/...`), dashboard pages (`/`, `/incidents/{id}`,
 //! `/sources`), Atom feeds (`/feeds/...`) and Prometheus metrics (`/metrics`). Read-only:
-//! handlers only query the store.
+//! handlers only query the store; the analysts' corrections are written by the routes of
+//! `writes.rs`, merged in here.
 //!
 //! Query strings are parsed here (never by an extractor that answers in plain text), so a
 //! malformed parameter is a JSON `bad_request`. Store scans run in `spawn_blocking`.
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/incidents.atom", get(feed_all))
         .route("/feeds/force/{file}", get(feed_force))
         .route("/metrics", get(metrics::handler))
+        .merge(super::writes::routes())
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -127,19 +129,20 @@ async fn api_incidents(
     Ok(Json(views))
 }
 
-async fn load_incident(store: &Store, id: String) -> Result<Incident, ApiError> {
-    blocking(store, move |store| {
-        query::incident(&store, &id)?
-            .ok_or_else(|| ApiError::NotFound(format!("no incident {id:?}")))
-    })
-    .await
-}
-
 async fn api_incident(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Incident>, ApiError> {
-    Ok(Json(load_incident(&state.store, id).await?))
+) -> Result<Json<query::IncidentDetail>, ApiError> {
+    Ok(Json(load_detail(&state.store, id).await?))
+}
+
+/// The incident with what analysts did to it (see [`query::incident_detail`]).
+async fn load_detail(store: &Store, id: String) -> Result<query::IncidentDetail, ApiError> {
+    blocking(store, move |store| {
+        query::incident_detail(&store, &id)?
+            .ok_or_else(|| ApiError::NotFound(format!("no incident {id:?}")))
+    })
+    .await
 }
 
 /// A `bad_request` for a parameter `name` whose `value` is none of `ids`.
@@ -265,8 +268,8 @@ async fn incident_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let incident = load_incident(&state.store, id).await?;
-    Ok(Html(page::incident_page(&incident)))
+    let detail = load_detail(&state.store, id).await?;
+    Ok(Html(page::incident_page(&detail)))
 }
 
 /// Incidents per key over every period of `rows`, by key.

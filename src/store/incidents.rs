@@ -22,6 +22,13 @@ impl WriteSet {
     /// Stores an incident with its force/month (and, when it opens late, force/first) index
     /// entries and its time index entry.
     pub fn put_incident(&mut self, inc: &Incident) {
+        self.put_incident_index(inc);
+        self.put_incident_view(inc);
+    }
+
+    /// The force/month and force/late index entries of an incident as merging made it (see
+    /// `corrections.rs`: an analyst's corrections change what is shown, not what merging reads).
+    pub fn put_incident_index(&mut self, inc: &Incident) {
         let p = inc.profile();
         let ts = p.first;
         let value = profile::encode(&p);
@@ -33,7 +40,13 @@ impl WriteSet {
                 self.put(keys::force_late(f, ts, &p.id), value.clone());
             }
         }
-        self.put(keys::time(ts, &p.id), Vec::new());
+    }
+
+    /// The incident as it is shown, listed and counted: its record, its time index entry and
+    /// its trend counters.
+    pub fn put_incident_view(&mut self, inc: &Incident) {
+        let p = inc.profile();
+        self.put(keys::time(p.first, &p.id), Vec::new());
         self.put(keys::incident(&p.id), to_json(inc));
         self.count_incident(&p, 1);
     }
@@ -41,6 +54,12 @@ impl WriteSet {
     /// Removes an incident and every index entry [`WriteSet::put_incident`] made for it. Its
     /// profile (from the index, or [`Incident::profile`]) has all that takes.
     pub fn remove_incident(&mut self, inc: &IncidentProfile) {
+        self.remove_incident_index(inc);
+        self.remove_incident_view(inc);
+    }
+
+    /// Removes what [`WriteSet::put_incident_index`] wrote.
+    pub fn remove_incident_index(&mut self, inc: &IncidentProfile) {
         let ts = inc.first;
         for f in &inc.forces {
             for m in incident_months(inc) {
@@ -49,7 +68,12 @@ impl WriteSet {
             // Written only for incidents that open late; deleting a missing key is harmless.
             self.delete(keys::force_late(f, ts, &inc.id));
         }
-        self.delete_stored(keys::time(ts, &inc.id));
+    }
+
+    /// Removes what [`WriteSet::put_incident_view`] wrote, given the profile of the incident
+    /// as shown.
+    pub fn remove_incident_view(&mut self, inc: &IncidentProfile) {
+        self.delete_stored(keys::time(inc.first, &inc.id));
         self.delete(keys::incident(&inc.id));
         self.count_incident(inc, -1);
     }

@@ -16,6 +16,10 @@
 //! | `tim/` | time `/` incident id | empty |
 //! | `src/` | source id | [`crate::model::SourceState`] |
 //! | `agg/` | dimension `/` yyyy-mm `/` key | incidents, people affected, incidents without a figure (3 × i64 LE) |
+//! | `cor/` | sequence number (16 hex digits) | an analyst's correction (`crate::correction::Correction`); never cleared |
+//! | `cap/` | incident id | the corrections applied to the incident as shown (`crate::correction::Applied` list) |
+//! | `dis/` | incident id | a dismissed [`crate::model::Incident`], as corrected (out of `inc/`, `tim/`, `agg/`) |
+//! | `meta/corrected` | | the ids of the incidents corrections made or changed (JSON list) |
 
 /// The key of the schema version.
 pub const SCHEMA: &[u8] = b"meta/schema";
@@ -44,8 +48,20 @@ pub const SOURCE: &[u8] = b"src/";
 /// Prefix of the trend counters.
 pub const AGGREGATE: &[u8] = b"agg/";
 
+/// Prefix of the analysts' corrections log, by sequence number (never cleared).
+pub const CORRECTION: &[u8] = b"cor/";
+/// Prefix of the corrections applied to each incident shown.
+pub const APPLIED: &[u8] = b"cap/";
+/// Prefix of the dismissed incidents.
+pub const DISMISSED: &[u8] = b"dis/";
+/// The key of the list of incidents corrections made or changed.
+pub const CORRECTED: &[u8] = b"meta/corrected";
+
 /// Prefixes rebuilt by `reprocess`.
-pub const DERIVED: [&[u8]; 8] = [
+pub const DERIVED: [&[u8]; 11] = [
+    APPLIED,
+    DISMISSED,
+    CORRECTED,
     ANALYSIS,
     REPORT,
     SIGNATURE,

@@ -39,6 +39,7 @@
 //! | `incidents.rs` | incidents `inc/` and their indexes `ifm/`, `ifl/`, `tim/` |
 //! | `sources.rs` | source state `src/` |
 //! | `trends.rs` | the trend counters `agg/` |
+//! | `corrections.rs` | the corrections log `cor/`, and what applying it leaves: `cap/`, `dis/`, `meta/corrected` |
 //! | `buckets.rs` | the read cache of whole index buckets, and the reads through it |
 //! | [`keys`] | the key layout of every keyspace |
 //! | `keyindex.rs`, `filter.rs` | the article-key index's buckets, and its Bloom filter |
@@ -47,6 +48,7 @@
 
 mod articles;
 mod buckets;
+mod corrections;
 mod encoding;
 mod error;
 mod filter;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod conventions;
+mod corrections;
 mod explain;
 mod golden;
 mod helpers;

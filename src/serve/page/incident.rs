@@ -1,9 +1,13 @@
 //! One incident's page (`/incidents/{id}`): its facts, sources oldest first, related
-//! incidents, timeline, figures, conflicts and evidence, for `templates/incident.html`.
+//! incidents, timeline, figures, conflicts and evidence, for `templates/incident.html`; the
+//! facts an analyst set, the corrections, and the correction forms (shown only once the
+//! browser has been given the admin token: see `incident.js`).
 
 use askama::Template;
 
+use crate::correction::Field;
 use crate::model::{Affected, Incident};
+use crate::query::IncidentDetail;
 
 use super::{affected_text, day_or, filters, force_links, render_page, thousands, ForceLink, Link};
 
@@ -21,6 +25,26 @@ struct IncidentPage<'a> {
     timeline: Vec<TimelineItem<'a>>,
     figures: Vec<FigureRow<'a>>,
     evidence: Vec<EvidenceRow<'a>>,
+    /// Whether an analyst dismissed it.
+    dismissed: bool,
+    /// The facts an analyst set, by field id.
+    corrected: Vec<&'static str>,
+    /// The corrections, oldest first.
+    corrections: Vec<CorrectionRow>,
+    /// The field ids the correction form offers.
+    fields: Vec<&'static str>,
+    /// The page's script (a constant of this crate, never data).
+    script: &'static str,
+}
+
+/// The correction forms' script: token in `sessionStorage`, sent as the bearer header.
+const SCRIPT: &str = include_str!("incident.js");
+
+/// A correction as the page lists it.
+struct CorrectionRow {
+    when: String,
+    what: String,
+    reason: String,
 }
 
 /// A source in the table of sources.
@@ -91,8 +115,10 @@ fn money(minor: u64, currency: Option<&str>) -> String {
     }
 }
 
-/// One incident: facts, sources oldest first, timeline, figures, conflicts and evidence.
-pub fn incident_page(incident: &Incident) -> String {
+/// One incident: facts, sources oldest first, timeline, figures, conflicts and evidence, and
+/// what analysts did to it.
+pub fn incident_page(detail: &IncidentDetail) -> String {
+    let incident = &detail.incident;
     let third_party = match (incident.third_party, incident.supplier.as_deref()) {
         (_, Some(s)) => format!("yes — {s}"),
         (Some(true), None) => "yes".into(),
@@ -159,6 +185,28 @@ pub fn incident_page(incident: &Incident) -> String {
                 source: source_link(incident, &e.url),
             })
             .collect(),
+        dismissed: detail.dismissed,
+        corrected: detail.corrected.iter().map(|f| f.id()).collect(),
+        corrections: detail
+            .corrections
+            .iter()
+            .map(|c| CorrectionRow {
+                when: c.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                what: match (&c.field, &c.value) {
+                    (Some(f), Some(v)) => match &c.replaced {
+                        Some(was) => format!("set {} to {v} (was {was})", f.id()),
+                        None => format!("set {} to {v}", f.id()),
+                    },
+                    _ => match &c.other {
+                        Some(other) => format!("{} {other}", c.action),
+                        None => c.action.clone(),
+                    },
+                },
+                reason: c.reason.clone(),
+            })
+            .collect(),
+        fields: Field::ids(),
+        script: SCRIPT,
     };
     render_page(&page)
 }
