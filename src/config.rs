@@ -105,6 +105,8 @@ pub struct RawSettings {
     pub min_text_chars: Option<usize>,
     /// How long shutdown waits for work in progress (default 8).
     pub shutdown_grace_secs: Option<u64>,
+    /// The database's page cache in bytes (default: the store's, 16 MiB).
+    pub db_cache_bytes: Option<u64>,
 }
 
 /// One `[[source]]` as written.
@@ -188,6 +190,9 @@ pub struct Settings {
     pub min_text_chars: usize,
     /// How long shutdown waits for work in progress.
     pub shutdown_grace: Duration,
+    /// sled's page cache in bytes, if set (`None`: the store's default,
+    /// `store::DEFAULT_CACHE_BYTES`): the largest share of a long run's memory.
+    pub db_cache_bytes: Option<u64>,
 }
 
 impl Default for Settings {
@@ -214,6 +219,7 @@ impl Default for Settings {
             fetch_full_text: true,
             min_text_chars: 600,
             shutdown_grace: Duration::from_secs(8),
+            db_cache_bytes: None,
         }
     }
 }
@@ -469,6 +475,9 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
             )
         })?;
     }
+    if r.db_cache_bytes == Some(0) {
+        return Err(invalid("settings.db_cache_bytes", "must be positive"));
+    }
     Ok(Settings {
         db_path: r.db_path.unwrap_or(d.db_path),
         listen: r.listen.unwrap_or(d.listen),
@@ -506,6 +515,7 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
             r.shutdown_grace_secs,
             d.shutdown_grace,
         )?,
+        db_cache_bytes: r.db_cache_bytes,
     })
 }
 
@@ -541,6 +551,7 @@ mod tests {
                 "source[1].id",
             ),
             ("[settings]\nmax_concurrent_fetches = 0\n", "settings.max_concurrent_fetches"),
+            ("[settings]\ndb_cache_bytes = 0\n", "settings.db_cache_bytes"),
             ("[settings]\nlisten = 'nowhere'\n", "settings.listen"),
             ("[settingz]\n", "settingz"),
         ];
