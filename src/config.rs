@@ -117,6 +117,8 @@ pub struct RawSettings {
     /// The bearer token the service's write endpoints (analysts' corrections) require; none:
     /// every write is refused. `BREACHWATCH_ADMIN_TOKEN` overrides it.
     pub admin_token: Option<String>,
+    /// The database's page cache in bytes (default: the store's, 16 MiB).
+    pub db_cache_bytes: Option<u64>,
 }
 
 /// One `[[source]]` as written.
@@ -210,6 +212,9 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// `admin_token` as configured (see [`Settings::admin_token`] for the one in force).
     pub admin_token: Option<AdminToken>,
+    /// sled's page cache in bytes, if set (`None`: the store's default,
+    /// `store::DEFAULT_CACHE_BYTES`): the largest share of a long run's memory.
+    pub db_cache_bytes: Option<u64>,
 }
 
 /// The token the service's write endpoints require. Its `Debug` form hides it, so a logged
@@ -289,6 +294,7 @@ impl Default for Settings {
             min_text_chars: 600,
             shutdown_grace: Duration::from_secs(8),
             admin_token: None,
+            db_cache_bytes: None,
         }
     }
 }
@@ -549,6 +555,9 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
             )
         })?;
     }
+    if r.db_cache_bytes == Some(0) {
+        return Err(invalid("settings.db_cache_bytes", "must be positive"));
+    }
     Ok(Settings {
         db_path: r.db_path.unwrap_or(d.db_path),
         listen: r.listen.unwrap_or(d.listen),
@@ -604,6 +613,7 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
             }
             t => t.map(AdminToken),
         },
+        db_cache_bytes: r.db_cache_bytes,
     })
 }
 
@@ -639,6 +649,7 @@ mod tests {
                 "source[1].id",
             ),
             ("[settings]\nmax_concurrent_fetches = 0\n", "settings.max_concurrent_fetches"),
+            ("[settings]\ndb_cache_bytes = 0\n", "settings.db_cache_bytes"),
             ("[settings]\nlisten = 'nowhere'\n", "settings.listen"),
             ("[settingz]\n", "settingz"),
         ];

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Items go to the workers, and results to the consumer, this many at a time: handing over
 /// one item at a time woke a sleeping thread for nearly every item, and those context
@@ -16,16 +16,18 @@ use std::sync::{Arc, Mutex};
 const BATCH: usize = 32;
 /// Batches waiting for a worker, per worker.
 const INPUT_PER_WORKER: usize = 16;
-/// Batches of results waiting for the consumer, per worker: the buffer that absorbs the
+/// Bytes of results (see [`run_weighed`]) waiting for the consumer: the buffer that absorbs the
 /// consumer's uneven pace. The writer spends nothing on an article that reports no breach
 /// and a few hundred microseconds merging one that does, so a run of breach articles stalls
-/// it while workers keep their pace. With 4 batches a worker, on 2 cores, workers sat
-/// blocked on a full queue (230 ms of 10k articles into a 90k store) while at other times
-/// the writer waited for the next batch in order (95 ms), and the cores were 82% busy;
-/// with 32 they are 92% busy and those 10k articles took 0.93 s instead of 1.07 s (README,
-/// Measured). Memory: at most this many batches of analysed articles per worker (about
-/// 8 KB an article on the synthetic corpus: 16 MB on 2 cores).
-const OUTPUT_PER_WORKER: usize = 32;
+/// it while workers keep their pace. Counted in batches (32 a worker), workers sat blocked
+/// on a full queue on 2 cores with 4 batches a worker, and the cores were 92% busy with 32
+/// (10k articles into a 90k store took 0.93 s instead of 1.07 s). Counted in bytes, the
+/// queue holds as much whatever an article's size: 8 MiB is about 1,000 synthetic articles
+/// (about 8 KB each analysed), 16 batches a worker on 2 cores, and a run of long articles no
+/// longer holds more (see [decisions/bounded-memory](../docs/decisions/bounded-memory.md)).
+pub const QUEUE_BYTES: usize = 8 << 20;
+/// What [`run`] counts a result as, not knowing its size: an analysed synthetic article.
+const ITEM_BYTES: usize = 8 << 10;
 
 /// How many analysis workers to run beside the writer: `BREACHWATCH_JOBS` if it is set to a
 /// positive number, else one per core.
@@ -50,8 +52,32 @@ pub fn default_workers() -> usize {
 /// and is returned from there, as is a `consume` error; results after it are dropped. Items
 /// before it have all been consumed. An error of `produce` is returned after everything it fed
 /// has been consumed. A panic in any thread is resumed on the caller's.
+///
+/// Results waiting for `consume` are bounded as if each were 8 KiB (see [`run_weighed`]).
 pub fn run<T, U, E>(
     workers: usize,
+    produce: impl FnOnce(&mut dyn FnMut(T) -> bool) -> Result<(), E>,
+    work: impl Fn(T) -> Result<U, E> + Sync,
+    consume: impl FnMut(U) -> Result<(), E> + Send,
+) -> Result<(), E>
+where
+    T: Send,
+    U: Send,
+    E: Send,
+{
+    let queue = QUEUE_BYTES / ITEM_BYTES * ITEM_BYTES;
+    run_weighed(workers, queue, |_| ITEM_BYTES, produce, work, consume)
+}
+
+/// [`run`], with the results waiting for `consume` (sent, or waiting for an earlier one in
+/// order) bounded by their `weigh`t: a worker holds its finished batch until the waiting
+/// results and it weigh at most `queue_bytes`. The batch the consumer needs next is always
+/// let through (else a full queue of later batches would wait for it forever), and so is
+/// one batch into an empty queue, so the queue may hold one batch more than `queue_bytes`.
+pub fn run_weighed<T, U, E>(
+    workers: usize,
+    queue_bytes: usize,
+    weigh: impl Fn(&U) -> usize + Sync,
     produce: impl FnOnce(&mut dyn FnMut(T) -> bool) -> Result<(), E>,
     work: impl Fn(T) -> Result<U, E> + Sync,
     mut consume: impl FnMut(U) -> Result<(), E> + Send,
@@ -62,21 +88,23 @@ where
     E: Send,
 {
     let workers = workers.max(1);
+    let budget = Budget::new(queue_bytes);
     std::thread::scope(|s| {
         let (in_tx, in_rx) = mpsc::sync_channel::<(u64, Vec<T>)>(INPUT_PER_WORKER * workers);
         // Owned by the workers only: when the last one stops, the receiver goes and the
         // producer's next send fails instead of blocking.
         let in_rx = Arc::new(Mutex::new(in_rx));
-        let (out_tx, out_rx) =
-            mpsc::sync_channel::<(u64, Vec<Result<U, E>>)>(OUTPUT_PER_WORKER * workers);
-        let work = &work;
+        // Bounded by `budget` rather than by its length.
+        let (out_tx, out_rx) = mpsc::channel::<(u64, Vec<Result<U, E>>, usize)>();
+        let (work, weigh, budget) = (&work, &weigh, &budget);
         for _ in 0..workers {
             let (in_rx, out_tx) = (Arc::clone(&in_rx), out_tx.clone());
             let worker = move || loop {
                 let next = in_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 let Ok((i, batch)) = next else { break };
-                let done = batch.into_iter().map(work).collect();
-                if out_tx.send((i, done)).is_err() {
+                let done: Vec<Result<U, E>> = batch.into_iter().map(work).collect();
+                let bytes = done.iter().map(|r| r.as_ref().map_or(0, weigh)).sum();
+                if !budget.take(i, bytes) || out_tx.send((i, done, bytes)).is_err() {
                     break;
                 }
             };
@@ -84,15 +112,18 @@ where
         }
         drop((in_rx, out_tx));
         let consumer = spawn(s, "writer", move || -> Result<(), E> {
+            // However the consumer ends, workers waiting for room stop waiting.
+            let _close = budget.closer();
             let mut waiting = BTreeMap::new();
             let mut next = 0u64;
-            for (i, batch) in out_rx {
-                waiting.insert(i, batch);
-                while let Some(batch) = waiting.remove(&next) {
+            for (i, batch, bytes) in out_rx {
+                waiting.insert(i, (batch, bytes));
+                while let Some((batch, bytes)) = waiting.remove(&next) {
                     next += 1;
                     for r in batch {
                         consume(r?)?;
                     }
+                    budget.give_back(bytes, next);
                 }
             }
             Ok(())
@@ -121,6 +152,69 @@ where
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         consumed.and(produced)
     })
+}
+
+/// The bytes of results on their way to the consumer (see [`run_weighed`]).
+struct Budget {
+    max: usize,
+    state: Mutex<BudgetState>,
+    /// Signalled when bytes are given back, the consumer moves on, or it stops.
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct BudgetState {
+    /// Bytes sent and not yet consumed.
+    used: usize,
+    /// The batch the consumer needs next.
+    next: u64,
+    /// The consumer has stopped.
+    closed: bool,
+}
+
+impl Budget {
+    fn new(max: usize) -> Budget {
+        Budget {
+            max,
+            state: Mutex::default(),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, BudgetState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until batch `i` of `bytes` may be sent, and counts it; `false`: the consumer has
+    /// stopped.
+    fn take(&self, i: u64, bytes: usize) -> bool {
+        let mut st = self.state();
+        while !st.closed && !(st.used == 0 || st.used + bytes <= self.max || i == st.next) {
+            st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        st.used += bytes;
+        !st.closed
+    }
+
+    /// A batch of `bytes` was consumed; the consumer now needs batch `next`.
+    fn give_back(&self, bytes: usize, next: u64) {
+        let mut st = self.state();
+        st.used -= bytes;
+        st.next = next;
+        self.changed.notify_all();
+    }
+
+    /// Marks the consumer stopped when dropped.
+    fn closer(&self) -> impl Drop + '_ {
+        struct Closer<'a>(&'a Budget);
+        impl Drop for Closer<'_> {
+            fn drop(&mut self) {
+                self.0.state().closed = true;
+                self.0.changed.notify_all();
+            }
+        }
+        Closer(self)
+    }
 }
 
 /// A named scoped thread (names show in debuggers, perf tools and panic messages).
@@ -172,6 +266,61 @@ mod tests {
             .unwrap();
             assert_eq!(seen, (0..500).map(|i| i * 2).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn results_waiting_for_the_consumer_are_bounded_by_their_weight() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let done = AtomicUsize::new(0);
+        let (mut consumed, mut most_waiting) = (0, 0);
+        // Two batches' worth of 100-byte results.
+        let queue = 2 * BATCH * 100;
+        run_weighed(
+            2,
+            queue,
+            |_: &u64| 100,
+            feed(3_000),
+            |i| {
+                done.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, String>(i)
+            },
+            |i| {
+                assert_eq!(i, consumed as u64, "in order");
+                consumed += 1;
+                most_waiting = most_waiting.max(done.load(Ordering::SeqCst) - consumed);
+                if i % 64 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(consumed, 3_000);
+        // The queue, the one batch always let through, and in each worker's hands a finished
+        // batch and one being worked on; counted in batches, 64 of them could wait.
+        let bound = queue / 100 + BATCH + 2 * 2 * BATCH;
+        assert!(
+            most_waiting <= bound,
+            "{most_waiting} results waited (bound {bound})"
+        );
+    }
+
+    #[test]
+    fn a_batch_heavier_than_the_whole_queue_still_goes_through_in_order() {
+        let mut seen = Vec::new();
+        run_weighed(
+            3,
+            10,
+            |_: &u64| 1_000,
+            feed(500),
+            Ok::<u64, String>,
+            |i| {
+                seen.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, (0..500).collect::<Vec<_>>());
     }
 
     #[test]

@@ -155,6 +155,23 @@ pub struct Prepared {
     done: Option<(Analysis, Vec<u8>)>,
 }
 
+impl Prepared {
+    /// About how many bytes it holds (what the queue to the writer counts, see
+    /// [`ingest_items`]): its texts, its encoded form, and a guess for each report's facts
+    /// (which point into the document rather than copy it).
+    pub fn weight(&self) -> usize {
+        let a = &self.article;
+        let article = a.text.len() + a.title.len() + a.url.len() + a.key.len() + a.source.len();
+        let analysis = self.done.as_ref().map_or(0, |(analysis, encoded)| {
+            encoded.len()
+                + analysis.document.len()
+                + analysis.minhash.len() * 4
+                + analysis.extraction.reports.len() * 1024
+        });
+        std::mem::size_of::<Prepared>() + article + analysis
+    }
+}
+
 /// Builds and analyses an article, off the writer: pure CPU work that any thread may do.
 /// An article already stored is not analysed (this check is repeated under the writer lock,
 /// so a copy stored meanwhile is still caught there; it does not wait for a commit, see
@@ -208,15 +225,18 @@ pub fn ingest_item(
 /// Stores the items `produce` feeds, in feeding order, analysing them on
 /// [`ordered::default_workers`] threads while this one's writer merges and stores (see
 /// [`ordered`]); `outcome` is told each item's outcome in order. The result is what
-/// [`ingest_item`] on each in turn gives.
+/// [`ingest_item`] on each in turn gives. Analysed articles waiting for the writer hold at
+/// most about [`ordered::QUEUE_BYTES`] (by [`Prepared::weight`]).
 pub fn ingest_items<E: From<StoreError> + Send>(
     store: &(impl store::Target + ?Sized),
     source_id: Option<&str>,
     produce: impl FnOnce(&mut dyn FnMut(RawItem) -> bool) -> Result<(), E>,
     mut outcome: impl FnMut(Outcome) + Send,
 ) -> Result<(), E> {
-    ordered::run(
+    ordered::run_weighed(
         ordered::default_workers(),
+        ordered::QUEUE_BYTES,
+        Prepared::weight,
         produce,
         |item| Ok(prepare(store.ready(), item, source_id)?),
         |p| {

@@ -374,6 +374,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions { .. } | Command::Man { .. } => Config::empty(),
         _ => load_config(&cli.config, cli.config_named)?,
     };
+    if let Some(bytes) = config.settings.db_cache_bytes {
+        crate::store::set_cache_bytes(bytes);
+    }
     let context = Context {
         db: cli
             .db

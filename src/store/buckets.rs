@@ -42,8 +42,10 @@ pub type Entries = Arc<Vec<(IVec, IVec)>>;
 /// The profiles of an `ifm/` or `ifl/` bucket's entries, decoded, in the same order.
 pub type Profiles = Arc<Vec<Arc<LazyProfile>>>;
 
-/// Cached bytes (keys and values) above which the cache starts afresh.
-const MAX_BYTES: usize = 64 << 20;
+/// Cached bytes (keys and values) above which the cache starts afresh. Decoded profiles, and
+/// the member records they keep, come on top, uncounted: 64 MiB took a long ingest's memory
+/// past 200 MiB (see [decisions/bounded-memory](../../docs/decisions/bounded-memory.md)).
+const MAX_BYTES: usize = 8 << 20;
 
 /// The cache: whole buckets by bucket key, kept equal to the merged view (see the module
 /// docs).

@@ -88,6 +88,21 @@ const TREE_NAME: &str = "v1";
 /// whole keyspace.
 const BATCH_ENTRIES: usize = 10_000;
 
+/// sled's page cache, in bytes, unless [`set_cache_bytes`] says otherwise. sled's own default
+/// (1 GiB) let a long ingest or a day of polling grow to 400 MiB; see
+/// [decisions/bounded-memory](../../docs/decisions/bounded-memory.md) for this figure.
+pub const DEFAULT_CACHE_BYTES: u64 = 16 << 20;
+
+/// The page cache of stores opened from now on (see [`set_cache_bytes`]).
+static CACHE_BYTES: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_CACHE_BYTES);
+
+/// Sets sled's page cache for every store this process opens from now on (the configuration's
+/// `settings.db_cache_bytes`; the CLI sets it once, before opening anything).
+pub fn set_cache_bytes(bytes: u64) {
+    CACHE_BYTES.store(bytes.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Where an ingest stores what it reads: an open [`Store`], or an [`Opening`] one.
 pub trait Target: Sync {
     /// The store, if it is open (never waits).
@@ -175,6 +190,7 @@ impl Store {
         let db = sled::Config::new()
             .path(path)
             .flush_every_ms(Some(500))
+            .cache_capacity(CACHE_BYTES.load(std::sync::atomic::Ordering::Relaxed))
             .open()
             .map_err(|e| match &e {
                 sled::Error::Io(io)

@@ -16,8 +16,9 @@ use super::{keys, Store, StoreError, WriteSet};
 /// the same incident's members again for each of its reports arriving together.
 pub(super) type RecordCache = HashMap<Vec<u8>, Arc<ReportRecord>>;
 
-/// How many decoded report records [`Store::report`] keeps (then it starts afresh).
-const RECORD_CACHE_SIZE: usize = 16_384;
+/// How many decoded report records [`Store::report`] keeps (then it starts afresh); was
+/// 16,384, lowered for bounded memory (see `buckets.rs`).
+const RECORD_CACHE_SIZE: usize = 2_048;
 
 impl WriteSet {
     /// Stores the self-contained record of one report (see [`ReportRecord`]).

@@ -14,8 +14,9 @@ use super::{keys, Store, StoreError, BATCH_ENTRIES};
 
 /// Staged write sets are committed together once there are this many...
 pub const GROUP_SETS: usize = 1000;
-/// ...or once their values add up to this many bytes.
-pub const GROUP_BYTES: usize = 32 << 20;
+/// ...or once their values add up to this many bytes. (Was 32 MiB: committing copies the group
+/// into a sled batch and sled's log, so a group costs about three times its size at commit.)
+pub const GROUP_BYTES: usize = 8 << 20;
 
 /// Writes that belong together: committed atomically, never in part.
 #[derive(Default)]
