@@ -5,6 +5,7 @@
 //! Source templates (`[[template]]`, see [`template`]) are expanded when the config loads:
 //! each expansion is an ordinary source with its own id, state and health.
 
+pub mod alert;
 pub mod template;
 
 use std::collections::HashSet;
@@ -66,6 +67,9 @@ pub struct RawConfig {
     /// Every `[[template]]`: one source pattern and the rows it is expanded for.
     #[serde(default, rename = "template")]
     pub templates: Vec<template::RawTemplate>,
+    /// Every `[[alert]]`: a webhook and the events it wants (see [`alert`]).
+    #[serde(default, rename = "alert")]
+    pub alerts: Vec<alert::AlertRule>,
 }
 
 /// `[settings]`: defaults for every source plus service-wide options; each becomes the
@@ -105,6 +109,9 @@ pub struct RawSettings {
     pub min_text_chars: Option<usize>,
     /// How long shutdown waits for work in progress (default 8).
     pub shutdown_grace_secs: Option<u64>,
+    /// The dashboard's address as readers reach it (e.g. `https://bw.example.org`): the
+    /// base of links in alerts and Atom feeds (default: none; feeds use the request's host).
+    pub public_url: Option<String>,
 }
 
 /// One `[[source]]` as written.
@@ -151,6 +158,8 @@ pub struct Config {
     pub settings: Settings,
     /// The sources, in file order.
     pub sources: Vec<Source>,
+    /// The webhook alerts, in file order (checked: see [`alert`]).
+    pub alerts: Vec<alert::AlertRule>,
 }
 
 /// Validated settings with defaults applied.
@@ -188,6 +197,8 @@ pub struct Settings {
     pub min_text_chars: usize,
     /// How long shutdown waits for work in progress.
     pub shutdown_grace: Duration,
+    /// `public_url` without its trailing `/`, checked to be http(s).
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -214,6 +225,7 @@ impl Default for Settings {
             fetch_full_text: true,
             min_text_chars: 600,
             shutdown_grace: Duration::from_secs(8),
+            public_url: None,
         }
     }
 }
@@ -432,7 +444,12 @@ impl Config {
                 max_body_bytes,
             });
         }
-        Ok(Config { settings, sources })
+        alert::validate(&raw.alerts)?;
+        Ok(Config {
+            settings,
+            sources,
+            alerts: raw.alerts,
+        })
     }
 
     /// The configuration used when no file exists: defaults and no sources.
@@ -440,6 +457,7 @@ impl Config {
         Config {
             settings: Settings::default(),
             sources: Vec::new(),
+            alerts: Vec::new(),
         }
     }
 }
@@ -469,7 +487,18 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
             )
         })?;
     }
+    let public_url = match &r.public_url {
+        Some(text) => Some(
+            alert::http_url(text)
+                .map_err(|message| invalid("settings.public_url", message))?
+                .as_str()
+                .trim_end_matches('/')
+                .to_string(),
+        ),
+        None => None,
+    };
     Ok(Settings {
+        public_url,
         db_path: r.db_path.unwrap_or(d.db_path),
         listen: r.listen.unwrap_or(d.listen),
         user_agent: r.user_agent.unwrap_or(d.user_agent),

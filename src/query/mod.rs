@@ -5,8 +5,10 @@
 //! * [`Filter`] and [`FilterSpec`]: filters, and the one parser of their text that the
 //!   command line and the API share (`filter.rs`).
 //! * [`trends`], [`trends_for`] and the ids of trend keys, periods and dates (`trend.rs`).
+//! * [`review`]: the review queue, what most needs a person.
 
 mod filter;
+pub mod review;
 mod trend;
 
 use std::collections::HashSet;

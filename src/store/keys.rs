@@ -16,6 +16,7 @@
 //! | `tim/` | time `/` incident id | empty |
 //! | `src/` | source id | [`crate::model::SourceState`] |
 //! | `agg/` | dimension `/` yyyy-mm `/` key | incidents, people affected, incidents without a figure (3 × i64 LE) |
+//! | `alr/` | a key the alert worker names (`crate::notify`) | its JSON record (see the store's `alerts.rs`) |
 
 /// The key of the schema version.
 pub const SCHEMA: &[u8] = b"meta/schema";
@@ -43,6 +44,9 @@ pub const TIME: &[u8] = b"tim/";
 pub const SOURCE: &[u8] = b"src/";
 /// Prefix of the trend counters.
 pub const AGGREGATE: &[u8] = b"agg/";
+
+/// Prefix of the alert worker's records (not derived: `reprocess` keeps them).
+pub const ALERT: &[u8] = b"alr/";
 
 /// Prefixes rebuilt by `reprocess`.
 pub const DERIVED: [&[u8]; 8] = [
@@ -232,6 +236,10 @@ pub fn force_late_bucket(force: &str) -> Vec<u8> {
 /// The key of one generation of the key filter.
 pub fn key_filter(generation: usize) -> Vec<u8> {
     format!("meta/keyfilter/{generation:02}").into_bytes()
+}
+/// An alert record's key: `alr/` and the worker's own key.
+pub fn alert(key: &str) -> Vec<u8> {
+    [ALERT, key.as_bytes()].concat()
 }
 /// A source state's key.
 pub fn source(id: &str) -> Vec<u8> {

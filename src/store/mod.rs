@@ -39,12 +39,15 @@
 //! | `incidents.rs` | incidents `inc/` and their indexes `ifm/`, `ifl/`, `tim/` |
 //! | `sources.rs` | source state `src/` |
 //! | `trends.rs` | the trend counters `agg/` |
+//! | `alerts.rs` | the alert worker's records `alr/`, written apart from the write sets |
+//! | `recent.rs` | articles newest first, for the review queue |
 //! | `buckets.rs` | the read cache of whole index buckets, and the reads through it |
 //! | [`keys`] | the key layout of every keyspace |
 //! | `keyindex.rs`, `filter.rs` | the article-key index's buckets, and its Bloom filter |
 //! | [`profile`] | the stored layout of an incident profile |
 //! | `legacy.rs` | the reader of the bincode-era report records |
 
+mod alerts;
 mod articles;
 mod buckets;
 mod encoding;
@@ -58,6 +61,7 @@ pub mod keys;
 mod legacy;
 mod migrate;
 pub mod profile;
+mod recent;
 mod reports;
 mod signatures;
 mod sources;
@@ -70,6 +74,7 @@ mod write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+pub use alerts::AlertBatch;
 pub use encoding::{encode_article, RecordFormat};
 pub use error::{RecordError, StoreError};
 pub use migrate::SCHEMA_VERSION;
