@@ -219,11 +219,10 @@ const POLICE_WORDS: [&str; 5] = [
     "sheriff",
     "gardaí",
 ];
-const BREACH_WORDS: [&str; 17] = [
+const BREACH_WORDS: [&str; 16] = [
     "breach",
     "leak",
-    "hacked",
-    "hacker",
+    "hack",
     "cyber",
     "ransomware",
     "exposed",

@@ -1,5 +1,6 @@
 //! One integration-test binary: real HTTP on 127.0.0.1 (wiremock), real sled, real parsing.
 
+mod alerts;
 mod cli;
 mod conventions;
 mod explain;
@@ -10,6 +11,7 @@ mod ingest;
 mod metrics;
 mod occurred;
 mod poll;
+mod review;
 mod serve;
 mod sources;
 mod trends;
