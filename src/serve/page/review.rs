@@ -77,7 +77,7 @@ mod tests {
         };
         let page = review_page(&[item], 1000);
         assert!(page.contains("near miss"), "{page}");
-        assert!(page.contains("&lt;script&gt;"));
+        assert!(page.contains("&#60;script&#62;"), "escaped: {page}");
         assert!(!page.contains("href=\"javascript"));
         assert!(page.contains("breachwatch explain &#39;javascript:alert(1)&#39;"));
     }
