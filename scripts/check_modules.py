@@ -33,11 +33,13 @@ FORBIDDEN = {
     "chart": {"cli", "serve"},
     "query": {"cli", "serve", "pipeline"},
     "explain": {"cli", "serve", "render"},
+    "notify": {"cli", "serve"},
+    "alert": {"cli", "serve", "notify", "store"},
 }
 # Crates only these places may name (top-level module, or main.rs as "main").
 CRATES = {
     "sled": {"store"},
-    "reqwest": {"fetch", "cli"},
+    "reqwest": {"fetch", "cli", "notify"},  # notify POSTs the webhook alerts
     "axum": {"serve", "cli"},
     "anyhow": {"cli", "main"},
     "scraper": {"parse", "config", "poll"},  # poll names the compiled Selector type

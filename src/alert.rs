@@ -10,24 +10,17 @@
 //! (alert, incident, key) is delivered once however often the incident is rewritten, by new
 //! articles, `reprocess` or a restart.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use sha2::{Digest as _, Sha256};
 
-use crate::model::{DataType, Incident};
+use crate::model::Incident;
 use crate::query::IncidentView;
 
-/// What kind of event an alert may ask for (`events = ["new", "development"]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// An incident not seen before.
-    New,
-    /// A new development (fine, reprimand, arrest...), a new figure or a new force on an
-    /// incident already seen.
-    Development,
-}
+pub use crate::config::alert::{AlertRule, Digest, EventKind, Format};
 
 impl EventKind {
     /// The id in the config and the body.
@@ -54,57 +47,93 @@ pub struct Event {
 /// A new incident is one event, whatever it already holds; later, each development, figure
 /// and force it did not have before is one.
 pub fn events(before: Option<&Incident>, after: &Incident) -> Vec<Event> {
-    let Some(before) = before else {
+    let known = before.map(known_keys);
+    events_since(known.as_ref(), after)
+}
+
+/// The keys of every fact of `incident` an event can be about (see [`facts`]): what a
+/// watcher remembers of an incident it has seen, so a rewrite that adds nothing makes no
+/// event.
+pub fn known_keys(incident: &Incident) -> BTreeSet<String> {
+    facts(incident).into_iter().map(|e| e.key).collect()
+}
+
+/// The events of `after` given the keys already known of it ([`known_keys`] of what was
+/// seen; `None`: never seen, so it is new).
+pub fn events_since(known: Option<&BTreeSet<String>>, after: &Incident) -> Vec<Event> {
+    let Some(known) = known else {
         return vec![Event {
             kind: EventKind::New,
             key: "new".into(),
             summary: format!("new incident: {}", after.title),
         }];
     };
+    facts(after)
+        .into_iter()
+        .filter(|e| !known.contains(&e.key))
+        .collect()
+}
+
+/// Every development, figure and force of `incident`, each as the development event it was
+/// (or would be) when it appeared.
+pub fn facts(incident: &Incident) -> Vec<Event> {
     let mut out = Vec::new();
-    for d in &after.timeline {
-        let key = format!("development:{}:{}", d.kind.id(), d.url);
-        let known = before
-            .timeline
-            .iter()
-            .any(|b| b.kind == d.kind && b.url == d.url);
-        if !known {
-            let amount = match (d.amount_minor, d.currency.as_deref()) {
-                (Some(minor), Some(cur)) => format!(" of {} {cur}", money(minor)),
-                (Some(minor), None) => format!(" of {}", money(minor)),
-                _ => String::new(),
-            };
-            out.push(Event {
-                kind: EventKind::Development,
-                key,
-                summary: format!("{}{amount}", d.kind.id().replace('_', " ")),
-            });
-        }
+    for d in &incident.timeline {
+        let amount = match (d.amount_minor, d.currency.as_deref()) {
+            (Some(minor), Some(cur)) => format!(" of {} {cur}", money(minor)),
+            (Some(minor), None) => format!(" of {}", money(minor)),
+            _ => String::new(),
+        };
+        out.push(Event {
+            kind: EventKind::Development,
+            key: format!("development:{}:{}", d.kind.id(), d.url),
+            summary: format!("{}{amount}", d.kind.id().replace('_', " ")),
+        });
     }
-    for f in &after.figures {
-        let known = before
-            .figures
-            .iter()
-            .any(|b| b.count == f.count && b.unit == f.unit && b.url == f.url);
-        if !known {
-            out.push(Event {
-                kind: EventKind::Development,
-                key: format!("figure:{}:{}:{}", f.count, f.unit.id(), f.url),
-                summary: format!("new figure: {} {}", f.count, f.unit.id()),
-            });
-        }
+    for f in &incident.figures {
+        out.push(Event {
+            kind: EventKind::Development,
+            key: format!("figure:{}:{}:{}", f.count, f.unit.id(), f.url),
+            summary: format!("new figure: {} {}", f.count, f.unit.id()),
+        });
     }
-    for (i, force) in after.forces.iter().enumerate() {
-        if !before.forces.contains(force) {
-            let name = after.force_names.get(i).unwrap_or(force);
-            out.push(Event {
-                kind: EventKind::Development,
-                key: format!("force:{force}"),
-                summary: format!("now also at {name}"),
-            });
-        }
+    for (i, force) in incident.forces.iter().enumerate() {
+        let name = incident.force_names.get(i).unwrap_or(force);
+        out.push(Event {
+            kind: EventKind::Development,
+            key: format!("force:{force}"),
+            summary: format!("now also at {name}"),
+        });
     }
+    // Two sources may report the same development: one event.
+    let mut seen = BTreeSet::new();
+    out.retain(|e| seen.insert(e.key.clone()));
     out
+}
+
+/// The stable id of one event for one alert, sent as the `Idempotency-Key` header and the
+/// JSON body's `event_id`: the same (alert, incident, event key) always gives the same id,
+/// so a receiver can drop a repeat.
+pub fn event_id(alert: &str, incident: &str, key: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [alert, incident, key] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    format!("bw-{}", hex::encode(&h.finalize()[..16]))
+}
+
+/// The dashboard page of incident `id` under `base` (`https://bw.example`, no trailing `/`).
+pub fn incident_page(base: &str, id: &str) -> String {
+    let mut segment = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            segment.push(b as char);
+        } else {
+            segment.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("{base}/incidents/{segment}")
 }
 
 /// `123456` minor units as `1,234.56`.
@@ -123,49 +152,6 @@ fn money(minor: u64) -> String {
     }
 }
 
-/// How an alert's body is written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    /// `{"alert", "event", "incident", "url"}` (the contract's body).
-    #[default]
-    Json,
-    /// `{"text": ...}`, which Slack, Mattermost and Teams workflows accept.
-    Slack,
-}
-
-fn all_events() -> Vec<EventKind> {
-    vec![EventKind::New, EventKind::Development]
-}
-
-/// One `[[alert]]` of the config: where to send which events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlertRule {
-    /// Unique id, in the delivery records and `/metrics`.
-    pub id: String,
-    /// The receiver: a POST per event; a 2xx answer is delivery.
-    pub url: String,
-    /// The body's form.
-    #[serde(default)]
-    pub format: Format,
-    /// Only incidents at one of these forces (none: every force).
-    #[serde(default)]
-    pub forces: Vec<String>,
-    /// Only incidents that exposed one of these (none: any data).
-    #[serde(default)]
-    pub data_types: Vec<DataType>,
-    /// Only incidents whose best figure is at least this.
-    #[serde(default)]
-    pub min_affected: Option<u64>,
-    /// Which events.
-    #[serde(default = "all_events")]
-    pub events: Vec<EventKind>,
-    /// One message a day listing the day's events, instead of one per event.
-    #[serde(default)]
-    pub digest: bool,
-}
-
 impl AlertRule {
     /// Whether the alert is for this event of this incident.
     pub fn wants(&self, incident: &Incident, event: &Event) -> bool {
@@ -182,30 +168,33 @@ impl AlertRule {
     }
 
     /// The body of one event's POST: the incident as `incidents --format json` lists it,
-    /// and `page`, its dashboard page.
-    pub fn body(&self, incident: &Incident, event: &Event, page: &str) -> Json {
+    /// `page`, its dashboard page, and (JSON only) the event's [`event_id`].
+    pub fn body(&self, incident: &IncidentView, event: &Event, page: &str, id: &str) -> Json {
         match self.format {
             Format::Json => serde_json::json!({
                 "alert": self.id,
                 "event": event.kind.id(),
-                "incident": IncidentView::from(incident),
+                "incident": incident,
                 "url": page,
                 "summary": event.summary,
+                "event_id": id,
             }),
-            Format::Slack => serde_json::json!({ "text": chat_line(incident, event, page) }),
+            Format::Slack => {
+                serde_json::json!({ "text": chat_line(incident, &event.summary, page) })
+            }
         }
     }
 
-    /// The body of a digest of `events` (incident, event, page), oldest first.
-    pub fn digest_body(&self, day: &str, events: &[(&Incident, &Event, String)]) -> Json {
-        let lines: Vec<String> = events
+    /// The body of a digest of `items`, oldest first; `day` names the day they are of.
+    pub fn digest_body(&self, day: &str, items: &[DigestItem]) -> Json {
+        let lines: Vec<String> = items
             .iter()
-            .map(|(i, e, page)| format!("• {}", chat_line(i, e, page)))
+            .map(|i| format!("• {}", chat_line(&i.incident, &i.summary, &i.page)))
             .collect();
         let text = format!(
             "breachwatch, {day}: {} event{}\n{}",
-            events.len(),
-            if events.len() == 1 { "" } else { "s" },
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
             lines.join("\n")
         );
         match self.format {
@@ -215,21 +204,38 @@ impl AlertRule {
                 "event": "digest",
                 "day": day,
                 "text": text,
-                "events": events.iter().map(|(i, e, page)| serde_json::json!({
-                    "event": e.kind.id(),
-                    "summary": e.summary,
-                    "incident": IncidentView::from(*i),
-                    "url": page,
+                "events": items.iter().map(|i| serde_json::json!({
+                    "event": i.kind.id(),
+                    "summary": i.summary,
+                    "incident": i.incident,
+                    "url": i.page,
+                    "event_id": i.event_id,
                 })).collect::<Vec<_>>(),
             }),
         }
     }
 }
 
+/// One event waiting for its alert's daily digest: what the digest's line and JSON need,
+/// kept as it was when the event happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DigestItem {
+    /// New or development.
+    pub kind: EventKind,
+    /// What happened, in words.
+    pub summary: String,
+    /// The incident as it then was.
+    pub incident: IncidentView,
+    /// Its dashboard page.
+    pub page: String,
+    /// The event's [`event_id`].
+    pub event_id: String,
+}
+
 /// One line for a chat message: the forces, what happened, the headline and the link. The
 /// text of articles is hostile: `<`, `>` and `&` are escaped the way Slack and Mattermost
 /// read them, so a headline cannot make a link or mention anyone.
-pub fn chat_line(incident: &Incident, event: &Event, page: &str) -> String {
+pub fn chat_line(incident: &IncidentView, summary: &str, page: &str) -> String {
     let forces = incident.force_names.join(", ");
     let figure = incident
         .affected
@@ -239,7 +245,7 @@ pub fn chat_line(incident: &Incident, event: &Event, page: &str) -> String {
     format!(
         "{}: {}{} — {} <{}>",
         chat_escape(&forces),
-        chat_escape(&event.summary),
+        chat_escape(summary),
         figure,
         chat_escape(&incident.title),
         page
@@ -256,10 +262,16 @@ fn chat_escape(text: &str) -> String {
 /// How long to wait before the `attempt`-th retry (1-based) of a failed delivery: 30 s
 /// doubling, at most an hour. Deliveries are retried until they succeed.
 pub fn retry_delay(attempt: u32) -> Duration {
-    const FIRST: u64 = 30;
-    const CAP: u64 = 3600;
-    let secs = FIRST.saturating_mul(1u64 << attempt.saturating_sub(1).min(20));
-    Duration::from_secs(secs.min(CAP))
+    retry_delay_from(Duration::from_secs(30), attempt)
+}
+
+/// [`retry_delay`] with another first delay (tests shorten it): `first` doubling, at most
+/// an hour.
+pub fn retry_delay_from(first: Duration, attempt: u32) -> Duration {
+    const CAP: Duration = Duration::from_secs(3600);
+    first
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
+        .min(CAP)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! Source templates (`[[template]]`, see [`template`]) are expanded when the config loads:
 //! each expansion is an ordinary source with its own id, state and health.
 
+pub mod alert;
 pub mod template;
 
 use std::collections::HashSet;
@@ -66,6 +67,9 @@ pub struct RawConfig {
     /// Every `[[template]]`: one source pattern and the rows it is expanded for.
     #[serde(default, rename = "template")]
     pub templates: Vec<template::RawTemplate>,
+    /// Every `[[alert]]`: a webhook and the events it wants (see [`alert`]).
+    #[serde(default, rename = "alert")]
+    pub alerts: Vec<alert::AlertRule>,
 }
 
 /// `[settings]`: defaults for every source plus service-wide options; each becomes the
@@ -119,6 +123,9 @@ pub struct RawSettings {
     pub admin_token: Option<String>,
     /// The database's page cache in bytes (default: the store's, 16 MiB).
     pub db_cache_bytes: Option<u64>,
+    /// The dashboard's address as readers reach it (e.g. `https://bw.example.org`): the
+    /// base of links in alerts and Atom feeds (default: none; feeds use the request's host).
+    pub public_url: Option<String>,
 }
 
 /// One `[[source]]` as written.
@@ -169,6 +176,8 @@ pub struct Config {
     pub settings: Settings,
     /// The sources, in file order.
     pub sources: Vec<Source>,
+    /// The webhook alerts, in file order (checked: see [`alert`]).
+    pub alerts: Vec<alert::AlertRule>,
 }
 
 /// Validated settings with defaults applied.
@@ -215,6 +224,8 @@ pub struct Settings {
     /// sled's page cache in bytes, if set (`None`: the store's default,
     /// `store::DEFAULT_CACHE_BYTES`): the largest share of a long run's memory.
     pub db_cache_bytes: Option<u64>,
+    /// `public_url` without its trailing `/`, checked to be http(s).
+    pub public_url: Option<String>,
 }
 
 /// The token the service's write endpoints require. Its `Debug` form hides it, so a logged
@@ -295,6 +306,7 @@ impl Default for Settings {
             shutdown_grace: Duration::from_secs(8),
             admin_token: None,
             db_cache_bytes: None,
+            public_url: None,
         }
     }
 }
@@ -518,7 +530,12 @@ impl Config {
                 max_body_bytes,
             });
         }
-        Ok(Config { settings, sources })
+        alert::validate(&raw.alerts)?;
+        Ok(Config {
+            settings,
+            sources,
+            alerts: raw.alerts,
+        })
     }
 
     /// The configuration used when no file exists: defaults and no sources.
@@ -526,6 +543,7 @@ impl Config {
         Config {
             settings: Settings::default(),
             sources: Vec::new(),
+            alerts: Vec::new(),
         }
     }
 }
@@ -558,7 +576,18 @@ fn validate_settings(r: RawSettings) -> Result<Settings, ConfigError> {
     if r.db_cache_bytes == Some(0) {
         return Err(invalid("settings.db_cache_bytes", "must be positive"));
     }
+    let public_url = match &r.public_url {
+        Some(text) => Some(
+            alert::http_url(text)
+                .map_err(|message| invalid("settings.public_url", message))?
+                .as_str()
+                .trim_end_matches('/')
+                .to_string(),
+        ),
+        None => None,
+    };
     Ok(Settings {
+        public_url,
         db_path: r.db_path.unwrap_or(d.db_path),
         listen: r.listen.unwrap_or(d.listen),
         user_agent: match (r.user_agent, &r.contact) {

@@ -19,6 +19,7 @@
 //! * [`query`] — filters and views over the store.
 //! * [`export`], [`chart`], [`opml`] — CSV/JSON/VERIS/JSONL exports, SVG charts, OPML lists.
 //! * [`correction`], [`alert`] — analyst corrections and webhook alerts (their pure parts).
+//! * [`notify`] — webhook alerts delivered: events noticed, recorded, POSTed once.
 //! * [`serve`] — the service: schedule, HTTP API, dashboard, Atom feeds.
 //! * [`explain`] — why an article was or was not taken as a breach, fact by fact.
 //! * [`cli`], [`render`] — the command line (one file per command, the demo among them) and
@@ -39,6 +40,7 @@ pub mod extract;
 pub mod fetch;
 pub mod ingest;
 pub mod model;
+pub mod notify;
 pub mod opml;
 pub mod ordered;
 pub mod parse;

@@ -1,7 +1,9 @@
 use chrono::DateTime;
 
 use super::*;
-use crate::model::{Affected, Cause, Development, DevelopmentKind, Figure, Qualifier, Unit};
+use crate::model::{
+    Affected, Cause, DataType, Development, DevelopmentKind, Figure, Qualifier, Unit,
+};
 
 fn incident() -> Incident {
     let t = DateTime::from_timestamp(1_700_000_000, 0)
@@ -121,7 +123,8 @@ fn bodies_are_the_contracts_json_or_one_escaped_chat_line() {
     let inc = incident();
     let new = &events(None, &inc)[0];
     let page = "https://bw.example/incidents/kent-2023-11-abc";
-    let json = rule("id = \"a\"\nurl = \"u\"").body(&inc, new, page);
+    let view = IncidentView::from(&inc);
+    let json = rule("id = \"a\"\nurl = \"u\"").body(&view, new, page, "bw-1");
     assert_eq!(json["alert"], "a");
     assert_eq!(json["event"], "new");
     assert_eq!(json["url"], page);
@@ -129,7 +132,8 @@ fn bodies_are_the_contracts_json_or_one_escaped_chat_line() {
     assert_eq!(json["incident"]["forces"][0], "kent");
     assert_eq!(json["incident"]["affected"]["count"], 1200);
 
-    let chat = rule("id = \"a\"\nurl = \"u\"\nformat = \"slack\"").body(&inc, new, page);
+    assert_eq!(json["event_id"], "bw-1");
+    let chat = rule("id = \"a\"\nurl = \"u\"\nformat = \"slack\"").body(&view, new, page, "bw-1");
     let text = chat["text"].as_str().unwrap();
     assert_eq!(chat.as_object().unwrap().len(), 1);
     assert!(text.starts_with("Kent Police: new incident"), "{text}");
@@ -148,7 +152,14 @@ fn a_digest_lists_the_days_events_in_one_message() {
     let new = events(None, &inc).remove(0);
     let dev = events(Some(&inc), &later).remove(0);
     let page = "https://bw.example/incidents/kent-2023-11-abc".to_string();
-    let items = [(&inc, &new, page.clone()), (&later, &dev, page.clone())];
+    let item = |i: &Incident, e: &Event| DigestItem {
+        kind: e.kind,
+        summary: e.summary.clone(),
+        incident: IncidentView::from(i),
+        page: page.clone(),
+        event_id: event_id("d", &i.id, &e.key),
+    };
+    let items = [item(&inc, &new), item(&later, &dev)];
     let slack = rule("id = \"d\"\nurl = \"u\"\nformat = \"slack\"\ndigest = true")
         .digest_body("2026-12-04", &items);
     let text = slack["text"].as_str().unwrap();
@@ -175,4 +186,30 @@ fn money_is_grouped_in_thousands() {
     assert_eq!(money(75_000_000), "750,000");
     assert_eq!(money(123_456), "1,234.56");
     assert_eq!(money(5), "0.05");
+}
+
+#[test]
+fn known_keys_make_a_rewrite_with_nothing_new_silent_and_ids_stable() {
+    let first = incident();
+    let known = known_keys(&first);
+    assert!(events_since(Some(&known), &first).is_empty());
+    assert_eq!(events_since(None, &first)[0].kind, EventKind::New);
+    let mut later = first.clone();
+    // The same fine reported by two articles' developments is one event per article URL,
+    // and a repeat of one URL's is none.
+    later.timeline.push(fine("https://news.example/fine"));
+    later.timeline.push(fine("https://news.example/fine"));
+    assert_eq!(events_since(Some(&known), &later).len(), 1);
+    let id = event_id("a", "kent-2023-11-abc", "new");
+    assert_eq!(id, event_id("a", "kent-2023-11-abc", "new"));
+    assert_ne!(id, event_id("b", "kent-2023-11-abc", "new"));
+    assert!(id.starts_with("bw-") && id.len() == 35, "{id}");
+    assert_eq!(
+        incident_page("https://bw.example", "kent 1/2"),
+        "https://bw.example/incidents/kent%201%2F2"
+    );
+    assert_eq!(
+        retry_delay_from(Duration::from_millis(100), 3),
+        Duration::from_millis(400)
+    );
 }

@@ -15,6 +15,7 @@
 //!   `--quiet`/`--verbose`, colour, exit codes, broken pipes, error chains, completions and
 //!   the man page), as the README's "Command-line conventions" lists it.
 
+mod alerts;
 pub mod conventions;
 mod correct;
 pub mod demo;
@@ -25,6 +26,7 @@ mod ingest;
 mod poll;
 pub mod remote;
 mod reprocess;
+mod review;
 mod run;
 mod show;
 pub mod sources;
@@ -262,6 +264,22 @@ pub enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// What most needs a person: sources that disagree, incidents from a headline alone,
+    /// low-confidence decisions, near misses; each with its reason and `explain` command.
+    Review {
+        /// How many of the most recently stored articles to look at for near misses.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        recent: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: review::ReviewFormat,
+    },
+    /// Webhook alerts (`[[alert]]` in the config): send a sample event to check one.
+    Alerts {
+        /// What to do.
+        #[command(subcommand)]
+        command: alerts::AlertsCommand,
+    },
     /// Shell completions on stdout, e.g. `breachwatch completions bash > breachwatch.bash`.
     Completions {
         /// The shell to complete for.
@@ -457,5 +475,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man { out: dir } => conventions::man(dir.as_deref(), &mut out),
         Command::Reprocess => reprocess::run(&context, &mut out),
         Command::Sources { command, format } => sources::run(&context, command, format, &mut out),
+        Command::Alerts { command } => alerts::run(&context, command, &mut out),
+        Command::Review { recent, format } => review::run(&context, recent, format, &mut out),
     }
 }

@@ -7,9 +7,11 @@
 //! * [`incident_detail`], [`dismissed`], [`corrected_fields`]: what analysts' corrections
 //!   left on incidents (`corrections.rs`).
 //! * [`trends`], [`trends_for`] and the ids of trend keys, periods and dates (`trend.rs`).
+//! * [`review`]: the review queue, what most needs a person.
 
 mod corrections;
 mod filter;
+pub mod review;
 mod trend;
 
 use std::collections::HashSet;

@@ -201,10 +201,8 @@ impl Metrics {
         }
     }
 
-    /// Counts one attempt to deliver alert `alert` (its config id).
-    ///
-    /// Nothing calls this yet: webhook alerts come in a later change, which should call it
-    /// once per delivery attempt.
+    /// Counts one attempt to deliver alert `alert` (its config id): the alert worker
+    /// ([`crate::notify`]) calls it once per POST.
     pub fn alert_delivered(&self, alert: &str, outcome: AlertOutcome) {
         self.alert_deliveries.inc([alert, outcome.as_str()]);
     }

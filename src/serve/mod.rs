@@ -95,6 +95,25 @@ pub async fn run(
         state.metrics.clone(),
     );
     tracing::info!(sources = scheduler.len(), "Scheduled polling.");
+    // Webhook alerts (a no-op without `[[alert]]`s), stopped with everything else.
+    let observed = state.metrics.clone();
+    let mut alerts_token = token.clone();
+    let mut alerts = tokio::spawn(crate::notify::run(
+        config.clone(),
+        store.clone(),
+        crate::notify::Options::from_env(),
+        Arc::new(move |alert: &str, delivered: bool| {
+            observed.alert_delivered(
+                alert,
+                if delivered {
+                    metrics::AlertOutcome::Delivered
+                } else {
+                    metrics::AlertOutcome::Failed
+                },
+            )
+        }),
+        async move { alerts_token.stopped().await },
+    ));
     let mut server_token = token.clone();
     let mut server = tokio::spawn(serve(listener, state, async move {
         server_token.stopped().await;
@@ -109,6 +128,13 @@ pub async fn run(
     tracing::info!(grace_secs = grace.as_secs(), "Shutting down.");
     let deadline = tokio::time::Instant::now() + grace;
     let abandoned = scheduler.finish(grace).await;
+    if tokio::time::timeout_at(deadline, &mut alerts)
+        .await
+        .is_err()
+    {
+        tracing::warn!("Abandoning an alert delivery still under way after the grace period.");
+        alerts.abort();
+    }
     let served = match early {
         Some(result) => result,
         None => match tokio::time::timeout_at(deadline, &mut server).await {

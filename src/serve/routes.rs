@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, Uri};
+use axum::http::Uri;
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SourceKind};
 use crate::model::Incident;
+use crate::query::review::{self, ReviewItem};
 use crate::query::{self, Filter, FilterSpec, IncidentView};
 use crate::query::{Period, TrendKey, TrendQuery, TrendRow, When};
 use crate::store::Store;
@@ -61,12 +62,14 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(dashboard))
         .route("/incidents/{id}", get(incident_page))
         .route("/sources", get(sources_page))
+        .route("/review", get(review_page))
+        .route("/api/review", get(api_review))
         .route("/api/incidents", get(api_incidents))
         .route("/api/incidents/{id}", get(api_incident))
         .route("/api/trends", get(api_trends))
         .route("/api/sources", get(api_sources))
-        .route("/feeds/incidents.atom", get(feed_all))
-        .route("/feeds/force/{file}", get(feed_force))
+        .route("/feeds/incidents.atom", get(atom::feed_all))
+        .route("/feeds/force/{file}", get(atom::feed_force))
         .route("/metrics", get(metrics::handler))
         .merge(super::writes::routes())
         .fallback(fallback)
@@ -398,64 +401,40 @@ async fn dashboard(
     Ok(Html(page::dashboard(&dashboard)))
 }
 
-/// `http://host` as the client addressed us, for absolute links in feeds.
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
-}
-
-fn atom_response(xml: String) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        xml,
-    )
-        .into_response()
-}
-
-async fn feed_all(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let base = base_url(&headers);
-    let incidents = blocking(&state.store, |store| {
-        Ok(query::incidents(&store, &Filter::default())?)
-    })
-    .await?;
-    Ok(atom_response(atom::incidents_feed(&base, None, incidents)))
-}
-
-async fn feed_force(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let force = file
-        .strip_suffix(".atom")
-        .filter(|f| !f.is_empty())
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no feed {file:?}; try /feeds/force/<force-id>.atom"
-            ))
-        })?
-        .to_string();
-    let base = base_url(&headers);
-    let filter = Filter {
-        force: Some(force.clone()),
-        ..Filter::default()
+/// The review queue, looking at `?recent=` (default 1000) recently stored articles.
+async fn review_items(
+    store: &Store,
+    raw: Option<String>,
+) -> Result<(Vec<ReviewItem>, usize), ApiError> {
+    let recent = match params(raw).remove("recent") {
+        Some(n) => n
+            .parse::<usize>()
+            .map_err(|_| ApiError::BadRequest(format!("recent {n:?} is not a whole number")))?,
+        None => review::Window::default().recent_articles,
     };
-    let incidents = blocking(&state.store, move |store| {
-        Ok(query::incidents(&store, &filter)?)
+    let window = review::Window {
+        recent_articles: recent,
+    };
+    let items = blocking(store, move |store| {
+        Ok(review::collect(&store, window, page::review::judge)?)
     })
     .await?;
-    Ok(atom_response(atom::incidents_feed(
-        &base,
-        Some(&force),
-        incidents,
-    )))
+    Ok((items, recent))
+}
+
+async fn api_review(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Vec<ReviewItem>>, ApiError> {
+    Ok(Json(review_items(&state.store, raw).await?.0))
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, PageError> {
+    let (items, recent) = review_items(&state.store, raw).await?;
+    Ok(Html(page::review_page(&items, recent)))
 }
 
 async fn fallback(uri: Uri) -> Response {

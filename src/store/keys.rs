@@ -20,6 +20,7 @@
 //! | `cap/` | incident id | the corrections applied to the incident as shown (`crate::correction::Applied` list) |
 //! | `dis/` | incident id | a dismissed [`crate::model::Incident`], as corrected (out of `inc/`, `tim/`, `agg/`) |
 //! | `meta/corrected` | | the ids of the incidents corrections made or changed (JSON list) |
+//! | `alr/` | a key the alert worker names (`crate::notify`) | its JSON record (see the store's `alerts.rs`) |
 
 /// The key of the schema version.
 pub const SCHEMA: &[u8] = b"meta/schema";
@@ -56,6 +57,8 @@ pub const APPLIED: &[u8] = b"cap/";
 pub const DISMISSED: &[u8] = b"dis/";
 /// The key of the list of incidents corrections made or changed.
 pub const CORRECTED: &[u8] = b"meta/corrected";
+/// Prefix of the alert worker's records (not derived: `reprocess` keeps them).
+pub const ALERT: &[u8] = b"alr/";
 
 /// Prefixes rebuilt by `reprocess`.
 pub const DERIVED: [&[u8]; 11] = [
@@ -248,6 +251,10 @@ pub fn force_late_bucket(force: &str) -> Vec<u8> {
 /// The key of one generation of the key filter.
 pub fn key_filter(generation: usize) -> Vec<u8> {
     format!("meta/keyfilter/{generation:02}").into_bytes()
+}
+/// An alert record's key: `alr/` and the worker's own key.
+pub fn alert(key: &str) -> Vec<u8> {
+    [ALERT, key.as_bytes()].concat()
 }
 /// A source state's key.
 pub fn source(id: &str) -> Vec<u8> {

@@ -40,12 +40,15 @@
 //! | `sources.rs` | source state `src/` |
 //! | `trends.rs` | the trend counters `agg/` |
 //! | `corrections.rs` | the corrections log `cor/`, and what applying it leaves: `cap/`, `dis/`, `meta/corrected` |
+//! | `alerts.rs` | the alert worker's records `alr/`, written apart from the write sets |
+//! | `recent.rs` | articles newest first, for the review queue |
 //! | `buckets.rs` | the read cache of whole index buckets, and the reads through it |
 //! | [`keys`] | the key layout of every keyspace |
 //! | `keyindex.rs`, `filter.rs` | the article-key index's buckets, and its Bloom filter |
 //! | [`profile`] | the stored layout of an incident profile |
 //! | `legacy.rs` | the reader of the bincode-era report records |
 
+mod alerts;
 mod articles;
 mod buckets;
 mod corrections;
@@ -60,6 +63,7 @@ pub mod keys;
 mod legacy;
 mod migrate;
 pub mod profile;
+mod recent;
 mod reports;
 mod signatures;
 mod sources;
@@ -72,6 +76,7 @@ mod write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+pub use alerts::AlertBatch;
 pub use encoding::{encode_article, RecordFormat};
 pub use error::{RecordError, StoreError};
 pub use migrate::SCHEMA_VERSION;

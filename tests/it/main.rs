@@ -1,5 +1,6 @@
 //! One integration-test binary: real HTTP on 127.0.0.1 (wiremock), real sled, real parsing.
 
+mod alerts;
 mod cli;
 mod conventions;
 mod corrections;
@@ -13,6 +14,7 @@ mod occurred;
 mod platform;
 mod polite;
 mod poll;
+mod review;
 mod serve;
 mod sources;
 mod trends;

@@ -1,6 +1,6 @@
 //! Server-rendered HTML for the dashboard: the overview (`/`, [`mod@dashboard`]), an
 //! incident (`/incidents/{id}`, [`mod@incident`]), source health (`/sources`,
-//! [`mod@sources`]) and error pages (here). Askama templates under `templates/` with inline CSS and inline SVG (the charts
+//! [`mod@sources`]), the review queue (`/review`, [`mod@review`]) and error pages (here). Askama templates under `templates/` with inline CSS and inline SVG (the charts
 //! of [`crate::chart`]): no scripts, no CDN, no external assets. This module holds what the
 //! pages share: rendering, [`Markup`], links and the formatting of numbers, dates and ids.
 //!
@@ -14,6 +14,7 @@
 
 pub mod dashboard;
 pub mod incident;
+pub mod review;
 pub mod sources;
 
 use std::fmt;
@@ -25,6 +26,7 @@ use crate::model::{Affected, Incident, Qualifier};
 
 pub use dashboard::{dashboard, Dashboard};
 pub use incident::incident_page;
+pub use review::review_page;
 pub use sources::sources_page;
 
 /// The stylesheet, inlined in every page's `<style>`.
@@ -34,8 +36,9 @@ pub(crate) const CSS: &str = include_str!("../style.css");
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The navigation: key (see `active`), target, label.
-pub(crate) const NAV: [(&str, &str, &str); 4] = [
+pub(crate) const NAV: [(&str, &str, &str); 5] = [
     ("dashboard", "/", "Dashboard"),
+    ("review", "/review", "Review queue"),
     ("sources", "/sources", "Source health"),
     ("feed", "/feeds/incidents.atom", "Atom feed"),
     ("api", "/api/incidents", "JSON API"),
