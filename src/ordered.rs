@@ -189,7 +189,7 @@ impl Budget {
     /// stopped.
     fn take(&self, i: u64, bytes: usize) -> bool {
         let mut st = self.state();
-        while !st.closed && !(st.used == 0 || st.used + bytes <= self.max || i == st.next) {
+        while !(st.closed || st.used == 0 || st.used + bytes <= self.max || i == st.next) {
             st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
         }
         st.used += bytes;

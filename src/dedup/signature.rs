@@ -47,7 +47,7 @@ const SLOT_SPREAD: u64 = 0x9e37_79b9_7f4a_7c15;
 /// Each distinct shingle costs 64 hashes, one a slot, and that was a fifth of an article's
 /// analysis. They are worked out eight at a time with AVX-512 where the processor has it
 /// (checked once, at run time), else one at a time: the same values either way (a test holds
-/// the two to each other and to [`minhash_reference`]). Distinct shingles are found by
+/// the two to each other and to `minhash_reference`). Distinct shingles are found by
 /// sorting their hashes (a minimum does not depend on the order its values come in).
 pub fn minhash(text: &str) -> Vec<u32> {
     let mut shingles = shingle_hashes(text);
