@@ -252,6 +252,19 @@ impl Settings {
     }
 }
 
+/// An id as sources and alerts need one: non-empty ASCII letters, digits, '-', '_' or '.'
+/// (it names keys in the store and appears in URLs and logs).
+pub(crate) fn check_id(id: &str) -> Result<(), String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
+    if !id.is_empty() && id.chars().all(plain) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{id:?} must be non-empty ASCII letters, digits, '-', '_' or '.'"
+        ))
+    }
+}
+
 /// The contact named in the default User-Agent.
 const DEFAULT_CONTACT: &str = "https://github.com/breachwatch/breachwatch";
 
@@ -412,20 +425,7 @@ impl Config {
         let mut sources = Vec::with_capacity(labelled.len());
         for (label, s) in labelled {
             let at = |field: &str| format!("{label}.{field}");
-            if s.id.is_empty()
-                || !s
-                    .id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-            {
-                return Err(invalid(
-                    at("id"),
-                    format!(
-                        "{:?} must be non-empty ASCII letters, digits, '-', '_' or '.'",
-                        s.id
-                    ),
-                ));
-            }
+            check_id(&s.id).map_err(|message| invalid(at("id"), message))?;
             if !seen.insert(s.id.clone()) {
                 return Err(invalid(at("id"), format!("duplicate source id {:?}", s.id)));
             }

@@ -111,20 +111,7 @@ pub(super) fn validate(alerts: &[AlertRule]) -> Result<(), ConfigError> {
     let mut seen = HashSet::new();
     for (i, a) in alerts.iter().enumerate() {
         let at = |field: &str| format!("alert[{i}].{field}");
-        if a.id.is_empty()
-            || !a
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        {
-            return Err(invalid(
-                at("id"),
-                format!(
-                    "{:?} must be non-empty ASCII letters, digits, '-', '_' or '.'",
-                    a.id
-                ),
-            ));
-        }
+        super::check_id(&a.id).map_err(|message| invalid(at("id"), message))?;
         if !seen.insert(a.id.as_str()) {
             return Err(invalid(at("id"), format!("duplicate alert id {:?}", a.id)));
         }
