@@ -1,7 +1,10 @@
 //! `ingest`: local files through the same pipeline as polling.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
 
 use crate::parse::{feed, html, jsonl, RawItem};
 use crate::pipeline::{self, Outcome};
@@ -95,38 +98,146 @@ pub fn ingest_path(
     problems: &mut Vec<Problem>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, IngestError> {
-    let result = ingest_file(store, path, format, problems, progress);
-    let committed = store.wait().and_then(|s| s.commit());
-    let sum = result?;
-    committed?;
-    Ok(sum)
+    let found = Mutex::new(Vec::new());
+    let sum = ingest_paths(
+        store,
+        std::slice::from_ref(&path.to_owned()),
+        format,
+        progress,
+        &|file: &FileDone<'_>| found.lock().unwrap().extend_from_slice(file.problems),
+    );
+    problems.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    sum
 }
 
-fn ingest_file(
+/// One file of an [`ingest_paths`] run, told once its last article is stored.
+pub struct FileDone<'a> {
+    /// Its place among the paths, from 0.
+    pub index: usize,
+    /// Its totals.
+    pub summary: &'a Summary,
+    /// Its inputs skipped (`summary.bad` of them).
+    pub problems: &'a [Problem],
+    /// From when it started being read to when its last article was stored.
+    pub elapsed: std::time::Duration,
+}
+
+/// Ingests `paths` in order through one pipeline, and returns the run's totals; `file_done`
+/// is told each file's totals and problems as its last article is stored (on the writer's
+/// thread, or the caller's at the end). Everything stored is committed before it returns,
+/// also when it stops on an error (what was staged are whole articles); a file that cannot
+/// be opened stops the run there, after everything before it is stored.
+///
+/// One pipeline rather than one a file: run a file at a time, the analysis threads sat idle
+/// while each file was parsed and while its last articles were merged and committed (50 feed
+/// files of 400 articles took 2.3 s where the same articles as one JSONL file took 1.6 s).
+/// The group commit still commits every [`crate::store::GROUP_SETS`] articles.
+pub fn ingest_paths(
     store: &(impl Target + ?Sized),
-    path: &Path,
+    paths: &[PathBuf],
     format: Format,
-    problems: &mut Vec<Problem>,
     progress: &mut dyn FnMut(u64),
+    file_done: &(dyn Fn(&FileDone<'_>) + Sync),
 ) -> Result<Summary, IngestError> {
-    let input = Input::open(path, format)?;
-    // Read and parsed here; analysed on worker threads; stored in file order by the writer.
-    let mut stored = Summary::default();
-    let before = problems.len();
-    let count = |o: Outcome| {
-        stored.read += 1;
-        match o {
-            Outcome::Unchanged => stored.unchanged += 1,
-            Outcome::New { relevant, .. } => {
-                stored.new += 1;
-                stored.relevant += relevant as usize;
+    let tally = Mutex::new(Tally::default());
+    let tally = &tally;
+    let result = pipeline::ingest_items(
+        store,
+        None,
+        |take: &mut dyn FnMut(RawItem) -> bool| -> Result<(), IngestError> {
+            let mut fed = 0u64;
+            for path in paths {
+                let started = Instant::now();
+                let input = Input::open(path, format)?;
+                let mut problems = Vec::new();
+                let mut open = true;
+                input.read(&mut problems, progress, &mut |item| {
+                    fed += 1;
+                    open = take(item);
+                    open
+                })?;
+                let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+                t.read.push_back(ReadFile {
+                    fed,
+                    problems,
+                    started,
+                });
+                t.close_files(file_done);
+                if !open {
+                    break;
+                }
+            }
+            Ok(())
+        },
+        |o: Outcome| {
+            let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+            // The files that ended before this article are done.
+            t.close_files(file_done);
+            t.count(o);
+        },
+    );
+    let committed = store.wait().and_then(|s| s.commit());
+    let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+    t.close_files(file_done);
+    result?;
+    committed?;
+    Ok(std::mem::take(&mut t.total))
+}
+
+/// A file read to its end, some of whose articles may still be waiting for the writer.
+struct ReadFile {
+    /// Articles fed up to its end, counting every file before it.
+    fed: u64,
+    problems: Vec<Problem>,
+    started: Instant,
+}
+
+/// What [`ingest_paths`] knows of its files: those read whose articles are not all stored,
+/// and the totals of the file being stored.
+#[derive(Default)]
+struct Tally {
+    read: VecDeque<ReadFile>,
+    /// The file whose articles are being stored, from 0.
+    index: usize,
+    /// Articles stored (outcomes told) so far, over every file.
+    stored: u64,
+    current: Summary,
+    total: Summary,
+}
+
+impl Tally {
+    fn count(&mut self, o: Outcome) {
+        self.stored += 1;
+        for s in [&mut self.current, &mut self.total] {
+            s.read += 1;
+            match o {
+                Outcome::Unchanged => s.unchanged += 1,
+                Outcome::New { relevant, .. } => {
+                    s.new += 1;
+                    s.relevant += relevant as usize;
+                }
             }
         }
-    };
-    let produce = |take: &mut dyn FnMut(RawItem) -> bool| input.read(problems, progress, take);
-    pipeline::ingest_items(store, None, produce, count)?;
-    stored.bad = problems.len() - before;
-    Ok(stored)
+    }
+
+    /// Tells `file_done` of every file read whose articles are all stored.
+    fn close_files(&mut self, file_done: &(dyn Fn(&FileDone<'_>) + Sync)) {
+        while self.read.front().is_some_and(|f| f.fed <= self.stored) {
+            let Some(f) = self.read.pop_front() else {
+                break;
+            };
+            let mut summary = std::mem::take(&mut self.current);
+            summary.bad = f.problems.len();
+            self.total.bad += summary.bad;
+            file_done(&FileDone {
+                index: self.index,
+                summary: &summary,
+                problems: &f.problems,
+                elapsed: f.started.elapsed(),
+            });
+            self.index += 1;
+        }
+    }
 }
 
 /// A local input file, opened, with its format settled (`Auto`: by extension, else by

@@ -37,7 +37,8 @@ pub struct Analysis {
     pub document: String,
     /// What extraction found: whether the article tells of a breach, and its reports.
     pub extraction: Extraction,
-    /// MinHash signature of the article's shingles, for near-duplicate detection.
+    /// MinHash signature of the article's shingles, for near-duplicate detection; empty for
+    /// an article without breach reports (nothing reads it).
     pub minhash: Vec<u32>,
     /// The earlier-keyed article this one is a syndicated or spun copy of, if any.
     pub near_duplicate_of: Option<String>,
@@ -117,9 +118,16 @@ pub fn analyse(article: &Article) -> Analysis {
     });
     let document = extract::document(&title, &clean);
     let (published, published_from) = publication(article, &title, &clean);
+    // Only breach reports are merged, and so only their articles' signatures are ever read:
+    // most articles are not about a breach, and the signature was about 5% of their analysis.
+    let minhash = if extraction.relevant && !extraction.reports.is_empty() {
+        dedup::minhash(&document)
+    } else {
+        Vec::new()
+    };
     Analysis {
         article_key: article.key.clone(),
-        minhash: dedup::minhash(&document),
+        minhash,
         document,
         extraction,
         near_duplicate_of: None,

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -31,15 +31,6 @@ fn progress_bar(total_bytes: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Adds one file's totals to the run's.
-fn add_to(total: &mut Summary, file: &Summary) {
-    total.read += file.read;
-    total.new += file.new;
-    total.relevant += file.relevant;
-    total.unchanged += file.unchanged;
-    total.bad += file.bad;
-}
-
 /// Ingests `paths` as `format` into the context's database.
 ///
 /// # Errors
@@ -60,32 +51,34 @@ pub(super) fn run(
         .map(|m| m.len())
         .sum();
     let bar = progress_bar(total_bytes, quiet);
-    let mut total = Summary::default();
-    let mut problems = Vec::new();
     let started = Instant::now();
-    for path in paths {
-        let problems_before = problems.len();
-        let file_started = Instant::now();
-        let file = ingest::ingest_path(&opening, path, format, &mut problems, &mut |bytes| {
-            bar.inc(bytes)
-        })?;
-        if !quiet {
-            for problem in &problems[problems_before..] {
-                bar.suspend(|| {
-                    eprintln!("warning: {} (skipped)", terminal_text(&problem.to_string()))
-                });
+    let several = paths.len() > 1;
+    // Told as each file's last article is stored (on the writer's thread).
+    let file_done = |file: &ingest::FileDone<'_>| {
+        if quiet {
+            return;
+        }
+        bar.suspend(|| {
+            for problem in file.problems {
+                eprintln!("warning: {} (skipped)", terminal_text(&problem.to_string()));
             }
-        }
-        if paths.len() > 1 && !quiet {
-            bar.suspend(|| report_file(path, &file, file_started));
-        }
-        add_to(&mut total, &file);
-    }
+            if several {
+                report_file(&paths[file.index], file.summary, file.elapsed);
+            }
+        });
+    };
+    let total = ingest::ingest_paths(
+        &opening,
+        paths,
+        format,
+        &mut |bytes| bar.inc(bytes),
+        &file_done,
+    )?;
     bar.finish_and_clear();
     let store = opening.into_store()?;
     let incidents = store.incident_count();
-    // Flushed before the summary is printed; the store is then let go (see there).
-    store.close_for_exit()?;
+    // Flushed and checkpointed before the summary is printed (see there).
+    store.close_checkpointed(&context.db)?;
     writeln!(
         out,
         "ingested {} article(s) in {:.1}s: {} new ({} about police breaches), {} already stored, {} bad input(s) skipped; {} incident(s) stored",
@@ -101,12 +94,12 @@ pub(super) fn run(
 }
 
 /// One file's line on stderr, when several are ingested.
-fn report_file(path: &Path, file: &Summary, started: Instant) {
+fn report_file(path: &Path, file: &Summary, elapsed: Duration) {
     eprintln!(
         "{}: {} article(s), {} new, in {:.2}s",
         path.display(),
         file.read,
         file.new,
-        started.elapsed().as_secs_f64()
+        elapsed.as_secs_f64()
     )
 }
