@@ -77,8 +77,8 @@ pub(super) fn run(
     bar.finish_and_clear();
     let store = opening.into_store()?;
     let incidents = store.incident_count();
-    // Flushed and checkpointed before the summary is printed (see there).
-    store.close_checkpointed(&context.db)?;
+    // Flushed before the summary is printed; the store is then let go (see there).
+    store.close_for_exit()?;
     writeln!(
         out,
         "ingested {} article(s) in {:.1}s: {} new ({} about police breaches), {} already stored, {} bad input(s) skipped; {} incident(s) stored",

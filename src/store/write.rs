@@ -212,49 +212,6 @@ impl Store {
         Ok(())
     }
 
-    /// [`Store::flush`]es, lets the store go, and opens the database at `path` once more, so
-    /// that sled writes its snapshot now rather than when the next process opens it.
-    ///
-    /// sled 0.34 writes its snapshot (where each page lives) only when a database is opened,
-    /// by reading every log entry written since the last one: the next process to open the
-    /// store pays for everything this one wrote. After an 80k-article ingest that was 0.24 s
-    /// on the next `ingest`'s path, before it could store anything; checkpointed, each process
-    /// pays for its own writes, at exit, and opening costs reading the snapshot. Used by
-    /// `ingest`, whose writes are what a later command would otherwise replay.
-    pub fn close_checkpointed(self, path: &std::path::Path) -> Result<(), StoreError> {
-        self.flush()?;
-        drop(self);
-        let started = std::time::Instant::now();
-        // sled's threads let go of the file lock shortly after the last handle is dropped.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-        loop {
-            match sled::Config::new()
-                .path(path)
-                .cache_capacity(1 << 20)
-                .open()
-            {
-                Ok(db) => {
-                    db.flush()?;
-                    tracing::debug!("checkpointed in {:?}", started.elapsed());
-                    return Ok(());
-                }
-                Err(sled::Error::Io(e))
-                    if (e.kind() == std::io::ErrorKind::WouldBlock
-                        || e.to_string().contains("lock"))
-                        && std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                }
-                // Everything is flushed: a checkpoint that cannot be made costs the next open
-                // time, nothing else.
-                Err(e) => {
-                    tracing::debug!("no checkpoint at exit: {e}");
-                    return Ok(());
-                }
-            }
-        }
-    }
-
     /// Removes every derived record (analyses, signature index, incidents and their indexes),
     /// keeping articles and source state. Used by `reprocess`.
     pub fn clear_derived(&self) -> Result<(), StoreError> {
@@ -298,33 +255,6 @@ mod tests {
     use super::super::testing::inc;
     use super::*;
     use crate::model::SourceState;
-
-    /// The checkpoint leaves everything stored and a snapshot newer than the writes, so the
-    /// next open has no log to replay.
-    #[test]
-    fn a_checkpointed_store_keeps_everything_and_writes_a_snapshot() {
-        let dir = tempfile::tempdir().unwrap();
-        let snapshots = || {
-            let mut names: Vec<String> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.starts_with("snap."))
-                .collect();
-            names.sort();
-            names
-        };
-        let store = Store::open(dir.path()).unwrap();
-        let before = snapshots();
-        let mut w = WriteSet::new();
-        w.put_incident(&inc("kept", "2024-01-01T00:00:00Z"));
-        store.apply(w).unwrap();
-        store.close_checkpointed(dir.path()).unwrap();
-        let after = snapshots();
-        assert_eq!(after.len(), 1, "{after:?}");
-        assert_ne!(after, before, "a new snapshot, past the writes");
-        let store = Store::open(dir.path()).unwrap();
-        assert!(store.incident("kept").unwrap().is_some());
-    }
 
     #[test]
     fn a_full_group_commits_itself_and_source_state_commits_what_is_staged() {
