@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::parse::{feed, html, jsonl, RawItem};
+use crate::parse::{feed, html, jsonl, stream, RawItem};
 use crate::pipeline::{self, Outcome};
 use crate::store::{StoreError, Target};
 
@@ -286,6 +286,17 @@ impl Input {
         progress: &mut dyn FnMut(u64),
         take: &mut dyn FnMut(RawItem) -> bool,
     ) -> Result<(), IngestError> {
+        self.read_streaming_over(STREAM_FEEDS_OVER, problems, progress, take)
+    }
+
+    /// [`Input::read`], an XML feed file over `stream_over` bytes read item by item.
+    fn read_streaming_over(
+        self,
+        stream_over: u64,
+        problems: &mut Vec<Problem>,
+        progress: &mut dyn FnMut(u64),
+        take: &mut dyn FnMut(RawItem) -> bool,
+    ) -> Result<(), IngestError> {
         let Input {
             path,
             shown,
@@ -301,7 +312,9 @@ impl Input {
             })
         };
         // The whole file, for the formats that are parsed as one document.
-        let mut read_all = || -> Result<Vec<u8>, IngestError> {
+        let read_all = |reader: &mut BufReader<std::fs::File>,
+                        progress: &mut dyn FnMut(u64)|
+         -> Result<Vec<u8>, IngestError> {
             let mut bytes = Vec::new();
             reader
                 .read_to_end(&mut bytes)
@@ -341,8 +354,26 @@ impl Input {
                     }
                 }
             }
+            Format::Rss if is_large_xml(&mut reader, stream_over) => {
+                // Item by item, in bounded memory (see `parse::stream`).
+                let open_err = |e| IngestError::Open(shown.clone(), e);
+                let layout = stream::layout(&mut reader);
+                let mut file = reader.into_inner();
+                match layout {
+                    Ok(Some(layout)) => stream::for_each_item(
+                        &mut file,
+                        &layout,
+                        progress,
+                        &mut |message| skip(None, message),
+                        take,
+                    )
+                    .map_err(open_err)?,
+                    Ok(None) => skip(None, "no items in the feed".into()),
+                    Err(e) => skip(None, e.to_string()),
+                }
+            }
             Format::Rss => {
-                let bytes = read_all()?;
+                let bytes = read_all(&mut reader, progress)?;
                 match feed::parse_feed(&bytes, None, "") {
                     Ok(f) => {
                         for item in f.items {
@@ -355,7 +386,7 @@ impl Input {
                 }
             }
             Format::Html => {
-                let bytes = read_all()?;
+                let bytes = read_all(&mut reader, progress)?;
                 let text = String::from_utf8_lossy(&bytes);
                 let page = html::parse_page(&text, None, None, None);
                 if page.text.trim().is_empty() {
@@ -382,6 +413,22 @@ impl Input {
     }
 }
 
+/// An XML feed file larger than this is read item by item (see [`stream`]), in memory that
+/// does not grow with the file; smaller ones, and JSON feeds, are parsed whole. Feeds as
+/// published are well under it (`poll` caps a body at 5 MiB).
+pub const STREAM_FEEDS_OVER: u64 = 4 << 20;
+
+/// Whether the feed file `reader` reads is XML of more than `over` bytes.
+fn is_large_xml(reader: &mut BufReader<std::fs::File>, over: u64) -> bool {
+    let len = reader.get_ref().metadata().map_or(0, |m| m.len());
+    if len <= over {
+        return false;
+    }
+    let head = reader.fill_buf().unwrap_or(&[]);
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
 /// Why an ingest stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -395,3 +442,49 @@ pub enum IngestError {
 
 #[cfg(test)]
 mod prop_tests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A feed file read item by item gives what it gives parsed whole.
+    #[test]
+    fn a_large_feed_file_streamed_gives_the_items_it_gives_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.xml");
+        let items: String = (0..50)
+            .map(|i| {
+                format!(
+                    "<item><title>Item {i}</title><link>https://p.example/{i}</link>\
+                     <description>Body {i} &amp; more.</description></item>\n"
+                )
+            })
+            .collect();
+        std::fs::write(
+            &path,
+            format!("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Paper</title>\n{items}</channel></rss>\n"),
+        )
+        .unwrap();
+        let read = |over: u64| {
+            let mut got = Vec::new();
+            let mut problems = Vec::new();
+            let mut bytes = 0;
+            Input::open(&path, Format::Auto)
+                .unwrap()
+                .read_streaming_over(over, &mut problems, &mut |n| bytes += n, &mut |i| {
+                    got.push(i);
+                    true
+                })
+                .unwrap();
+            assert!(problems.is_empty(), "{problems:?}");
+            (format!("{got:?}"), got.len(), bytes)
+        };
+        let (streamed, n, bytes) = read(0);
+        let (whole, _, _) = read(u64::MAX);
+        assert_eq!(n, 50);
+        assert_eq!(streamed, whole);
+        // Every byte up to the end of the last item is counted.
+        let len = std::fs::metadata(&path).unwrap().len();
+        assert!(bytes > len - 32 && bytes <= len, "{bytes} of {len}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod jsonl;
 /// Property tests of the readers; their generators (JSONL lines) serve other modules' tests.
 #[cfg(test)]
 pub(crate) mod prop_tests;
+pub mod stream;
 
 use chrono::{DateTime, FixedOffset};
 
