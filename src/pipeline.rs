@@ -120,7 +120,7 @@ pub fn analyse(article: &Article) -> Analysis {
     let (published, published_from) = publication(article, &title, &clean);
     // Only breach reports are merged, and so only their articles' signatures are ever read:
     // most articles are not about a breach, and the signature was about 5% of their analysis.
-    let minhash = if extraction.relevant && !extraction.reports.is_empty() {
+    let minhash = if has_breach_reports(&extraction) {
         dedup::minhash(&document)
     } else {
         Vec::new()
@@ -134,6 +134,12 @@ pub fn analyse(article: &Article) -> Analysis {
         published,
         published_from,
     }
+}
+
+/// Whether extraction found the article to report a breach, with reports to merge: only such
+/// articles are merged, and only their signatures are read.
+fn has_breach_reports(extraction: &Extraction) -> bool {
+    extraction.relevant && !extraction.reports.is_empty()
 }
 
 /// The publication date an article counts from: the item's own, else one the page states in
@@ -262,7 +268,7 @@ fn process(
     mut analysis: Analysis,
     w: &mut WriteSet,
 ) -> Result<Outcome, StoreError> {
-    let relevant = analysis.extraction.relevant && !analysis.extraction.reports.is_empty();
+    let relevant = has_breach_reports(&analysis.extraction);
     let reports = analysis.extraction.reports.len();
     let incidents = if relevant {
         merge_reports(store, article, &mut analysis, w)?

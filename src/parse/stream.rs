@@ -48,6 +48,14 @@ fn local_name(qname: &[u8]) -> &[u8] {
         .map_or(qname, |i| &qname[i + 1..])
 }
 
+/// A quick-xml error, with where it was found.
+fn xml_error<R>(reader: &Reader<R>, e: quick_xml::Error) -> ParseError {
+    ParseError::Feed(format!(
+        "XML error at byte {}: {e}",
+        reader.error_position()
+    ))
+}
+
 /// Finds the items of the feed `input` holds, reading it once. `None`: it has no items.
 pub fn layout(input: impl BufRead) -> Result<Option<Layout>, ParseError> {
     let mut reader = Reader::from_reader(input);
@@ -56,23 +64,17 @@ pub fn layout(input: impl BufRead) -> Result<Option<Layout>, ParseError> {
     let mut found: Option<Layout> = None;
     loop {
         let before = reader.buffer_position();
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
-            ParseError::Feed(format!(
-                "XML error at byte {}: {e}",
-                reader.error_position()
-            ))
-        })?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_error(&reader, e))?;
         match event {
             Event::Start(e) => {
                 let name = e.name().as_ref().as_bytes().to_vec();
                 if is_item(e.local_name().as_ref().as_bytes(), &open) {
                     let end = e.to_end().into_owned();
-                    reader.read_to_end_into(end.name(), &mut buf).map_err(|e| {
-                        ParseError::Feed(format!(
-                            "XML error at byte {}: {e}",
-                            reader.error_position()
-                        ))
-                    })?;
+                    reader
+                        .read_to_end_into(end.name(), &mut buf)
+                        .map_err(|e| xml_error(&reader, e))?;
                     let range = (before, reader.buffer_position());
                     found
                         .get_or_insert_with(|| Layout {

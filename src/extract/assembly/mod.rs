@@ -238,10 +238,11 @@ fn run_with(input: &ArticleInput, shortcut: bool) -> Extraction {
     let mut scan = lexicon::scan(&doc);
     let mentions = forces::mentions_from(&doc, std::mem::take(&mut scan.forces));
     let source_forces = forces::forces_in_source(input.source);
-    // A press release: first-person text, the force named only in the source.
-    let press_release = written_in_first_person(input.text)
-        && !source_forces.is_empty()
-        && !mentions.iter().any(|m| m.start < input.title.len());
+    // A press release: first-person text, the force named only in the source. (The text is
+    // lowercased to tell first person only when the other two hold: most articles fail them.)
+    let press_release = !source_forces.is_empty()
+        && !mentions.iter().any(|m| m.start < input.title.len())
+        && written_in_first_person(input.text);
     if shortcut && mentions.is_empty() && !press_release {
         // Nothing can become a story: a story is some body's, and the walk below takes the
         // body from a mention or, in a press release, from the source. Most articles a news
